@@ -1,0 +1,106 @@
+"""The one module that touches the page: DOM, JS values and the boot glue.
+
+Every function JS calls here is synchronous. Pyodide schedules `async def`
+functions through asyncio, which costs several times a whole small-model
+prediction, so JS awaits `session.run` and Python only prepares feeds and
+reads results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
+
+from .display import render_output
+from .spec import AppSpec
+from .tensors import Output, build_feeds, read_output
+from .values import InputError, Values, from_api, from_form
+
+
+def _js(value: object) -> Any:
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+class Page:
+    """The API the boot glue calls: prepare feeds, then collect results."""
+
+    def __init__(self, app: AppSpec) -> None:
+        self.app = app
+        self.form = js.document.getElementById("shipyard-form")
+
+    def prepare_api(self, given: JsProxy) -> Any:
+        """Feeds for `window.shipyard.predict(inputs)`, or `{error, problems}`."""
+        return self._prepare(lambda: from_api(self.app, given.to_py()))
+
+    def prepare_form(self) -> Any:
+        """Feeds for the form's current values; problems are shown beside their fields."""
+        self._show_problems({})
+        return self._prepare(self._read_form)
+
+    def collect(self, results: JsProxy, show: bool) -> Any:
+        """Turn onnxruntime-web's result map into `{name: {type, dims, data}}`."""
+        outputs = [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
+        if show:
+            for output in outputs:
+                self._show_output(output)
+        return _js({o.name: o.to_result() for o in outputs})
+
+    def show_error(self, message: str) -> None:
+        """A failure outside any one field (onnxruntime-web, for example), shown under the form."""
+        box = js.document.getElementById("shipyard-form-error")
+        box.textContent = message
+        box.hidden = not message
+
+    def _prepare(self, read: Callable[[], Values]) -> Any:
+        try:
+            values = read()
+        except InputError as error:
+            if read == self._read_form:
+                self._show_problems(error.problems)
+            return _js({"error": f"Invalid input: {error}", "problems": error.problems})
+        feeds = build_feeds(self.app, values)
+        return _js({"feeds": [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]})
+
+    def _read_form(self) -> Values:
+        texts: dict[str, list[str]] = {}
+        for element in self.form.elements:
+            if element.name:
+                texts.setdefault(element.name, []).append(_control_text(element))
+        return from_form(self.app, texts)
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for box in self.form.querySelectorAll("[data-error-for]"):
+            message = problems.get(box.dataset.errorFor, "")
+            box.textContent = message
+            box.hidden = not message
+        self.show_error("")
+
+    def _read(self, name: str, tensor: JsProxy) -> Output:
+        data = tensor.data.to_py()
+        return read_output(self.app, name, tensor.type, tensor.dims.to_py(), data)
+
+    def _show_output(self, output: Output) -> None:
+        slot = js.document.querySelector(f'[data-output="{_css_string(output.name)}"]')
+        if slot is not None:
+            slot.innerHTML = render_output(output)
+
+
+def _control_text(element: JsProxy) -> str:
+    if element.type == "checkbox":
+        return "true" if element.checked else "false"
+    return str(element.value)
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def start() -> None:
+    """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
+    app = AppSpec.from_dict(json.loads(js.document.getElementById("shipyard-app").textContent))
+    page = Page(app)
+    js.window.shipyardBoot.attach(create_proxy(page))

@@ -1,0 +1,158 @@
+"""The tensor element types shipyard supports: one table for the generator and the browser.
+
+Each entry says how a value of that type is parsed from form text, checked,
+packed into a buffer that becomes the JS typed array onnxruntime-web expects,
+and read back.
+"""
+
+from __future__ import annotations
+
+import array
+import math
+import struct
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["float", "int", "bool", "string"]
+Value = float | int | bool | str
+
+
+class ValueProblem(ValueError):
+    """A single value that does not fit its type; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class DType:
+    """One ONNX element type as onnxruntime-web names it."""
+
+    name: str
+    kind: Kind
+    typecode: str | None  # `array` typecode; None for strings (a list of str)
+    js_array: str  # the JS container onnxruntime-web takes for this type
+    numpy: str
+    onnx: int  # TensorProto.DataType value
+    low: float | int | None = None
+    high: float | int | None = None
+
+    def parse(self, text: str) -> Value:
+        """Turn what a person typed into a value of this type, or raise ValueProblem."""
+        text = text.strip()
+        if self.kind == "string":
+            return text
+        if self.kind == "bool":
+            return _parse_bool(text)
+        if not text:
+            raise ValueProblem("a value is required")
+        if self.kind == "int":
+            return self.check(_parse_int(text))
+        return self.check(_parse_float(text))
+
+    def check(self, value: object) -> Value:
+        """Check that an already-typed value (from JS or YAML) fits this type."""
+        if self.kind == "string":
+            if not isinstance(value, str):
+                raise ValueProblem(f"expected text, got {_describe(value)}")
+            return value
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueProblem(f"expected true or false, got {_describe(value)}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueProblem(f"expected a number, got {_describe(value)}")
+        if self.kind == "int":
+            return self._check_int(value)
+        return self._check_float(float(value))
+
+    def _check_int(self, value: int | float) -> int:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueProblem(f"{value:g} is not a whole number")
+            value = int(value)
+        assert self.low is not None and self.high is not None
+        if not self.low <= value <= self.high:
+            raise ValueProblem(f"{value} does not fit in {self.name} ({self.low} to {self.high})")
+        return value
+
+    def _check_float(self, value: float) -> float:
+        if math.isnan(value) or math.isinf(value):
+            raise ValueProblem("enter a finite number")
+        if self.name == "float32":
+            try:
+                struct.pack("f", value)
+            except OverflowError:
+                raise ValueProblem(f"{value:g} is too large for float32") from None
+        return value
+
+    def pack(self, values: list[Value]) -> array.array | list[Value]:
+        """A buffer of these values: `array.array` for numbers and bools, a list for strings."""
+        if self.typecode is None:
+            return list(values)
+        return array.array(self.typecode, [int(v) if self.kind == "bool" else v for v in values])
+
+    def unpack(self, data: object) -> list[Value]:
+        """Python values from a flat buffer (memoryview, array or list) of this type."""
+        items = list(data)  # type: ignore[call-overload]
+        if self.kind == "bool":
+            return [bool(v) for v in items]
+        return items
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off", ""):
+        return False
+    raise ValueProblem(f"{text!r} is not true or false")
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueProblem(f"{text!r} is not a whole number") from None
+    if not number.is_integer():
+        raise ValueProblem(f"{text!r} is not a whole number")
+    return int(number)
+
+
+def _parse_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueProblem(f"{text!r} is not a number") from None
+
+
+def _describe(value: object) -> str:
+    return "nothing" if value is None else f"{type(value).__name__} {value!r}"
+
+
+def _int(name: str, typecode: str, js: str, onnx: int, bits: int, signed: bool) -> DType:
+    low = -(2 ** (bits - 1)) if signed else 0
+    high = 2 ** (bits - 1) - 1 if signed else 2**bits - 1
+    return DType(name, "int", typecode, js, name, onnx, low, high)
+
+
+DTYPES: dict[str, DType] = {
+    d.name: d
+    for d in (
+        DType("float32", "float", "f", "Float32Array", "float32", 1),
+        DType("float64", "float", "d", "Float64Array", "float64", 11),
+        _int("int8", "b", "Int8Array", 3, 8, True),
+        _int("uint8", "B", "Uint8Array", 2, 8, False),
+        _int("int16", "h", "Int16Array", 5, 16, True),
+        _int("uint16", "H", "Uint16Array", 4, 16, False),
+        _int("int32", "i", "Int32Array", 6, 32, True),
+        _int("uint32", "I", "Uint32Array", 12, 32, False),
+        _int("int64", "q", "BigInt64Array", 7, 64, True),
+        _int("uint64", "Q", "BigUint64Array", 13, 64, False),
+        DType("bool", "bool", "B", "Uint8Array", "bool", 9),
+        DType("string", "string", None, "Array", "object", 8),
+    )
+}
+
+BY_ONNX: dict[int, DType] = {d.onnx: d for d in DTYPES.values()}

@@ -1,0 +1,116 @@
+"""The input form and the output slots as HTML, rendered once at build time.
+
+The page shows this HTML before Python starts; in the browser the same specs
+read the controls back (`values.from_form`). Every piece of user text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .dtypes import Value
+from .spec import AppSpec, InputSpec
+from .values import uses_text_area
+
+
+def render_form(app: AppSpec) -> str:
+    fields = "\n".join(render_field(spec) for spec in app.inputs)
+    return (
+        '<form id="shipyard-form" class="inputs" novalidate>\n'
+        f"{fields}\n"
+        '<p class="form-error" id="shipyard-form-error" role="alert" hidden></p>\n'
+        '<button type="submit" id="shipyard-run" disabled>Run</button>\n'
+        "</form>"
+    )
+
+
+def render_outputs(app: AppSpec) -> str:
+    return "\n".join(render_output_slot(o.key, o.label) for o in app.outputs)
+
+
+def render_output_slot(name: str, label: str) -> str:
+    return (
+        f'<div class="output"><span class="output-label">{escape(label)}</span>'
+        f'<div class="output-value" data-output="{escape(name)}" aria-live="polite"></div></div>'
+    )
+
+
+def render_field(spec: InputSpec) -> str:
+    key = escape(spec.key)
+    error = f'<p class="field-error" data-error-for="{key}" role="alert" hidden></p>'
+    if spec.size == 1 or uses_text_area(spec):
+        control = _control(spec, f"in-{spec.key}", _joined_default(spec))
+        label = f'<label for="in-{key}">{escape(spec.label)}</label>'
+        return f'<div class="field" data-input="{key}">{label}{control}{error}</div>'
+    controls = "".join(
+        _control(spec, f"in-{spec.key}-{i}", _default(spec, i), f"{spec.label} [{i}]")
+        for i in range(spec.size)
+    )
+    legend = f"<legend>{escape(spec.label)}</legend>"
+    return (
+        f'<fieldset class="field row" data-input="{key}">{legend}'
+        f'<div class="row-controls">{controls}</div>{error}</fieldset>'
+    )
+
+
+def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = None) -> str:
+    attrs = {"id": id_, "name": spec.key}
+    if aria:
+        attrs["aria-label"] = aria
+    if uses_text_area(spec):
+        hint = "one per line" if spec.dtype.kind == "string" else "separated by commas or spaces"
+        attrs |= {"rows": "4", "placeholder": f"{spec.size} values, {hint}"}
+        return f"<textarea {_attrs(attrs)}>{escape(value or '')}</textarea>"
+    attrs |= _input_attrs(spec)
+    if spec.dtype.kind == "bool":
+        return f"<input {_attrs(attrs)}{' checked' if value == 'true' else ''}>"
+    if value is not None:
+        attrs["value"] = value
+    return f"<input {_attrs(attrs)}>"
+
+
+def _input_attrs(spec: InputSpec) -> dict[str, str]:
+    kind = spec.dtype.kind
+    if kind == "bool":
+        return {"type": "checkbox", "value": "true"}
+    if kind == "string":
+        return {"type": "text"}
+    # The browser only offers these as spinner hints: the form is `novalidate`, and
+    # Python accepts any value in range, whatever the step.
+    attrs = {"type": "number", "step": _number(spec.step) if spec.step else "any"}
+    if kind == "int" and not spec.step:
+        attrs["step"] = "1"
+    if spec.minimum is not None:
+        attrs["min"] = _number(spec.minimum)
+    if spec.maximum is not None:
+        attrs["max"] = _number(spec.maximum)
+    return attrs
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    return " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
+
+
+def _default(spec: InputSpec, i: int) -> str | None:
+    return None if spec.default is None else format_value(spec.default[i])
+
+
+def _joined_default(spec: InputSpec) -> str | None:
+    if spec.default is None:
+        return None
+    sep = "\n" if spec.dtype.kind == "string" else ", "
+    return sep.join(format_value(v) for v in spec.default)
+
+
+def format_value(value: Value) -> str:
+    """A value as a person types it: `true`, `3`, `0.25`, `some text`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(value)
+

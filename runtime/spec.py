@@ -1,0 +1,295 @@
+"""What an app is: its inputs and outputs, read from metadata and checked in full.
+
+The classes are frozen dataclasses with an explicit `from_dict` that rejects
+unknown keys and collects every problem before raising, so a user fixes a
+metadata file in one pass. They are the one definition used by the generator
+(on CPython) and by the page (in Pyodide).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dtypes import DTYPES, DType, Value, ValueProblem
+
+Dim = int | str | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a metadata document, at a dotted key such as `inputs.x.min`."""
+
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.reason}" if self.key else self.reason
+
+
+class SpecError(ValueError):
+    """The metadata does not describe a valid app; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+class _Collector:
+    """Gathers problems while a document is read, so that all are reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, reason: str) -> None:
+        self.problems.append(Problem(key, reason))
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(_join(where, str(key)), "unknown field" + _suggest(str(key), allowed))
+
+    def mapping(self, value: object, key: str) -> Mapping[str, Any]:
+        if isinstance(value, Mapping):
+            return value
+        self.add(key, f"expected a mapping, got {_kind(value)}")
+        return {}
+
+    def text(self, value: object, key: str, required: bool = False) -> str | None:
+        if value is None and not required:
+            return None
+        if isinstance(value, str) and (value.strip() or not required):
+            return value
+        self.add(key, "is required" if value is None else f"expected text, got {_kind(value)}")
+        return None
+
+    def number(self, value: object, key: str) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # YAML 1.1 reads `1e-3` as text
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.add(key, f"expected a number, got {_kind(value)}")
+            return None
+        return value
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise SpecError(self.problems)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean"}.get(
+        type(value), f"{type(value).__name__} {value!r}"
+    )
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _read_dtype(c: _Collector, value: object, key: str) -> DType | None:
+    if isinstance(value, str) and value in DTYPES:
+        return DTYPES[value]
+    if value is None:
+        c.add(key, "is required")
+        return None
+    names = tuple(DTYPES)
+    c.add(key, f"unknown type {value!r}{_suggest(str(value), names)}; one of {', '.join(names)}")
+    return None
+
+
+def _read_shape(c: _Collector, value: object, key: str) -> tuple[Dim, ...] | None:
+    if not isinstance(value, list):
+        c.add(key, "is required" if value is None else f"expected a list, got {_kind(value)}")
+        return None
+    shape: list[Dim] = []
+    for i, dim in enumerate(value):
+        ok = dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)
+        if not ok:
+            c.add(f"{key}[{i}]", f"expected a size, null or a name, got {_kind(dim)}")
+        shape.append(dim)
+    for i, dim in enumerate(shape[1:], start=1):
+        if not isinstance(dim, int):
+            c.add(f"{key}[{i}]", "only the first (batch) dimension may be dynamic")
+    return tuple(shape)
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """A model input or output: its tensor name, label, element type and shape."""
+
+    key: str  # the tensor's name in the model
+    label: str
+    dtype: DType
+    shape: tuple[Dim, ...]
+
+    @property
+    def dims(self) -> tuple[int, ...]:
+        """The dimensions of one form submission: a dynamic batch dimension becomes 1."""
+        return tuple(d if isinstance(d, int) else 1 for d in self.shape)
+
+    @property
+    def size(self) -> int:
+        """How many elements one submission holds."""
+        return math.prod(self.dims)
+
+
+_OUTPUT_KEYS = ("name", "type", "shape")
+_INPUT_KEYS = (*_OUTPUT_KEYS, "min", "max", "step", "default")
+
+
+@dataclass(frozen=True)
+class InputSpec(TensorSpec):
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    default: tuple[Value, ...] | None = None
+
+    def check(self, value: object) -> Value:
+        """Check one element against the type, min and max; raise ValueProblem if it fails."""
+        checked = self.dtype.check(value)
+        if self.minimum is not None and checked < self.minimum:  # type: ignore[operator]
+            raise ValueProblem(f"must be at least {self.minimum:g}")
+        if self.maximum is not None and checked > self.maximum:  # type: ignore[operator]
+            raise ValueProblem(f"must be at most {self.maximum:g}")
+        return checked
+
+
+@dataclass(frozen=True)
+class OutputSpec(TensorSpec):
+    pass
+
+
+def _read_tensor(c: _Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": c.text(data.get("name"), f"{where}.name") or key,
+        "dtype": _read_dtype(c, data.get("type"), f"{where}.type"),
+        "shape": _read_shape(c, data.get("shape"), f"{where}.shape"),
+    }
+
+
+def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
+    where = f"inputs.{key}"
+    data = c.mapping(raw, where)
+    c.unknown_keys(data, _INPUT_KEYS, where)
+    fields = _read_tensor(c, key, data, where)
+    fields |= {k: c.number(data.get(n), f"{where}.{n}") for k, n in _RANGE_FIELDS}
+    lo, hi = fields["minimum"], fields["maximum"]
+    if lo is not None and hi is not None and lo > hi:
+        c.add(f"{where}.min", f"min {lo:g} is greater than max {hi:g}")
+    if fields["step"] is not None and fields["step"] <= 0:
+        c.add(f"{where}.step", "must be greater than 0")
+    if fields["dtype"] is None or fields["shape"] is None:
+        return None
+    spec = InputSpec(**fields)
+    default = data.get("default")
+    if default is None:
+        return spec
+    values = _read_default(c, spec, default, f"{where}.default")
+    return InputSpec(**(fields | {"default": values}))
+
+
+_RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
+
+
+def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
+    items = raw if isinstance(raw, list) else [raw] * spec.size
+    if len(items) != spec.size:
+        c.add(key, f"expected {spec.size} values, got {len(items)}")
+        return None
+    try:
+        return tuple(spec.check(coerce(spec.dtype, item)) for item in items)
+    except ValueProblem as problem:
+        c.add(key, str(problem))
+        return None
+
+
+def coerce(dtype: DType, value: object) -> object:
+    """Accept a number written as text for a numeric type (as modelship files do), else as is."""
+    if isinstance(value, str) and dtype.kind != "string":
+        return dtype.parse(value)
+    if isinstance(value, int) and not isinstance(value, bool) and dtype.kind == "string":
+        return str(value)
+    return value
+
+
+def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
+    where = f"outputs.{key}"
+    data = c.mapping(raw, where)
+    c.unknown_keys(data, _OUTPUT_KEYS, where)
+    fields = _read_tensor(c, key, data, where)
+    if fields["dtype"] is None or fields["shape"] is None:
+        return None
+    return OutputSpec(**fields)
+
+
+_APP_KEYS = ("name", "description", "inputs", "outputs")
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """A whole app: title, description, and the model's inputs and outputs in order."""
+
+    name: str
+    description: str | None
+    inputs: tuple[InputSpec, ...]
+    outputs: tuple[OutputSpec, ...] = field(default=())
+
+    @classmethod
+    def from_dict(cls, raw: object) -> AppSpec:
+        """Read a metadata document; raise SpecError listing every problem."""
+        c = _Collector()
+        data = c.mapping(raw, "")
+        c.unknown_keys(data, _APP_KEYS, "")
+        name = c.text(data.get("name"), "name", required=True)
+        description = c.text(data.get("description"), "description")
+        inputs = _read_section(c, data, "inputs", _read_input)
+        outputs = _read_section(c, data, "outputs", _read_output)
+        c.raise_if_any()
+        assert name is not None
+        return cls(name, description, tuple(inputs), tuple(outputs))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The metadata document this spec reads back from (modelship's layout)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "inputs": {i.key: _input_dict(i) for i in self.inputs},
+            "outputs": {o.key: _tensor_dict(o) for o in self.outputs},
+        }
+
+
+def _read_section(c: _Collector, data: Mapping[str, Any], section: str, read: Any) -> list[Any]:
+    if data.get(section) is None:
+        c.add(section, "is required")
+        return []
+    entries = c.mapping(data[section], section)
+    if not entries and isinstance(data[section], Mapping):
+        c.add(section, "needs at least one entry")
+    return [read(c, str(key), value) for key, value in entries.items()]
+
+
+def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
+    return {"name": spec.label, "type": spec.dtype.name, "shape": list(spec.shape)}
+
+
+def _input_dict(spec: InputSpec) -> dict[str, Any]:
+    extra = {"min": spec.minimum, "max": spec.maximum, "step": spec.step}
+    if spec.default is not None:
+        extra["default"] = list(spec.default)
+    return _tensor_dict(spec) | {k: v for k, v in extra.items() if v is not None}

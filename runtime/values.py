@@ -1,0 +1,88 @@
+"""Input values, from the form's text or from `window.shipyard.predict`, checked against the spec.
+
+Both paths end in `check_input`, so the form and the JS API accept and reject
+exactly the same values with the same messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .dtypes import Value, ValueProblem
+from .spec import AppSpec, InputSpec, coerce
+
+Values = dict[str, list[Value]]
+
+# Above this many elements a row is typed into one text area rather than one field each.
+FIELD_LIMIT = 8
+
+
+class InputError(ValueError):
+    """Some input values were rejected; `problems` maps each input key to its reason."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {reason}" for key, reason in problems.items()))
+        self.problems = problems
+
+
+def uses_text_area(spec: InputSpec) -> bool:
+    return spec.size > FIELD_LIMIT
+
+
+def split_text_area(spec: InputSpec, text: str) -> list[str]:
+    """Strings go one per line; numbers may be separated by commas, spaces or new lines."""
+    if spec.dtype.kind == "string":
+        return text.splitlines()
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+def from_form(app: AppSpec, texts: Mapping[str, list[str]]) -> Values:
+    """Values from the form: each key maps to the texts of its controls, in order."""
+    problems: dict[str, str] = {}
+    values: Values = {}
+    for spec in app.inputs:
+        items = texts.get(spec.key, [])
+        if uses_text_area(spec) and len(items) == 1:
+            items = split_text_area(spec, items[0])
+        try:
+            values[spec.key] = check_input(spec, [spec.dtype.parse(t) for t in items])
+        except ValueProblem as problem:
+            problems[spec.key] = str(problem)
+    if problems:
+        raise InputError(problems)
+    return values
+
+
+def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
+    """Values passed to `window.shipyard.predict`: a scalar, or a list for a multi-element row."""
+    known = {spec.key for spec in app.inputs}
+    problems = {key: "not an input of this model" for key in given if key not in known}
+    values: Values = {}
+    for spec in app.inputs:
+        raw = given.get(spec.key, spec.default)
+        if raw is None:
+            problems[spec.key] = "a value is required"
+            continue
+        items = list(raw) if isinstance(raw, list | tuple) else [raw]
+        try:
+            values[spec.key] = check_input(spec, [coerce(spec.dtype, item) for item in items])
+        except ValueProblem as problem:
+            problems[spec.key] = str(problem)
+    if problems:
+        raise InputError(problems)
+    return values
+
+
+def check_input(spec: InputSpec, items: list[object]) -> list[Value]:
+    """Check the count, then each element; the first failure names its position in a row."""
+    if len(items) != spec.size:
+        raise ValueProblem(f"expected {spec.size} values, got {len(items)}")
+    checked = []
+    for i, item in enumerate(items):
+        try:
+            checked.append(spec.check(item))
+        except ValueProblem as problem:
+            where = f"value {i + 1}: " if spec.size > 1 else ""
+            raise ValueProblem(f"{where}{problem}") from None
+    return checked

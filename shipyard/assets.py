@@ -1,0 +1,146 @@
+"""Pinned browser assets from the npm registry: fetched once, verified, cached.
+
+`ensure_asset` is the only function that downloads. It asks `npm pack` for the
+tarball (so the user's npm registry, proxy and credentials settings apply),
+checks it against the integrity hash pinned here, and extracts just the files
+a site ships into a versioned cache directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .errors import AssetError
+
+
+@dataclass(frozen=True)
+class NpmAsset:
+    name: str
+    version: str
+    integrity: str  # the registry's `dist.integrity`: "sha512-" + base64 digest
+    files: tuple[str, ...]  # paths inside the tarball's `package/` folder
+
+    @property
+    def spec(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def tarball(self) -> str:
+        """The file name `npm pack` gives this package."""
+        return f"{self.name.lstrip('@').replace('/', '-')}-{self.version}.tgz"
+
+
+PYODIDE = NpmAsset(
+    "pyodide",
+    "314.0.7",
+    "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A==",
+    ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"),
+)
+
+# The CPU wasm build in one bundle: it runs the ai.onnx.ml operators scikit-learn
+# models need, and fetches only its .wasm (the WebGPU builds are twice the size).
+ONNXRUNTIME_WEB = NpmAsset(
+    "onnxruntime-web",
+    "1.30.0",
+    "sha512-q0y+JrrtukXSzsBWEMccVfqX25LRmosXHF+CaRJmg8pZClzcV7svNc4rKY3jL02Vb7QmRMDs1SigqR4CXAfKYQ==",
+    ("dist/ort.wasm.bundle.min.mjs", "dist/ort-wasm-simd-threaded.wasm"),
+)
+
+ASSETS = (PYODIDE, ONNXRUNTIME_WEB)
+
+
+def cache_dir() -> Path:
+    """`SHIPYARD_CACHE_DIR`, or the user cache directory."""
+    override = os.environ.get("SHIPYARD_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("shipyard"))
+
+
+def ensure_asset(asset: NpmAsset) -> Path:
+    """The folder holding `asset.files` (by base name), downloading and verifying if needed."""
+    target = cache_dir() / "npm" / f"{asset.tarball.removesuffix('.tgz')}"
+    if all((target / Path(f).name).is_file() for f in asset.files):
+        return target
+    tarball = cache_dir() / "tarballs" / asset.tarball
+    if not tarball.is_file():
+        _download(asset, tarball.parent)
+    _verify(asset, tarball)
+    _extract(asset, tarball, target)
+    return target
+
+
+def _download(asset: NpmAsset, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise _offline_error(asset, folder, "npm is not installed")
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        result = subprocess.run(
+            [npm, "pack", asset.spec, "--pack-destination", tmp, "--silent"],
+            capture_output=True,
+            text=True,
+        )
+        fetched = Path(tmp) / asset.tarball
+        if result.returncode != 0 or not fetched.is_file():
+            raise _offline_error(asset, folder, _last_line(result.stderr) or "npm pack failed")
+        fetched.replace(folder / asset.tarball)
+
+
+def _offline_error(asset: NpmAsset, folder: Path, why: str) -> AssetError:
+    return AssetError(
+        f"could not download {asset.spec} from the npm registry ({why}). "
+        f"Without network, run `npm pack {asset.spec}` on a machine that has it and copy "
+        f"{asset.tarball} into {folder}/, then build again.",
+        file=asset.spec,
+    )
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def integrity_of(path: Path) -> str:
+    digest = hashlib.sha512(path.read_bytes()).digest()
+    return "sha512-" + base64.b64encode(digest).decode()
+
+
+def _verify(asset: NpmAsset, tarball: Path) -> None:
+    actual = integrity_of(tarball)
+    if actual != asset.integrity:
+        tarball.unlink()
+        raise AssetError(
+            f"{tarball.name} does not match the integrity hash published for {asset.spec} "
+            f"(got {actual[:24]}…); the file was deleted, build again to fetch it anew",
+            file=tarball,
+        )
+
+
+def _extract(asset: NpmAsset, tarball: Path, target: Path) -> None:
+    """Extract the listed members only, by name, into a fresh folder swapped into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".partial-"))
+    try:
+        with tarfile.open(tarball) as archive:
+            for name in asset.files:
+                try:
+                    member = archive.extractfile(f"package/{name}")
+                except KeyError:
+                    member = None
+                if member is None:
+                    raise AssetError(f"{name} is missing from {tarball.name}", file=tarball)
+                with member, open(tmp / Path(name).name, "wb") as out:
+                    shutil.copyfileobj(member, out)
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

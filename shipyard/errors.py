@@ -1,0 +1,40 @@
+"""The failures a user can fix, one class per kind; the CLI turns them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ShipyardError(Exception):
+    """A user-facing failure: what went wrong, where (file and key), and what to do."""
+
+    def __init__(self, reason: str, file: Path | str | None = None, key: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.file = file
+        self.key = key
+
+    def __str__(self) -> str:
+        where = ": ".join(str(part) for part in (self.file, self.key) if part)
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class MetadataError(ShipyardError):
+    """The metadata file cannot be read or does not describe a valid app."""
+
+    def __init__(self, file: Path | str, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        lines = [f"{key}: {reason}" if key else reason for key, reason in problems]
+        super().__init__("\n  ".join(["invalid metadata", *lines]), file)
+
+
+class ModelError(ShipyardError):
+    """The model file is not usable ONNX, or disagrees with the metadata."""
+
+
+class AssetError(ShipyardError):
+    """A pinned browser asset could not be fetched or failed its integrity check."""
+
+
+class OutputError(ShipyardError):
+    """The output directory cannot be written."""

@@ -1,0 +1,22 @@
+"""The site's own `pyodide-lock.json`: Pyodide's platform info plus the wheels the site ships.
+
+Pyodide resolves packages through the lock next to `pyodide.mjs`. Listing only
+the shipped wheels means the page can never ask for a package it does not have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyodide_lock import PyodideLockSpec
+from pyodide_lock.utils import add_wheels_to_spec
+
+
+def write_site_lock(pyodide_lock: Path, wheels: list[Path], folder: Path) -> Path:
+    """Write `folder/pyodide-lock.json` listing `wheels` (which must lie in `folder`)."""
+    upstream = PyodideLockSpec.from_json(pyodide_lock)
+    empty = PyodideLockSpec(info=upstream.info, packages={})
+    lock = add_wheels_to_spec(empty, wheels, base_path=folder)
+    target = folder / "pyodide-lock.json"
+    lock.to_json(target, indent=1)
+    return target

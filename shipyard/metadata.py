@@ -1,0 +1,37 @@
+"""Metadata files (modelship's YAML layout) read into the runtime's `AppSpec`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from shipyard_runtime.spec import AppSpec, SpecError
+
+from .errors import MetadataError
+
+
+def load_metadata(path: Path) -> AppSpec:
+    """Read and check a metadata file; every problem in it is reported at once."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MetadataError(path, [("", f"cannot read the file ({_reason(error)})")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise MetadataError(path, [_yaml_problem(error)]) from None
+    try:
+        return AppSpec.from_dict(data)
+    except SpecError as error:
+        raise MetadataError(path, [(p.key, p.reason) for p in error.problems]) from None
+
+
+def _yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or str(error)
+    return where, f"invalid YAML: {problem}"
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)

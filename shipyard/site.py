@@ -1,0 +1,93 @@
+"""Assemble a site in a temporary folder next to the output, then swap it into place.
+
+A build that fails part-way leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from shipyard_runtime.spec import AppSpec
+
+from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from .errors import OutputError
+from .lockfile import write_site_lock
+from .page import TEMPLATES, page_context, render_page
+from .wheel import build_runtime_wheel
+
+PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
+MODEL_FILE = "model.onnx"
+ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
+
+# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), and
+# packages loaded straight from the site's lock, with no micropip and no package index.
+PYSCRIPT_CONFIG: dict[str, object] = {
+    "interpreter": "./pyodide/pyodide.mjs",
+    "packages": ["shipyard-runtime"],
+    "packages_cache": "passthrough",
+}
+
+# Files on the critical path, fetched while Pyodide boots rather than after.
+PRELOADS = {
+    "module": (f"./{ORT_ENTRY}", "./pyodide/pyodide.mjs"),
+    "fetch": (f"./{MODEL_FILE}",),
+}
+
+
+def build_site(model: Path, app: AppSpec, output: Path) -> None:
+    """Write the whole site for `model` and `app` to `output`, replacing a previous build."""
+    _check_replaceable(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.building-"))
+    try:
+        _assemble(model, app, staging)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _assemble(model: Path, app: AppSpec, site: Path) -> None:
+    context = page_context(app, PYSCRIPT_CONFIG, PRELOADS)
+    (site / "index.html").write_text(render_page(context), encoding="utf-8")
+    for name in ("style.css", "shipyard.js"):
+        (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
+    shutil.copyfile(model, site / MODEL_FILE)
+    _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort")
+    pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
+    write_site_lock(pyodide / "pyodide-lock.json", [build_runtime_wheel(pyodide)], pyodide)
+    _copy_files(PYSCRIPT, site / "pyscript", pattern="*.[jc]s*")
+
+
+def _copy_files(source: Path, target: Path, pattern: str = "*") -> Path:
+    target.mkdir()
+    for path in sorted(source.glob(pattern)):
+        shutil.copyfile(path, target / path.name)
+    return target
+
+
+def _check_replaceable(output: Path) -> None:
+    """Refuse to replace a folder that holds anything but a previous shipyard site."""
+    if output.exists() and not output.is_dir():
+        raise OutputError("exists and is not a folder", file=output)
+    if output.is_dir() and any(output.iterdir()) and not (output / "shipyard.js").is_file():
+        raise OutputError(
+            "is not empty and holds no shipyard site; choose an empty or new folder",
+            file=output,
+        )
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    old = staging.with_name(staging.name + "-old")
+    output.rename(old)
+    try:
+        staging.rename(output)
+    except OSError:
+        old.rename(output)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,75 @@
+// Boot glue: start onnxruntime-web and the model session while Pyodide boots,
+// define window.shipyard, and run predictions as
+//   Python prepares feeds (sync) -> JS awaits session.run -> Python collects outputs (sync).
+// Validation, formatting and rendering are Python's; this file only awaits.
+import * as ort from "./ort/ort.wasm.bundle.min.mjs";
+
+const status = document.getElementById("shipyard-status");
+const loaded = { model: false, python: false };
+function showStage() {
+  const { model, python } = loaded;
+  status.textContent = model && python ? "Ready"
+    : model ? "Model loaded; starting Python…"
+    : python ? "Python ready; loading the model…"
+    : "Loading Python and the model…";
+}
+showStage();
+
+const session = ort.InferenceSession.create("./model.onnx").then((s) => {
+  loaded.model = true;
+  showStage();
+  return s;
+});
+
+let attach, fail;
+const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
+  loaded.python = true;
+  showStage();
+  return page;
+});
+// Python calls attach(page) once it is running, or fail(message) if it could not start.
+window.shipyardBoot = { attach, fail: (message) => fail(new Error(message)) };
+
+const ready = Promise.all([session, python]).catch((error) => {
+  throw new Error(`shipyard failed to load: ${error.message ?? error}`);
+});
+
+function toTensors(feeds) {
+  return Object.fromEntries(feeds.map(([name, type, dims, data]) => [name, new ort.Tensor(type, data, dims)]));
+}
+
+async function run(prepared, page, show) {
+  if (prepared.error) throw new Error(prepared.error);
+  const [s] = await ready;
+  const results = await s.run(toTensors(prepared.feeds));
+  return page.collect(results, show);
+}
+
+async function predict(inputs) {
+  const [, page] = await ready;
+  return run(page.prepare_api(inputs ?? {}), page, false);
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const [, page] = await ready;
+  const prepared = page.prepare_form();
+  if (prepared.error) return;
+  try {
+    await run(prepared, page, true);
+  } catch (error) {
+    page.show_error(String(error.message ?? error));
+  }
+}
+
+window.shipyard = { ready: ready.then(() => undefined), predict };
+
+ready.then(([, page]) => {
+  const form = document.getElementById("shipyard-form");
+  form.addEventListener("submit", submit);
+  document.getElementById("shipyard-run").disabled = false;
+  status.dataset.state = "ready";
+}, (error) => {
+  status.textContent = error.message;
+  status.dataset.state = "error";
+});
