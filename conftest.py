@@ -1,0 +1,92 @@
+"""Fixtures shared by every test layer: the example folders, built sites, a served site, a browser.
+
+Browser start-ups are slow (~3 s on two cores), so one Chromium serves the whole
+session and each site is built and served once per session.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, SitePage, launch_chromium
+
+ROOT = Path(__file__).parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian packages chromium and chromium-driver")
+    with launch_chromium() as browser:
+        yield browser
+
+
+class Server:
+    """`shipyard serve` in a subprocess on a free port; its log is shown when a test fails."""
+
+    def __init__(self, site: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "shipyard", "serve", str(site), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise RuntimeError(f"shipyard serve did not start: {self.log()}")
+
+    def log(self) -> str:
+        return self.process.stderr.read() if self.process.stderr else ""
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Iterator[object]:
+    servers: list[Server] = []
+
+    def start(site: Path) -> Server:
+        servers.append(Server(site))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def open_site(chromium: object, serve: object) -> Iterator[object]:
+    """Open a built site in a fresh browser context; returns a ready `SitePage`."""
+    pages: list[SitePage] = []
+
+    def open_(site: Path) -> SitePage:
+        server = serve(site)  # type: ignore[operator]
+        pages.append(SitePage.open(chromium, server.url))
+        return pages[-1]
+
+    yield open_
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sites")
+
+
+def build_example(name: str, output: Path) -> Path:
+    from shipyard.build import build
+
+    folder = EXAMPLES / name
+    build(folder / "model.onnx", folder / "metadata.yml", output / name)
+    return output / name

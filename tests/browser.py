@@ -1,0 +1,99 @@
+"""Headless Debian Chromium driven by Playwright, and a built site opened in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep Chromium from calling home on a machine with no internet.
+QUIET_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOAD_TIMEOUT_MS = 60_000
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class SitePage:
+    """A site opened in its own browser context, with every request it made recorded."""
+
+    page: Page
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser: Browser, url: str) -> SitePage:
+        context = browser.new_context()
+        site = cls(context.new_page(), url.rstrip("/"))
+        context.on("request", lambda request: site.requests.append(request.url))
+        site.page.on("pageerror", lambda error: site.errors.append(str(error)))
+        site.page.goto(url)
+        site.page.evaluate("window.shipyard.ready")
+        return site
+
+    def foreign_requests(self) -> list[str]:
+        """Requests that left the site's origin (data: URLs stay in the page)."""
+        return [u for u in self.requests if not u.startswith((self.origin + "/", "data:", "blob:"))]
+
+    def predict(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        return self.page.evaluate("(inputs) => window.shipyard.predict(inputs)", inputs)
+
+    def predict_error(self, inputs: dict[str, Any]) -> str:
+        """The message `predict` rejects with."""
+        return self.page.evaluate(
+            "(inputs) => window.shipyard.predict(inputs).then(() => null, (e) => e.message)", inputs
+        )
+
+    def submit_form(self, values: dict[str, list[str] | str | bool]) -> dict[str, str]:
+        """Fill the form as a person would, press Run, and read each output's text."""
+        for key, value in values.items():
+            controls = self.page.locator(f'[name="{key}"]')
+            if isinstance(value, bool):
+                controls.set_checked(value)
+                continue
+            texts = [value] if isinstance(value, str) else value
+            for i, text in enumerate(texts):
+                controls.nth(i).fill(text)
+        self.page.evaluate("document.querySelectorAll('[data-output]').forEach(e => e.textContent = '')")
+        self.page.click("#shipyard-run")
+        return self.read_outputs()
+
+    def read_outputs(self) -> dict[str, str]:
+        self.page.wait_for_function(
+            "[...document.querySelectorAll('[data-output]')].every(e => e.textContent)"
+            " || !document.querySelector('#shipyard-form-error').hidden"
+            " || [...document.querySelectorAll('[data-error-for]')].some(e => !e.hidden)",
+            timeout=LOAD_TIMEOUT_MS,
+        )
+        return self.page.evaluate(
+            "Object.fromEntries([...document.querySelectorAll('[data-output]')]"
+            ".map(e => [e.dataset.output, e.innerText]))"
+        )
+
+    def field_error(self, key: str) -> str:
+        return self.page.inner_text(f'[data-error-for="{key}"]')
+
+    def close(self) -> None:
+        self.page.context.close()

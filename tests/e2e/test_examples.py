@@ -1,0 +1,65 @@
+"""Each bundled example, built, served and opened in Chromium, predicts what native onnxruntime does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, build_example
+from shipyard.metadata import load_metadata
+from tests.reference import assert_same, run_reference
+
+HOUSING_INPUTS = [
+    {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77},
+    {"MedInc": 0.5, "HouseAge": 1, "AveRooms": 1, "Latitude": 32.5},
+    {"MedInc": 14.9, "HouseAge": 52, "AveRooms": 9.7, "Latitude": 41.19},
+    {"MedInc": 7.25, "HouseAge": 12, "AveRooms": 3.33, "Latitude": 40.01},
+]
+SENTIMENT_INPUTS = [
+    {"text": "A wonderful film with a moving story and great acting."},
+    {"text": "A boring mess, I hated it."},
+    {"text": "The plot was dull but the cast was fantastic."},
+    {"text": "Ünïcödé and émojis 🎬 are fine too"},
+]
+CASES = {"housing": HOUSING_INPUTS, "sentiment": SENTIMENT_INPUTS}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def example(request: pytest.FixtureRequest, sites: Path, open_site: object) -> tuple[str, object]:
+    name = request.param
+    return name, open_site(build_example(name, sites))  # type: ignore[operator]
+
+
+def _reference(name: str, inputs: dict[str, object]) -> dict[str, list[object]]:
+    folder = EXAMPLES / name
+    app = load_metadata(folder / "metadata.yml")
+    values = {key: [value] for key, value in inputs.items()}
+    return run_reference(folder / "model.onnx", app, values)
+
+
+def test_api_predictions_equal_native_onnxruntime(example: tuple[str, object]) -> None:
+    name, site = example
+    for inputs in CASES[name]:
+        result = site.predict(inputs)  # type: ignore[attr-defined]
+        native = _reference(name, inputs)
+        assert set(result) == set(native)
+        for output, values in native.items():
+            assert_same(result[output]["data"], values)
+    assert site.foreign_requests() == []  # type: ignore[attr-defined]
+
+
+def test_form_predictions_equal_native_onnxruntime(example: tuple[str, object]) -> None:
+    name, site = example
+    for inputs in CASES[name]:
+        shown = site.submit_form({k: str(v) for k, v in inputs.items()})  # type: ignore[attr-defined]
+        api = site.predict(inputs)  # type: ignore[attr-defined]
+        native = _reference(name, inputs)
+        for output, text in shown.items():
+            assert text, f"{output} shows nothing"
+            assert_same(api[output]["data"], native[output])
+            first = native[output][0]
+            expected = f"{first:.6g}" if isinstance(first, float) else str(first)
+            assert expected in text
+    assert site.errors == []  # type: ignore[attr-defined]
+    assert site.foreign_requests() == []  # type: ignore[attr-defined]
