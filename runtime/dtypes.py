@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import array
 import math
-import struct
 from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["float", "int", "bool", "string"]
 Value = float | int | bool | str
+
+FLOAT32_MAX = 3.4028234663852886e38
 
 
 class ValueProblem(ValueError):
@@ -76,11 +77,8 @@ class DType:
     def _check_float(self, value: float) -> float:
         if math.isnan(value) or math.isinf(value):
             raise ValueProblem("enter a finite number")
-        if self.name == "float32":
-            try:
-                struct.pack("f", value)
-            except OverflowError:
-                raise ValueProblem(f"{value:g} is too large for float32") from None
+        if self.name == "float32" and abs(value) > FLOAT32_MAX:
+            raise ValueProblem(f"{value:g} is too large for float32")
         return value
 
     def pack(self, values: list[Value]) -> array.array | list[Value]:

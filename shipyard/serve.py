@@ -21,6 +21,13 @@ MIME_TYPES = {
 class SiteHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
+    def handle(self) -> None:
+        # A browser that cancels a download (navigation, a closed tab) is not an error.
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def end_headers(self) -> None:
         # A rebuilt site must show at once, not after the browser's heuristic cache expires.
         self.send_header("Cache-Control", "no-cache")

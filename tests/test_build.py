@@ -1,0 +1,100 @@
+"""The layout of a built site, its lock, and builds that fail without touching the last one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from shipyard.build import build
+from shipyard.errors import MetadataError, ModelError, OutputError
+
+HOUSING = EXAMPLES / "housing"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("build") / "site"
+    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
+    return output
+
+
+def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(site: Path) -> None:
+    top = sorted(p.name for p in site.iterdir())
+    assert top == ["index.html", "model.onnx", "ort", "pyodide", "pyscript", "shipyard.js", "style.css"]
+    assert sorted(p.name for p in (site / "ort").iterdir()) == [
+        "ort-wasm-simd-threaded.wasm",
+        "ort.wasm.bundle.min.mjs",
+    ]
+    pyodide = {p.name for p in (site / "pyodide").iterdir()}
+    assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
+    assert (site / "pyscript" / "core.js").is_file()
+    assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()
+
+
+def test_lock_lists_the_runtime_wheel_with_its_hash(site: Path) -> None:
+    lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
+    assert lock["info"]["python"].startswith("3.14")
+    (entry,) = lock["packages"].values()
+    wheel = site / "pyodide" / entry["file_name"]
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert entry["imports"] == ["shipyard_runtime"]
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "shipyard_runtime/browser.py" in names and "shipyard_runtime/spec.py" in names
+
+
+def test_page_shows_the_form_before_python_starts(site: Path) -> None:
+    html = (site / "index.html").read_text()
+    for key in ("MedInc", "HouseAge", "AveRooms", "Latitude"):
+        assert f'name="{key}"' in html
+    assert 'value="37.77"' in html and 'data-output="variable"' in html
+    assert '"interpreter":"./pyodide/pyodide.mjs"' in html.replace("&#34;", '"')
+
+
+def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:
+    text = (HOUSING / "metadata.yml").read_text().replace(
+        "name: California housing", "name: \"</script><b>x</b>\""
+    )
+    (tmp_path / "m.yml").write_text(text)
+    build(HOUSING / "model.onnx", tmp_path / "m.yml", tmp_path / "site")
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("metadata", "model", "error"),
+    [
+        ("name: x\ninputs: {}\n", "model.onnx", MetadataError),
+        (None, "metadata.yml", ModelError),  # a YAML file is not ONNX
+        ((HOUSING / "metadata.yml").read_text().replace("Latitude:", "Longitude:"), "model.onnx", ModelError),
+    ],
+)
+def test_failed_build_leaves_the_previous_output_as_it_was(
+    tmp_path: Path, metadata: str | None, model: str, error: type[Exception]
+) -> None:
+    output = tmp_path / "site"
+    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
+    before = _snapshot(output)
+    path = HOUSING / "metadata.yml"
+    if metadata is not None:
+        path = tmp_path / "bad.yml"
+        path.write_text(metadata)
+    with pytest.raises(error):
+        build(HOUSING / model, path, output)
+    assert _snapshot(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="holds no shipyard site"):
+        build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
