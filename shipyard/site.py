@@ -30,6 +30,20 @@ PYSCRIPT_CONFIG: dict[str, object] = {
     "packages_cache": "passthrough",
 }
 
+# The PyScript files a page loads (measured: core.js imports these chunks at start-up).
+# The rest of the vendored dist (editor, terminal, TOML parser, MicroPython) is never fetched.
+PYSCRIPT_FILES = (
+    "core.js",
+    "core-C9KDLldu.js",
+    "deprecations-manager-UpAPKqCb.js",
+    "donkey-4Hrqd7WZ.js",
+    "error-D2315lOB.js",
+    "py-editor-C4XsZtn7.js",
+    "py-game-DWiCrr7a.js",
+    "py-terminal-CwQ6kcjg.js",
+    "pyodide_graph-CX6fRcVL.js",
+)
+
 # Files on the critical path, fetched while Pyodide boots rather than after.
 PRELOADS = {
     "module": (f"./{ORT_ENTRY}", "./pyodide/pyodide.mjs"),
@@ -58,13 +72,13 @@ def _assemble(model: Path, app: AppSpec, site: Path) -> None:
     _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort")
     pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
     write_site_lock(pyodide / "pyodide-lock.json", [build_runtime_wheel(pyodide)], pyodide)
-    _copy_files(PYSCRIPT, site / "pyscript", pattern="*.[jc]s*")
+    _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
 
 
-def _copy_files(source: Path, target: Path, pattern: str = "*") -> Path:
+def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None) -> Path:
     target.mkdir()
-    for path in sorted(source.glob(pattern)):
-        shutil.copyfile(path, target / path.name)
+    for name in names or sorted(p.name for p in source.iterdir()):
+        shutil.copyfile(source / name, target / name)
     return target
 
 

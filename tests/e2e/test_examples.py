@@ -63,3 +63,10 @@ def test_form_predictions_equal_native_onnxruntime(example: tuple[str, object]) 
             assert expected in text
     assert site.errors == []  # type: ignore[attr-defined]
     assert site.foreign_requests() == []  # type: ignore[attr-defined]
+
+
+def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, object], sites: Path) -> None:
+    name, site = example
+    shipped = {str(p.relative_to(sites / name)) for p in (sites / name).rglob("*") if p.is_file()}
+    fetched = {url.removeprefix(site.origin + "/") for url in site.requests}  # type: ignore[attr-defined]
+    assert shipped - fetched - {"index.html"} == set()
