@@ -43,7 +43,6 @@ def _list(values: list[Value]) -> str:
 def _table(values: list[Value], width: int) -> str:
     rows = [values[i : i + width] for i in range(0, len(values), width)]
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(format_output(v))}</td>" for v in row) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{escape(format_output(v))}</td>" for v in row) + "</tr>" for row in rows
     )
     return f'<table class="values"><tbody>{body}</tbody></table>'

@@ -113,4 +113,3 @@ def format_value(value: Value) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(value)
-

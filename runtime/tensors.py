@@ -15,6 +15,7 @@ from .dtypes import DTYPES, DType, Value
 from .spec import AppSpec, OutputSpec
 from .values import Values
 
+
 @dataclass(frozen=True)
 class Feed:
     name: str
@@ -25,10 +26,7 @@ class Feed:
 
 def build_feeds(app: AppSpec, values: Values) -> list[Feed]:
     """One feed per model input, in the spec's order."""
-    return [
-        Feed(spec.key, spec.dtype, spec.dims, spec.dtype.pack(values[spec.key]))
-        for spec in app.inputs
-    ]
+    return [Feed(spec.key, spec.dtype, spec.dims, spec.dtype.pack(values[spec.key])) for spec in app.inputs]
 
 
 @dataclass(frozen=True)

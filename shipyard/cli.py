@@ -78,7 +78,9 @@ def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> Non
 
 @main.command()
 @click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one."
+)
 def serve(site: Path, port: int) -> None:
     """Preview a built SITE on 127.0.0.1 until Ctrl-C."""
     server = make_server(site, port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
 from shipyard_runtime.spec import AppSpec, SpecError
 
 from .errors import MetadataError

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import onnx
 from google.protobuf.message import DecodeError
+
 from shipyard_runtime.dtypes import BY_ONNX
 from shipyard_runtime.spec import AppSpec, TensorSpec
 
@@ -64,9 +65,7 @@ def check_against(app: AppSpec, signature: Signature, model: Path, metadata: Pat
     missing = [s.name for s in signature.inputs if s.name not in {i.key for i in app.inputs}]
     problems += [f"inputs: the model's input {name!r} is missing" for name in missing]
     if problems:
-        raise ModelError(
-            f"does not match {model.name}:\n  " + "\n  ".join(problems), file=metadata
-        )
+        raise ModelError(f"does not match {model.name}:\n  " + "\n  ".join(problems), file=metadata)
 
 
 def _compare(section: str, specs: tuple[TensorSpec, ...], actual: tuple[TensorSignature, ...]) -> list[str]:
@@ -78,7 +77,11 @@ def _compare(section: str, specs: tuple[TensorSpec, ...], actual: tuple[TensorSi
             names = ", ".join(by_name) or "none"
             problems.append(f"{section}.{spec.key}: not in the model (its {section}: {names})")
         elif real.type_name != spec.dtype.name:
-            problems.append(f"{section}.{spec.key}.type: {spec.dtype.name}, but the model says {real.type_name}")
+            problems.append(
+                f"{section}.{spec.key}.type: {spec.dtype.name}, but the model says {real.type_name}"
+            )
         elif real.shape is not None and len(real.shape) != len(spec.shape):
-            problems.append(f"{section}.{spec.key}.shape: rank {len(spec.shape)}, but the model's is {len(real.shape)}")
+            problems.append(
+                f"{section}.{spec.key}.shape: rank {len(spec.shape)}, but the model's is {len(real.shape)}"
+            )
     return problems

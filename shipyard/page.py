@@ -8,6 +8,7 @@ from importlib import resources
 
 import jinja2
 from markupsafe import Markup
+
 from shipyard_runtime.form import render_form, render_outputs
 from shipyard_runtime.spec import AppSpec
 
@@ -31,7 +32,9 @@ class PageContext:
     fetch_preloads: tuple[str, ...]
 
 
-def page_context(app: AppSpec, pyscript_config: dict[str, object], preloads: dict[str, tuple[str, ...]]) -> PageContext:
+def page_context(
+    app: AppSpec, pyscript_config: dict[str, object], preloads: dict[str, tuple[str, ...]]
+) -> PageContext:
     return PageContext(
         title=app.name,
         description=app.description,

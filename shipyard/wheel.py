@@ -37,8 +37,8 @@ def build_runtime_wheel(folder: Path) -> Path:
         "Summary: shipyard's browser runtime (form, validation, tensors)\n"
     ).encode()
     files[f"{info}/WHEEL"] = (
-        "Wheel-Version: 1.0\nGenerator: shipyard\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    ).encode()
+        b"Wheel-Version: 1.0\nGenerator: shipyard\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files[f"{info}/top_level.txt"] = f"{NAME}\n".encode()
     files[f"{info}/RECORD"] = _record(files, f"{info}/RECORD")
     path = folder / f"{NAME}-{version}-py3-none-any.whl"

@@ -56,8 +56,10 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
 
 
 def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:
-    text = (HOUSING / "metadata.yml").read_text().replace(
-        "name: California housing", "name: \"</script><b>x</b>\""
+    text = (
+        (HOUSING / "metadata.yml")
+        .read_text()
+        .replace("name: California housing", 'name: "</script><b>x</b>"')
     )
     (tmp_path / "m.yml").write_text(text)
     build(HOUSING / "model.onnx", tmp_path / "m.yml", tmp_path / "site")

@@ -44,12 +44,20 @@ def test_static_is_modelships_command_line_for_build(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("metadata", "expected"),
     [
-        ("name: x\ninputs:\n  MedInc: {type: float32, shape: [null, 1], min: 3, max: 1}\noutputs: {}\n",
-         ["inputs.MedInc.min: min 3 is greater than max 1", "outputs: needs at least one entry"]),
+        (
+            "name: x\ninputs:\n  MedInc: {type: float32, shape: [null, 1], min: 3, max: 1}\noutputs: {}\n",
+            ["inputs.MedInc.min: min 3 is greater than max 1", "outputs: needs at least one entry"],
+        ),
         ("name: [unclosed\n", ["line 2, column 1: invalid YAML"]),
-        ((HOUSING / "metadata.yml").read_text().replace("type: float32\n    shape: [null, 1]\n    min: 0.5",
-                                                          "type: float64\n    shape: [null, 1]\n    min: 0.5"),
-         ["inputs.MedInc.type: float64, but the model says float32"]),
+        (
+            (HOUSING / "metadata.yml")
+            .read_text()
+            .replace(
+                "type: float32\n    shape: [null, 1]\n    min: 0.5",
+                "type: float64\n    shape: [null, 1]\n    min: 0.5",
+            ),
+            ["inputs.MedInc.type: float64, but the model says float32"],
+        ),
     ],
 )
 def test_bad_metadata_gets_file_key_and_reason_without_traceback(
@@ -84,7 +92,9 @@ def test_serve_sends_wasm_and_module_types_and_stops_on_ctrl_c(tmp_path: Path) -
     run("build", MODEL, "--metadata", METADATA, "--output", str(tmp_path / "site"))
     server = subprocess.Popen(
         [sys.executable, "-m", "shipyard", "serve", str(tmp_path / "site"), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert server.stdout is not None and server.stderr is not None
     url = server.stdout.readline().strip()

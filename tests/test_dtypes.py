@@ -12,8 +12,20 @@ from shipyard_runtime.dtypes import BY_ONNX, DTYPES, ValueProblem
 
 def test_table_covers_every_type_onnxruntime_web_accepts() -> None:
     assert sorted(DTYPES) == sorted(
-        ["float32", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32",
-         "int64", "uint64", "bool", "string"]
+        [
+            "float32",
+            "float64",
+            "int8",
+            "uint8",
+            "int16",
+            "uint16",
+            "int32",
+            "uint32",
+            "int64",
+            "uint64",
+            "bool",
+            "string",
+        ]
     )
     assert all(BY_ONNX[d.onnx] is d for d in DTYPES.values())
 
@@ -30,9 +42,16 @@ def test_integer_ranges_match_numpy(dtype) -> None:  # type: ignore[no-untyped-d
 
 @pytest.mark.parametrize(
     ("name", "text", "value"),
-    [("float32", "45.19", 45.19), ("float32", " 0 ", 0.0), ("float64", "-1e-300", -1e-300),
-     ("int32", "3.0", 3), ("int64", "9223372036854775807", 2**63 - 1), ("bool", "true", True),
-     ("bool", "", False), ("string", " hi ", "hi")],
+    [
+        ("float32", "45.19", 45.19),
+        ("float32", " 0 ", 0.0),
+        ("float64", "-1e-300", -1e-300),
+        ("int32", "3.0", 3),
+        ("int64", "9223372036854775807", 2**63 - 1),
+        ("bool", "true", True),
+        ("bool", "", False),
+        ("string", " hi ", "hi"),
+    ],
 )
 def test_parse_accepts_what_people_type(name: str, text: str, value: object) -> None:
     assert DTYPES[name].parse(text) == value
@@ -40,10 +59,15 @@ def test_parse_accepts_what_people_type(name: str, text: str, value: object) -> 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
-    [("float32", "abc", "is not a number"), ("float32", "", "a value is required"),
-     ("float32", "1e39", "too large for float32"), ("float64", "nan", "finite"),
-     ("int8", "1.5", "not a whole number"), ("uint8", "-1", "does not fit in uint8"),
-     ("bool", "maybe", "not true or false")],
+    [
+        ("float32", "abc", "is not a number"),
+        ("float32", "", "a value is required"),
+        ("float32", "1e39", "too large for float32"),
+        ("float64", "nan", "finite"),
+        ("int8", "1.5", "not a whole number"),
+        ("uint8", "-1", "does not fit in uint8"),
+        ("bool", "maybe", "not true or false"),
+    ],
 )
 def test_parse_rejects_with_a_reason(name: str, text: str, message: str) -> None:
     with pytest.raises(ValueProblem, match=message):

@@ -49,7 +49,12 @@ def test_modelship_file_is_read_as_is(tmp_path: Path) -> None:
     app = load_metadata(write(tmp_path, MODELSHIP))
     assert [i.key for i in app.inputs] == ["MedInc", "Latitude"]
     med = app.inputs[0]
-    assert (med.label, med.dtype.name, med.shape, med.dims) == ("Median income in block group", "float32", (None, 1), (1, 1))
+    assert (med.label, med.dtype.name, med.shape, med.dims) == (
+        "Median income in block group",
+        "float32",
+        (None, 1),
+        (1, 1),
+    )
     assert (med.minimum, med.maximum, med.step, med.default) == (0, 15, 0.1, (3.5,))
     assert app.outputs[0].key == "variable"
 

@@ -84,9 +84,7 @@ def test_out_of_range_value_is_rejected_beside_its_field(identity_site: object) 
     assert site.field_error("in_uint8") == ""  # type: ignore[attr-defined]
 
 
-def test_onnxruntime_error_is_shown_and_the_page_keeps_working(
-    tmp_path: Path, open_site: object
-) -> None:
+def test_onnxruntime_error_is_shown_and_the_page_keeps_working(tmp_path: Path, open_site: object) -> None:
     model = gather_model(tmp_path / "gather.onnx")
     (tmp_path / "m.yml").write_text(
         "name: Gather\ninputs:\n  index: {name: Row, type: int64, shape: [1], default: 1}\n"
