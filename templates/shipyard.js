@@ -6,13 +6,16 @@ import * as ort from "./ort/ort.wasm.bundle.min.mjs";
 
 const status = document.getElementById("shipyard-status");
 const loaded = { model: false, python: false };
+let pythonStage = "starting";
 function showStage() {
   const { model, python } = loaded;
-  status.textContent = model && python ? "Ready"
-    : model ? "Model loaded; starting Python…"
-    : python ? "Python ready; loading the model…"
-    : "Loading Python and the model…";
+  status.textContent = model && python ? "Ready" : [
+    model ? "Model loaded" : "Loading the model",
+    python ? "Python ready" : `Python: ${pythonStage}`,
+  ].join(" · ") + "…";
 }
+// PyScript reports its stages ("Loading interpreter", "Loaded Pyodide", ...) as events.
+addEventListener("py:progress", ({ detail }) => { pythonStage = detail; showStage(); });
 showStage();
 
 const session = ort.InferenceSession.create("./model.onnx").then((s) => {
@@ -29,6 +32,8 @@ const python = new Promise((resolve, reject) => { attach = resolve; fail = rejec
 });
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
 window.shipyardBoot = { attach, fail: (message) => fail(new Error(message)) };
+// Fired when every Python script has finished: too late for one that never attached.
+addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
 const ready = Promise.all([session, python]).catch((error) => {
   throw new Error(`shipyard failed to load: ${error.message ?? error}`);

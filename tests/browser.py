@@ -22,6 +22,14 @@ QUIET_FLAGS = [
     "--disable-sync",
 ]
 LOAD_TIMEOUT_MS = 60_000
+# Keeps every text the loading indicator shows, in `window.statusHistory`.
+RECORD_STATUS = """
+window.statusHistory = [];
+new MutationObserver(() => {
+  const status = document.getElementById("shipyard-status");
+  if (status && status.textContent !== window.statusHistory.at(-1)) window.statusHistory.push(status.textContent);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
 
 
 @contextmanager
@@ -46,6 +54,7 @@ class SitePage:
     @classmethod
     def open(cls, browser: Browser, url: str) -> SitePage:
         context = browser.new_context()
+        context.add_init_script(RECORD_STATUS)
         site = cls(context.new_page(), url.rstrip("/"))
         context.on("request", lambda request: site.requests.append(request.url))
         site.page.on("pageerror", lambda error: site.errors.append(str(error)))
@@ -91,6 +100,9 @@ class SitePage:
             "Object.fromEntries([...document.querySelectorAll('[data-output]')]"
             ".map(e => [e.dataset.output, e.innerText]))"
         )
+
+    def status_history(self) -> list[str]:
+        return self.page.evaluate("window.statusHistory")
 
     def field_error(self, key: str) -> str:
         return self.page.inner_text(f'[data-error-for="{key}"]')

@@ -70,3 +70,12 @@ def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, object],
     shipped = {str(p.relative_to(sites / name)) for p in (sites / name).rglob("*") if p.is_file()}
     fetched = {url.removeprefix(site.origin + "/") for url in site.requests}  # type: ignore[attr-defined]
     assert shipped - fetched - {"index.html"} == set()
+
+
+def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str, object]) -> None:
+    _, site = example
+    history = site.status_history()  # type: ignore[attr-defined]
+    assert history[-1] == "Ready"
+    assert any("Loading the model" in text for text in history)
+    assert any("Python: Loading" in text for text in history)
+    assert site.page.is_enabled("#shipyard-run")  # type: ignore[attr-defined]
