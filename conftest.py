@@ -15,6 +15,9 @@ import pytest
 
 from tests.browser import CHROMIUM, SitePage, launch_chromium
 
+# pytest-pyodide's --dist-dir: a fresh temporary folder per run (tests/pyodide/dist.py).
+pytest_plugins = ["tests.pyodide.dist"]
+
 ROOT = Path(__file__).parent
 EXAMPLES = ROOT / "examples"
 

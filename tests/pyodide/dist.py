@@ -44,15 +44,13 @@ def prepare(folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     core = ensure_asset(PYODIDE)
+    for name in PYODIDE.files:  # its lock lists 357 packages but no wheels: ours replaces it
+        if name != "pyodide-lock.json":
+            (folder / name).unlink(missing_ok=True)
+            (folder / name).symlink_to(core / name)
     wheels = [build_runtime_wheel(folder)]
-    for source in [core / name for name in PYODIDE.files] + fetch_test_wheels(cache_dir() / "test-wheels"):
-        if source.suffix == ".json":
-            continue  # the upstream lock lists 357 packages and no wheels: ours replaces it
-        target = folder / source.name
-        target.unlink(missing_ok=True)
-        target.symlink_to(source)
-        if target.suffix == ".whl":
-            wheels.append(target)
+    for wheel in fetch_test_wheels(cache_dir() / "test-wheels"):
+        wheels.append(Path(shutil.copy(wheel, folder)))  # a copy: the lock wants them inside folder
     write_site_lock(core / "pyodide-lock.json", wheels, folder)
 
 
@@ -61,9 +59,13 @@ def fetch_test_wheels(cache: Path) -> list[Path]:
     pins = {name: metadata.version(name) for name in TEST_WHEELS}
     missing = [f"{n}=={v}" for n, v in pins.items() if not list(cache.glob(f"{n}-{v}-*.whl"))]
     if missing:
-        command = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--no-deps",
-                   "--python-version", "3.14", "--disable-pip-version-check", "-q", "-d", str(cache)]
-        result = subprocess.run(command + missing, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise pytest.UsageError(f"could not download {missing} from PyPI:\n{result.stderr}")
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:  # whole files only: runs may overlap
+            pip = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--no-deps"]
+            options = ["--python-version", "3.14", "--disable-pip-version-check", "-q", "-d", tmp]
+            result = subprocess.run(pip + options + missing, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise pytest.UsageError(f"could not download {missing} from PyPI:\n{result.stderr}")
+            for wheel in Path(tmp).glob("*.whl"):
+                wheel.replace(cache / wheel.name)
     return [next(cache.glob(f"{n}-{v}-*.whl")) for n, v in pins.items()]
