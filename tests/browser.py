@@ -27,7 +27,8 @@ RECORD_STATUS = """
 window.statusHistory = [];
 new MutationObserver(() => {
   const status = document.getElementById("shipyard-status");
-  if (status && status.textContent !== window.statusHistory.at(-1)) window.statusHistory.push(status.textContent);
+  const text = status?.textContent;
+  if (text && text !== window.statusHistory.at(-1)) window.statusHistory.push(text);
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 
