@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from tests.browser import CHROMIUM, SitePage, launch_chromium
 
@@ -23,7 +24,7 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian packages chromium and chromium-driver")
     with launch_chromium() as browser:
@@ -55,7 +56,7 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def serve() -> Iterator[object]:
+def serve() -> Iterator[Callable[[Path], Server]]:
     servers: list[Server] = []
 
     def start(site: Path) -> Server:
@@ -68,17 +69,23 @@ def serve() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def open_site(chromium: object, serve: object) -> Iterator[object]:
+def opened_pages() -> list[SitePage]:
+    """Every site page opened in this session (tests/e2e checks none left its origin)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def open_site(
+    chromium: Browser, serve: Callable[[Path], Server], opened_pages: list[SitePage]
+) -> Iterator[Callable[[Path], SitePage]]:
     """Open a built site in a fresh browser context; returns a ready `SitePage`."""
-    pages: list[SitePage] = []
 
     def open_(site: Path) -> SitePage:
-        server = serve(site)  # type: ignore[operator]
-        pages.append(SitePage.open(chromium, server.url))
-        return pages[-1]
+        opened_pages.append(SitePage.open(chromium, serve(site).url))
+        return opened_pages[-1]
 
     yield open_
-    for page in pages:
+    for page in opened_pages:
         page.close()
 
 

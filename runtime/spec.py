@@ -289,7 +289,7 @@ def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
 
 
 def _input_dict(spec: InputSpec) -> dict[str, Any]:
-    extra = {"min": spec.minimum, "max": spec.maximum, "step": spec.step}
+    extra: dict[str, Any] = {"min": spec.minimum, "max": spec.maximum, "step": spec.step}
     if spec.default is not None:
         extra["default"] = list(spec.default)
     return _tensor_dict(spec) | {k: v for k, v in extra.items() if v is not None}

@@ -46,4 +46,4 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
 
 def url_of(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    return f"http://{host!s}:{port}/"

@@ -8,6 +8,7 @@ house value in hundreds of thousands of dollars, shape [None, 1].
 Run: python examples/housing/train.py
 """
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,7 @@ def make_data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack(cols).astype(np.float32), np.clip(y, 0.15, 5.0)
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = np.random.default_rng(SEED)
     X, y = make_data(rng)
     # One column per ONNX input; skl2onnx concatenates them back (Concat node).
@@ -57,9 +58,9 @@ def main() -> None:
         target_opset={"": 17, "ai.onnx.ml": 3},
         name="housing",  # fixed graph name (default: random uuid) => stable bytes
     )
-    OUT.write_bytes(onx.SerializeToString())
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    out.write_bytes(onx.SerializeToString())
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -12,6 +12,7 @@ Linux constructs the ``en_US.UTF-8`` locale regardless of LC_ALL/LANG; it must b
 installed (Debian: ``localedef -i en_US -f UTF-8 en_US.UTF-8``).
 """
 
+import sys
 from pathlib import Path
 
 from onnx.helper import make_opsetid
@@ -111,7 +112,7 @@ NEGATIVE: list[str] = [
 ]
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     texts = POSITIVE + NEGATIVE
     labels = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE)
     model = Pipeline(
@@ -135,9 +136,9 @@ def main() -> None:
     opsets = sorted((o.domain, o.version) for o in onx.opset_import)
     del onx.opset_import[:]
     onx.opset_import.extend(make_opsetid(domain, version) for domain, version in opsets)
-    OUT.write_bytes(onx.SerializeToString())
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    out.write_bytes(onx.SerializeToString())
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

