@@ -34,12 +34,11 @@ class Page:
 
     def prepare_api(self, given: JsProxy) -> Any:
         """Feeds for `window.shipyard.predict(inputs)`, or `{error, problems}`."""
-        return self._prepare(lambda: from_api(self.app, given.to_py()))
+        return self._prepare(lambda: from_api(self.app, given.to_py()), show=False)
 
     def prepare_form(self) -> Any:
         """Feeds for the form's current values; problems are shown beside their fields."""
-        self._show_problems({})
-        return self._prepare(self._read_form)
+        return self._prepare(self._read_form, show=True)
 
     def collect(self, results: JsProxy, show: bool) -> Any:
         """Turn onnxruntime-web's result map into `{name: {type, dims, data}}`."""
@@ -55,13 +54,15 @@ class Page:
         box.textContent = message
         box.hidden = not message
 
-    def _prepare(self, read: Callable[[], Values]) -> Any:
+    def _prepare(self, read: Callable[[], Values], show: bool) -> Any:
         try:
             values = read()
         except InputError as error:
-            if read == self._read_form:
+            if show:
                 self._show_problems(error.problems)
             return _js({"error": f"Invalid input: {error}", "problems": error.problems})
+        if show:
+            self._show_problems({})
         feeds = build_feeds(self.app, values)
         return _js({"feeds": [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]})
 

@@ -220,10 +220,11 @@ def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tupl
 
 
 def coerce(dtype: DType, value: object) -> object:
-    """Accept a number written as text for a numeric type (as modelship files do), else as is."""
+    """Read a number written as text for a numeric type (as modelship files do) and a
+    number given for a string type as its text; anything else is checked as it is."""
     if isinstance(value, str) and dtype.kind != "string":
         return dtype.parse(value)
-    if isinstance(value, int) and not isinstance(value, bool) and dtype.kind == "string":
+    if isinstance(value, int | float) and not isinstance(value, bool) and dtype.kind == "string":
         return str(value)
     return value
 

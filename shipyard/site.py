@@ -54,11 +54,16 @@ PRELOADS = {
 def build_site(model: Path, app: AppSpec, output: Path) -> None:
     """Write the whole site for `model` and `app` to `output`, replacing a previous build."""
     _check_replaceable(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.building-"))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.building-"))
+    except OSError as error:
+        raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
     try:
         _assemble(model, app, staging)
         _swap(staging, output)
+    except OSError as error:
+        raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
