@@ -150,6 +150,7 @@ class TensorSpec:
 
 _OUTPUT_KEYS = ("name", "type", "shape")
 _INPUT_KEYS = (*_OUTPUT_KEYS, "min", "max", "step", "default")
+_RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,11 @@ class InputSpec(TensorSpec):
     def check(self, value: object) -> Value:
         """Check one element against the type, min and max; raise ValueProblem if it fails."""
         checked = self.dtype.check(value)
-        if self.minimum is not None and checked < self.minimum:  # type: ignore[operator]
+        if isinstance(checked, str | bool):  # min and max apply to numbers only
+            return checked
+        if self.minimum is not None and checked < self.minimum:
             raise ValueProblem(f"must be at least {self.minimum:g}")
-        if self.maximum is not None and checked > self.maximum:  # type: ignore[operator]
+        if self.maximum is not None and checked > self.maximum:
             raise ValueProblem(f"must be at most {self.maximum:g}")
         return checked
 
@@ -194,6 +197,10 @@ def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
         c.add(f"{where}.min", f"min {lo:g} is greater than max {hi:g}")
     if fields["step"] is not None and fields["step"] <= 0:
         c.add(f"{where}.step", "must be greater than 0")
+    dtype = fields["dtype"]
+    for name in ("min", "max", "step"):
+        if dtype is not None and dtype.kind in ("string", "bool") and data.get(name) is not None:
+            c.add(f"{where}.{name}", f"applies to number types only, not {dtype.name}")
     if fields["dtype"] is None or fields["shape"] is None:
         return None
     spec = InputSpec(**fields)
@@ -202,9 +209,6 @@ def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
         return spec
     values = _read_default(c, spec, default, f"{where}.default")
     return InputSpec(**(fields | {"default": values}))
-
-
-_RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
 
 
 def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:

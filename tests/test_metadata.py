@@ -99,7 +99,7 @@ name: Broken
 inputs:
   a: {type: float33, shape: [null, 1], min: 5, max: 1}
   b: {type: int8, shape: [null, 1], default: 300, stepp: 1}
-  c: {type: string, shape: [2, null]}
+  c: {type: string, shape: [2, null], min: 0}
 outputs:
   y: {type: float32}
 colour: blue
@@ -112,6 +112,7 @@ colour: blue
     assert "300 does not fit in int8" in problems["inputs.b.default"]
     assert problems["inputs.b.stepp"] == "unknown field (did you mean 'step'?)"
     assert problems["inputs.c.shape[1]"] == "only the first (batch) dimension may be dynamic"
+    assert problems["inputs.c.min"] == "applies to number types only, not string"
     assert problems["outputs.y.shape"] == "is required"
     assert problems["colour"].startswith("unknown field")
     assert str(tmp_path / "metadata.yml") in str(error.value)
