@@ -160,6 +160,24 @@ class InputSpec(TensorSpec):
     step: float | None = None
     default: tuple[Value, ...] | None = None
 
+    def check_row(self, items: list[object]) -> list[Value]:
+        """Check one submission's elements: their count, then each (naming its position)."""
+        if len(items) != self.size:
+            raise ValueProblem(f"expected {self.size} values, got {len(items)}")
+        checked = []
+        for i, item in enumerate(items):
+            try:
+                checked.append(self.check(item))
+            except ValueProblem as problem:
+                where = f"value {i + 1}: " if self.size > 1 else ""
+                raise ValueProblem(f"{where}{problem}") from None
+        return checked
+
+    def read_row(self, raw: object) -> list[Value]:
+        """A row as YAML, JSON or JS give it: a scalar for one element, or a list."""
+        items = list(raw) if isinstance(raw, list | tuple) else [raw]
+        return self.check_row([coerce(self.dtype, item) for item in items])
+
     def check(self, value: object) -> Value:
         """Check one element against the type, min and max; raise ValueProblem if it fails."""
         checked = self.dtype.check(value)
@@ -212,12 +230,10 @@ def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
 
 
 def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
-    items = raw if isinstance(raw, list) else [raw] * spec.size
-    if len(items) != spec.size:
-        c.add(key, f"expected {spec.size} values, got {len(items)}")
-        return None
+    if not isinstance(raw, list) and spec.size > 1:
+        raw = [raw] * spec.size  # one default for every element of the row
     try:
-        return tuple(spec.check(coerce(spec.dtype, item)) for item in items)
+        return tuple(spec.read_row(raw))
     except ValueProblem as problem:
         c.add(key, str(problem))
         return None
@@ -243,7 +259,8 @@ def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
     return OutputSpec(**fields)
 
 
-_APP_KEYS = ("name", "description", "inputs", "outputs")
+_APP_KEYS = ("name", "description", "inputs", "outputs", "examples")
+Example = dict[str, tuple[Value, ...]]
 
 
 @dataclass(frozen=True)
@@ -254,6 +271,7 @@ class AppSpec:
     description: str | None
     inputs: tuple[InputSpec, ...]
     outputs: tuple[OutputSpec, ...] = field(default=())
+    examples: tuple[Example, ...] = field(default=())
 
     @classmethod
     def from_dict(cls, raw: object) -> AppSpec:
@@ -265,9 +283,10 @@ class AppSpec:
         description = c.text(data.get("description"), "description")
         inputs = _read_section(c, data, "inputs", _read_input)
         outputs = _read_section(c, data, "outputs", _read_output)
+        examples = _read_examples(c, data.get("examples"), [i for i in inputs if i is not None])
         c.raise_if_any()
         assert name is not None
-        return cls(name, description, tuple(inputs), tuple(outputs))  # type: ignore[arg-type]
+        return cls(name, description, tuple(inputs), tuple(outputs), tuple(examples))
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata document this spec reads back from (modelship's layout)."""
@@ -276,6 +295,7 @@ class AppSpec:
             "description": self.description,
             "inputs": {i.key: _input_dict(i) for i in self.inputs},
             "outputs": {o.key: _tensor_dict(o) for o in self.outputs},
+            "examples": [{key: list(row) for key, row in example.items()} for example in self.examples],
         }
 
 
@@ -287,6 +307,35 @@ def _read_section(c: _Collector, data: Mapping[str, Any], section: str, read: An
     if not entries and isinstance(data[section], Mapping):
         c.add(section, "needs at least one entry")
     return [read(c, str(key), value) for key, value in entries.items()]
+
+
+def _read_examples(c: _Collector, raw: object, inputs: list[InputSpec]) -> list[Example]:
+    """Each example gives some inputs; the others take their defaults."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        c.add("examples", f"expected a list, got {_kind(raw)}")
+        return []
+    return [_read_example(c, entry, inputs, f"examples[{i}]") for i, entry in enumerate(raw)]
+
+
+def _read_example(c: _Collector, raw: object, inputs: list[InputSpec], where: str) -> Example:
+    data = c.mapping(raw, where)
+    c.unknown_keys(data, tuple(i.key for i in inputs), where)
+    example: Example = {}
+    for spec in inputs:
+        value = data.get(spec.key)
+        if value is None:
+            if spec.default is None:
+                c.add(f"{where}.{spec.key}", "no value given, and the input has no default")
+            else:
+                example[spec.key] = spec.default
+            continue
+        try:
+            example[spec.key] = tuple(spec.read_row(value))
+        except ValueProblem as problem:
+            c.add(f"{where}.{spec.key}", str(problem))
+    return example
 
 
 def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Input values, from the form's text or from `window.shipyard.predict`, checked against the spec.
 
-Both paths end in `check_input`, so the form and the JS API accept and reject
+Both paths end in `InputSpec.check_row`, so the form and the JS API accept and reject
 exactly the same values with the same messages.
 """
 
@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 
 from .dtypes import Value, ValueProblem
-from .spec import AppSpec, InputSpec, coerce
+from .spec import AppSpec, InputSpec
 
 Values = dict[str, list[Value]]
 
@@ -46,7 +46,7 @@ def from_form(app: AppSpec, texts: Mapping[str, list[str]]) -> Values:
         if uses_text_area(spec) and len(items) == 1:
             items = split_text_area(spec, items[0])
         try:
-            values[spec.key] = check_input(spec, [spec.dtype.parse(t) for t in items])
+            values[spec.key] = spec.check_row([spec.dtype.parse(t) for t in items])
         except ValueProblem as problem:
             problems[spec.key] = str(problem)
     if problems:
@@ -64,25 +64,10 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
         if raw is None:
             problems[spec.key] = "a value is required"
             continue
-        items = list(raw) if isinstance(raw, list | tuple) else [raw]
         try:
-            values[spec.key] = check_input(spec, [coerce(spec.dtype, item) for item in items])
+            values[spec.key] = spec.read_row(raw)
         except ValueProblem as problem:
             problems[spec.key] = str(problem)
     if problems:
         raise InputError(problems)
     return values
-
-
-def check_input(spec: InputSpec, items: list[object]) -> list[Value]:
-    """Check the count, then each element; the first failure names its position in a row."""
-    if len(items) != spec.size:
-        raise ValueProblem(f"expected {spec.size} values, got {len(items)}")
-    checked = []
-    for i, item in enumerate(items):
-        try:
-            checked.append(spec.check(item))
-        except ValueProblem as problem:
-            where = f"value {i + 1}: " if spec.size > 1 else ""
-            raise ValueProblem(f"{where}{problem}") from None
-    return checked

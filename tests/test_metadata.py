@@ -134,3 +134,15 @@ def test_spec_round_trips_through_to_dict(tmp_path: Path) -> None:
 
     app = load_metadata(write(tmp_path, MODELSHIP))
     assert AppSpec.from_dict(app.to_dict()) == app
+
+
+def test_examples_are_checked_like_predict_inputs_and_fill_in_defaults(tmp_path: Path) -> None:
+    text = MODELSHIP + "examples:\n  - {MedInc: 8}\n  - {MedInc: '2.5', Latitude: 41.19}\n"
+    app = load_metadata(write(tmp_path, text))
+    assert app.examples == ({"MedInc": (8,), "Latitude": (37,)}, {"MedInc": (2.5,), "Latitude": (41.19,)})
+    bad = MODELSHIP + "examples:\n  - {MedInc: 99, Lattitude: 1}\n"
+    with pytest.raises(MetadataError) as error:
+        load_metadata(write(tmp_path, bad))
+    problems = dict(error.value.problems)
+    assert problems["examples[0].MedInc"] == "must be at most 15"
+    assert problems["examples[0].Lattitude"] == "unknown field (did you mean 'Latitude'?)"
