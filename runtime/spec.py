@@ -112,7 +112,8 @@ def _read_dtype(c: _Collector, value: object, key: str) -> DType | None:
     return None
 
 
-def _read_shape(c: _Collector, value: object, key: str) -> tuple[Dim, ...] | None:
+def _read_shape(c: _Collector, value: object, key: str, fixed_rows: bool) -> tuple[Dim, ...] | None:
+    """A list of sizes; with `fixed_rows` (inputs), only the first (batch) may be dynamic."""
     if not isinstance(value, list):
         c.add(key, "is required" if value is None else f"expected a list, got {_kind(value)}")
         return None
@@ -122,9 +123,9 @@ def _read_shape(c: _Collector, value: object, key: str) -> tuple[Dim, ...] | Non
         if not ok:
             c.add(f"{key}[{i}]", f"expected a size, null or a name, got {_kind(dim)}")
         shape.append(dim)
-    for i, dim in enumerate(shape[1:], start=1):
+    for i, dim in enumerate(shape[1:] if fixed_rows else [], start=1):
         if not isinstance(dim, int):
-            c.add(f"{key}[{i}]", "only the first (batch) dimension may be dynamic")
+            c.add(f"{key}[{i}]", "only the first (batch) dimension may be dynamic; give this one's size")
     return tuple(shape)
 
 
@@ -147,9 +148,21 @@ class TensorSpec:
         """How many elements one submission holds."""
         return math.prod(self.dims)
 
+    @property
+    def inner_shape(self) -> tuple[int, ...]:
+        """`dims` without its leading sizes of 1 (the batch and any like it), keeping at least
+        one: what the form lays out, and the shortest nesting `read_row` accepts."""
+        dims = self.dims
+        start = 0
+        while start < len(dims) - 1 and dims[start] == 1:
+            start += 1
+        return dims[start:] or (1,)
 
-_OUTPUT_KEYS = ("name", "type", "shape")
-_INPUT_KEYS = (*_OUTPUT_KEYS, "min", "max", "step", "default")
+
+_TENSOR_KEYS = ("name", "type", "shape")
+_INPUT_KEYS = (*_TENSOR_KEYS, "min", "max", "step", "default")
+_OUTPUT_KEYS = (*_TENSOR_KEYS, "display", "labels")
+DISPLAYS = ("value", "label", "probabilities")
 _RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
 
 
@@ -161,22 +174,51 @@ class InputSpec(TensorSpec):
     default: tuple[Value, ...] | None = None
 
     def check_row(self, items: list[object]) -> list[Value]:
-        """Check one submission's elements: their count, then each (naming its position)."""
+        """Check one submission's elements, in row-major order: their count, then each
+        (naming its position: `value 3` in a row, `value [1, 0]` in a grid)."""
         if len(items) != self.size:
-            raise ValueProblem(f"expected {self.size} values, got {len(items)}")
+            shape = f" (shape {format_index(self.inner_shape)})" if len(self.inner_shape) > 1 else ""
+            values = "value" if self.size == 1 else "values"
+            raise ValueProblem(f"expected {self.size} {values}{shape}, got {len(items)}")
         checked = []
         for i, item in enumerate(items):
             try:
                 checked.append(self.check(item))
             except ValueProblem as problem:
-                where = f"value {i + 1}: " if self.size > 1 else ""
-                raise ValueProblem(f"{where}{problem}") from None
+                raise ValueProblem(f"{self.position(i)}{problem}") from None
         return checked
 
+    def position(self, i: int) -> str:
+        """How messages name element `i`: nothing for a single value, `value 3: ` (counting
+        from 1) in a row, `value [1, 0]: ` (the form's grid indices) in a grid."""
+        if self.size == 1:
+            return ""
+        if len(self.inner_shape) == 1:
+            return f"value {i + 1}: "
+        return f"value {format_index(unravel(i, self.inner_shape))}: "
+
     def read_row(self, raw: object) -> list[Value]:
-        """A row as YAML, JSON or JS give it: a scalar for one element, or a list."""
-        items = list(raw) if isinstance(raw, list | tuple) else [raw]
+        """A row as YAML, JSON or JS give it: a scalar for one element, a flat list in row-major
+        order, or nested lists in the tensor's shape, whose leading sizes of 1 (such as a
+        dynamic batch) may be left out."""
+        if not isinstance(raw, list | tuple):
+            items = [raw]
+        elif any(isinstance(item, list | tuple) for item in raw):
+            items = self._flatten(raw)
+        else:
+            items = list(raw)
         return self.check_row([coerce(self.dtype, item) for item in items])
+
+    def _flatten(self, nested: list[Any] | tuple[Any, ...]) -> list[object]:
+        dims = self.dims
+        accepted = [dims[k:] for k in range(len(dims) - len(self.inner_shape) + 1)] or [dims]
+        given = nested_shape(nested)
+        if given not in accepted:
+            same_rank = [s for s in accepted if given is not None and len(s) == len(given)]
+            expected = format_index((same_rank or accepted)[-1])
+            got = "lists of different lengths" if given is None else format_index(given)
+            raise ValueProblem(f"expected shape {expected}, got {got}")
+        return flatten(nested)
 
     def check(self, value: object) -> Value:
         """Check one element against the type, min and max; raise ValueProblem if it fails."""
@@ -192,15 +234,20 @@ class InputSpec(TensorSpec):
 
 @dataclass(frozen=True)
 class OutputSpec(TensorSpec):
-    pass
+    """How an output is shown: `value` as it is, `label` prominently, `probabilities` as
+    one bar per class, named by `labels` (in the tensor's column order)."""
+
+    display: str = "value"
+    labels: tuple[str | int, ...] | None = None
 
 
 def _read_tensor(c: _Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    fixed_rows = where.startswith("inputs.")
     return {
         "key": key,
         "label": c.text(data.get("name"), f"{where}.name") or key,
         "dtype": _read_dtype(c, data.get("type"), f"{where}.type"),
-        "shape": _read_shape(c, data.get("shape"), f"{where}.shape"),
+        "shape": _read_shape(c, data.get("shape"), f"{where}.shape", fixed_rows),
     }
 
 
@@ -239,6 +286,37 @@ def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tupl
         return None
 
 
+def nested_shape(value: object) -> tuple[int, ...] | None:
+    """The shape of nested lists (`()` for a scalar), or None if they are ragged."""
+    if not isinstance(value, list | tuple):
+        return ()
+    inner = {nested_shape(item) for item in value}
+    if len(inner) > 1 or None in inner:
+        return None
+    return (len(value), *(inner.pop() if inner else ()))
+
+
+def flatten(value: object) -> list[object]:
+    """Nested lists' elements in row-major (C) order."""
+    if not isinstance(value, list | tuple):
+        return [value]
+    return [leaf for item in value for leaf in flatten(item)]
+
+
+def unravel(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index in `shape` of the row-major position `i`."""
+    index = []
+    for size in reversed(shape):
+        i, rest = divmod(i, size)
+        index.append(rest)
+    return tuple(reversed(index))
+
+
+def format_index(index: tuple[int, ...]) -> str:
+    """`[1, 0]`: an index or a shape as messages and labels show it."""
+    return "[" + ", ".join(map(str, index)) + "]"
+
+
 def coerce(dtype: DType, value: object) -> object:
     """Read a number written as text for a numeric type (as modelship files do) and a
     number given for a string type as its text; anything else is checked as it is."""
@@ -254,9 +332,26 @@ def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
     data = c.mapping(raw, where)
     c.unknown_keys(data, _OUTPUT_KEYS, where)
     fields = _read_tensor(c, key, data, where)
+    display = data.get("display", "value")
+    if display not in DISPLAYS:
+        c.add(
+            f"{where}.display",
+            f"unknown display {display!r}{_suggest(str(display), DISPLAYS)}; one of {', '.join(DISPLAYS)}",
+        )
+    labels = _read_labels(c, data.get("labels"), f"{where}.labels")
     if fields["dtype"] is None or fields["shape"] is None:
         return None
-    return OutputSpec(**fields)
+    return OutputSpec(**fields, display=display, labels=labels)
+
+
+def _read_labels(c: _Collector, raw: object, key: str) -> tuple[str | int, ...] | None:
+    if raw is None:
+        return None
+    ok = isinstance(raw, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in raw)
+    if not ok:
+        c.add(key, "expected a list of class names or numbers")
+        return None
+    return tuple(raw)  # type: ignore[arg-type]
 
 
 _APP_KEYS = ("name", "description", "inputs", "outputs", "examples")
@@ -294,7 +389,7 @@ class AppSpec:
             "name": self.name,
             "description": self.description,
             "inputs": {i.key: _input_dict(i) for i in self.inputs},
-            "outputs": {o.key: _tensor_dict(o) for o in self.outputs},
+            "outputs": {o.key: _output_dict(o) for o in self.outputs},
             "examples": [{key: list(row) for key, row in example.items()} for example in self.examples],
         }
 
@@ -340,6 +435,13 @@ def _read_example(c: _Collector, raw: object, inputs: list[InputSpec], where: st
 
 def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
     return {"name": spec.label, "type": spec.dtype.name, "shape": list(spec.shape)}
+
+
+def _output_dict(spec: OutputSpec) -> dict[str, Any]:
+    extra: dict[str, Any] = {} if spec.display == "value" else {"display": spec.display}
+    if spec.labels is not None:
+        extra["labels"] = list(spec.labels)
+    return _tensor_dict(spec) | extra
 
 
 def _input_dict(spec: InputSpec) -> dict[str, Any]:

@@ -8,7 +8,7 @@ same code runs on CPython in tests and at build time.
 from __future__ import annotations
 
 import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value
@@ -32,10 +32,11 @@ def build_feeds(app: AppSpec, values: Values) -> list[Feed]:
 @dataclass(frozen=True)
 class Output:
     name: str
-    label: str
     dtype: DType
     dims: tuple[int, ...]
     values: list[Value]
+    display: str = "value"  # see OutputSpec
+    labels: tuple[str | int, ...] | None = None
 
     def to_result(self) -> dict[str, Any]:
         """The JSON-like form `window.shipyard.predict` resolves to for this output."""
@@ -45,10 +46,6 @@ class Output:
 def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: object) -> Output:
     """An output as onnxruntime-web gave it: element type name, dims and a flat buffer."""
     dtype = DTYPES[type_name]
-    spec = _output_spec(app, name)
-    label = spec.label if spec else name
-    return Output(name, label, dtype, tuple(int(d) for d in dims), dtype.unpack(data))
-
-
-def _output_spec(app: AppSpec, name: str) -> OutputSpec | None:
-    return next((o for o in app.outputs if o.key == name), None)
+    spec: OutputSpec | None = next((o for o in app.outputs if o.key == name), None)
+    output = Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data))
+    return replace(output, display=spec.display, labels=spec.labels) if spec else output

@@ -1,12 +1,16 @@
-"""`shipyard build`: check the metadata against the model, then write the site."""
+"""`shipyard build`: read the model, infer and reconcile the metadata, then write the site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .metadata import load_metadata
-from .model import check_against, read_signature
+from .errors import ModelError
+from .metadata import load_document
+from .model import read_signature
+from .prepared import prepare_model
+from .reconcile import reconcile
+from .rewrite import Rewrite
 from .site import build_site
 
 
@@ -15,12 +19,17 @@ class BuildReport:
     output: Path
     files: int
     bytes: int
+    rewrites: list[Rewrite]
 
 
-def build(model: Path, metadata: Path, output: Path) -> BuildReport:
+def build(model: Path, metadata: Path | None, output: Path) -> BuildReport:
     """Validate everything first; only a fully valid build touches `output`."""
-    app = load_metadata(metadata)
-    check_against(app, read_signature(model), model, metadata)
-    build_site(model, app, output)
+    prepared = prepare_model(model)
+    if prepared.info.problems:
+        raise ModelError("cannot run in a browser:\n  " + "\n  ".join(prepared.info.problems), file=model)
+    given = load_document(metadata) if metadata else {}
+    signature = read_signature(prepared.model)
+    app = reconcile(prepared.inferred(), given, signature, metadata or model)
+    build_site(prepared.data(), app, output)
     files = [p for p in output.rglob("*") if p.is_file()]
-    return BuildReport(output, len(files), sum(p.stat().st_size for p in files))
+    return BuildReport(output, len(files), sum(p.stat().st_size for p in files), prepared.rewrites)

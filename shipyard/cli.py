@@ -1,8 +1,11 @@
 """The `shipyard` command line. It parses options, calls one function, and reports.
 
-    shipyard build MODEL --metadata FILE --output DIR   write a static site
+    shipyard build MODEL [--metadata FILE] --output DIR write a static site (metadata inferred if absent)
     shipyard static --output DIR --metadata FILE MODEL  the same, as modelship spells it
     shipyard serve DIR [--port N]                       preview a site on 127.0.0.1
+    shipyard init MODEL [-o FILE] [--force]             write a commented metadata file from the model
+    shipyard inspect MODEL [--json]                     signature, opsets, size, and a browser verdict
+    shipyard verify DIR [--samples N] [--json]          check the site in Chromium against onnxruntime
 
 Progress goes to stderr. A `ShipyardError` becomes a one-line message and exit
 code 2 here, and nowhere else; a traceback means a bug in shipyard.
@@ -10,6 +13,7 @@ code 2 here, and nowhere else; a traceback means a bug in shipyard.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +21,13 @@ import click
 
 from . import __version__
 from .build import build as build_site
-from .errors import ShipyardError
+from .errors import NoBrowserError, ShipyardError
+from .metadata_file import render_metadata, write_new
+from .prepared import prepare_model
+from .report import format_report, inspect_report
 from .serve import make_server, url_of
+from .verify import Tolerance, report_dict, report_text
+from .verify_site import VerifyOptions, verify_site
 
 
 class UserError(click.ClickException):
@@ -40,11 +49,13 @@ def main() -> None:
 
 
 _model = click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_metadata = click.option(
+_metadata_help = "Metadata file (YAML): the app's name, inputs and outputs."
+_metadata_path = click.Path(exists=True, dir_okay=False, path_type=Path)
+_metadata = click.option("--metadata", required=True, type=_metadata_path, help=_metadata_help)
+_optional_metadata = click.option(
     "--metadata",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Metadata file (YAML): the app's name, inputs and outputs.",
+    type=_metadata_path,
+    help=_metadata_help + " Fields it leaves out are inferred from the model.",
 )
 _output = click.option(
     "--output",
@@ -56,11 +67,13 @@ _output = click.option(
 
 @main.command()
 @_model
-@_metadata
+@_optional_metadata
 @_output
-def build(model: Path, metadata: Path, output: Path) -> None:
+def build(model: Path, metadata: Path | None, output: Path) -> None:
     """Build a static site that runs MODEL in the browser."""
     report = build_site(model, metadata, output)
+    for rewrite in report.rewrites:
+        click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
     size = report.bytes / 1e6
     click.echo(f"Built {report.output} ({report.files} files, {size:.1f} MB).", err=True)
     click.echo(f"Preview it with: shipyard serve {report.output}", err=True)
@@ -92,3 +105,55 @@ def serve(site: Path, port: int) -> None:
         click.echo("Stopped.", err=True)
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--samples", default=20, show_default=True, type=click.IntRange(0), help="Random input sets.")
+@click.option("--seed", type=int, help="Seed for the random inputs; the report names the one used.")
+@click.option("--rtol", default=1e-5, show_default=True, type=click.FloatRange(0), help="Relative tolerance.")
+@click.option("--atol", default=1e-6, show_default=True, type=click.FloatRange(0), help="Absolute tolerance.")
+@click.option("--browser", metavar="PATH", help="Chromium; default: /usr/bin/chromium or one on PATH.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(
+    site: Path, samples: int, seed: int | None, rtol: float, atol: float, browser: str | None, as_json: bool
+) -> None:
+    """Check that SITE computes in Chromium what onnxruntime computes here; exit 1 if not."""
+    options = VerifyOptions(samples, seed, Tolerance(rtol, atol), browser)
+    try:
+        report = verify_site(site, options, progress=lambda message: click.echo(message, err=True))
+    except NoBrowserError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(3) from None  # the site was not checked: not a failure of the site
+    click.echo(json.dumps(report_dict(report), indent=2) if as_json else report_text(report))
+    raise SystemExit(0 if report.passed else 1)
+
+
+@main.command()
+@_model
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def init(model: Path, output: Path | None, force: bool) -> None:
+    """Write a complete, commented metadata file inferred from MODEL."""
+    text = render_metadata(
+        prepare_model(model).inferred(), model.name, output.name if output else "metadata.yml"
+    )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_new(output, text, force)
+    click.echo(
+        f"Wrote {output}; build with: shipyard build {model} --metadata {output} --output dist", err=True
+    )
+
+
+@main.command()
+@_model
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def inspect(model: Path, as_json: bool) -> None:
+    """Show MODEL's inputs, outputs, opsets and size, and whether a browser can run it."""
+    prepared = prepare_model(model)
+    report = inspect_report(prepared.original, prepared.info, prepared.rewrites)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,7 +13,15 @@ from .errors import MetadataError
 
 
 def load_metadata(path: Path) -> AppSpec:
-    """Read and check a metadata file; every problem in it is reported at once."""
+    """Read and check a complete metadata file; every problem in it is reported at once."""
+    try:
+        return AppSpec.from_dict(load_document(path))
+    except SpecError as error:
+        raise MetadataError(path, [(p.key, p.reason) for p in error.problems]) from None
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """The YAML mapping in `path`, or a MetadataError naming the line of a syntax error."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -21,10 +30,11 @@ def load_metadata(path: Path) -> AppSpec:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise MetadataError(path, [_yaml_problem(error)]) from None
-    try:
-        return AppSpec.from_dict(data)
-    except SpecError as error:
-        raise MetadataError(path, [(p.key, p.reason) for p in error.problems]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MetadataError(path, [("", f"expected a mapping of metadata keys, got {type(data).__name__}")])
+    return data
 
 
 def _yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:

@@ -1,24 +1,32 @@
-"""What the ONNX file says: its signature, and whether the metadata agrees with it."""
+"""What the ONNX file says: signature, opsets, producer, size, and whether a browser can run it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import onnx
 from google.protobuf.message import DecodeError
 
 from shipyard_runtime.dtypes import BY_ONNX
-from shipyard_runtime.spec import AppSpec, TensorSpec
 
 from .errors import ModelError
+
+Dim = int | str | None
+# protobuf cannot parse a message past 2 GiB, and a browser ArrayBuffer of the model is capped alike.
+SIZE_LIMIT = 2**31 - 1
 
 
 @dataclass(frozen=True)
 class TensorSignature:
     name: str
     type_name: str  # an entry of the dtype table, or the ONNX type's own name
-    shape: tuple[int | str | None, ...] | None  # None when the graph does not say
+    shape: tuple[Dim, ...] | None  # None when the graph does not say
+    kind: str = "tensor"  # "tensor", or the ONNX value kind: "sequence", "map", ...
+
+    @property
+    def is_tensor(self) -> bool:
+        return self.kind == "tensor"
 
 
 @dataclass(frozen=True)
@@ -27,24 +35,90 @@ class Signature:
     outputs: tuple[TensorSignature, ...]
 
 
-def read_signature(path: Path) -> Signature:
-    """The graph's inputs (initializers excluded) and outputs."""
+@dataclass(frozen=True)
+class ModelInfo:
+    """What `shipyard inspect` reports, and what inference starts from."""
+
+    path: Path
+    size: int
+    producer: str
+    doc_string: str
+    opsets: dict[str, int]
+    metadata_props: dict[str, str]
+    signature: Signature
+    problems: list[str] = field(default_factory=list)  # why a browser cannot run it as is
+
+
+def load_model(path: Path) -> onnx.ModelProto:
+    """Parse the file (without external data); a file that is not ONNX is a ModelError."""
+    size = path.stat().st_size
+    if size > SIZE_LIMIT:
+        raise ModelError(f"is {size / 2**30:.1f} GiB: past the 2 GiB protobuf limit", file=path)
     try:
         model = onnx.load(str(path), load_external_data=False)
-    except (OSError, DecodeError, ValueError) as error:
+    except (OSError, DecodeError, ValueError, RuntimeError) as error:
         raise ModelError(f"not a readable ONNX model ({error})", file=path) from None
+    if not model.graph.output or not model.opset_import:
+        raise ModelError("not a readable ONNX model: no graph outputs or no opset (truncated?)", file=path)
+    return model
+
+
+def read_signature(model: onnx.ModelProto) -> Signature:
+    """The graph's inputs (initializers excluded) and outputs."""
     graph = model.graph
-    if not graph.output:
-        raise ModelError("not an ONNX model: the graph has no outputs", file=path)
     initializers = {i.name for i in graph.initializer}
     inputs = tuple(_tensor(v) for v in graph.input if v.name not in initializers)
     return Signature(inputs, tuple(_tensor(v) for v in graph.output))
 
 
+def inspect_model(path: Path, model: onnx.ModelProto) -> ModelInfo:
+    signature = read_signature(model)
+    return ModelInfo(
+        path=path,
+        size=path.stat().st_size,
+        producer=" ".join(p for p in (model.producer_name, model.producer_version) if p),
+        doc_string=model.doc_string,
+        opsets={o.domain or "ai.onnx": o.version for o in model.opset_import},
+        metadata_props={p.key: p.value for p in model.metadata_props},
+        signature=signature,
+        problems=_browser_problems(path, model, signature),
+    )
+
+
+def external_data_files(model: onnx.ModelProto) -> list[str]:
+    """The files the model's initializers keep their data in, if any."""
+    files = []
+    for tensor in model.graph.initializer:
+        if tensor.data_location == onnx.TensorProto.EXTERNAL:
+            files += [e.value for e in tensor.external_data if e.key == "location"]
+    return sorted(set(files))
+
+
+def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) -> list[str]:
+    problems = []
+    for output in signature.outputs:
+        if not output.is_tensor:
+            reason = f"is a {output.kind}, not a tensor: onnxruntime-web cannot return it"
+            problems.append(f"output {output.name!r} {reason}")
+        elif output.type_name not in BY_ONNX_NAMES:
+            problems.append(f"output {output.name!r} is {output.type_name}, which shipyard cannot show")
+    for tensor in signature.inputs:
+        if tensor.type_name not in BY_ONNX_NAMES:
+            problems.append(f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
+    for name in external_data_files(model):
+        where = path.parent / name
+        state = "is missing" if not where.is_file() else "is not supported yet: save the model as one file"
+        problems.append(f"external data file {name} {state}")
+    return problems
+
+
+BY_ONNX_NAMES = {d.name for d in BY_ONNX.values()}
+
+
 def _tensor(value: onnx.ValueInfoProto) -> TensorSignature:
     kind = value.type.WhichOneof("value")
     if kind != "tensor_type":
-        return TensorSignature(value.name, kind or "unknown", None)
+        return TensorSignature(value.name, "", None, (kind or "unknown").removesuffix("_type"))
     tensor = value.type.tensor_type
     dtype = BY_ONNX.get(tensor.elem_type)
     type_name = dtype.name if dtype else onnx.TensorProto.DataType.Name(tensor.elem_type).lower()
@@ -52,36 +126,7 @@ def _tensor(value: onnx.ValueInfoProto) -> TensorSignature:
     return TensorSignature(value.name, type_name, shape)
 
 
-def _dim(dim: onnx.TensorShapeProto.Dimension) -> int | str | None:
+def _dim(dim: onnx.TensorShapeProto.Dimension) -> Dim:
     if dim.HasField("dim_value"):
         return dim.dim_value
     return dim.dim_param or None
-
-
-def check_against(app: AppSpec, signature: Signature, model: Path, metadata: Path | str) -> None:
-    """Raise ModelError naming every place where the metadata and the model disagree."""
-    problems = _compare("inputs", app.inputs, signature.inputs)
-    problems += _compare("outputs", app.outputs, signature.outputs)
-    missing = [s.name for s in signature.inputs if s.name not in {i.key for i in app.inputs}]
-    problems += [f"inputs: the model's input {name!r} is missing" for name in missing]
-    if problems:
-        raise ModelError(f"does not match {model.name}:\n  " + "\n  ".join(problems), file=metadata)
-
-
-def _compare(section: str, specs: tuple[TensorSpec, ...], actual: tuple[TensorSignature, ...]) -> list[str]:
-    by_name = {s.name: s for s in actual}
-    problems = []
-    for spec in specs:
-        real = by_name.get(spec.key)
-        if real is None:
-            names = ", ".join(by_name) or "none"
-            problems.append(f"{section}.{spec.key}: not in the model (its {section}: {names})")
-        elif real.type_name != spec.dtype.name:
-            problems.append(
-                f"{section}.{spec.key}.type: {spec.dtype.name}, but the model says {real.type_name}"
-            )
-        elif real.shape is not None and len(real.shape) != len(spec.shape):
-            problems.append(
-                f"{section}.{spec.key}.shape: rank {len(spec.shape)}, but the model's is {len(real.shape)}"
-            )
-    return problems

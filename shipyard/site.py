@@ -51,8 +51,8 @@ PRELOADS = {
 }
 
 
-def build_site(model: Path, app: AppSpec, output: Path) -> None:
-    """Write the whole site for `model` and `app` to `output`, replacing a previous build."""
+def build_site(model: bytes, app: AppSpec, output: Path) -> None:
+    """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build."""
     _check_replaceable(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -68,12 +68,12 @@ def build_site(model: Path, app: AppSpec, output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _assemble(model: Path, app: AppSpec, site: Path) -> None:
+def _assemble(model: bytes, app: AppSpec, site: Path) -> None:
     context = page_context(app, PYSCRIPT_CONFIG, PRELOADS)
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
     for name in ("style.css", "shipyard.js"):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
-    shutil.copyfile(model, site / MODEL_FILE)
+    (site / MODEL_FILE).write_bytes(model)
     _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort")
     pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
     write_site_lock(pyodide / "pyodide-lock.json", [build_runtime_wheel(pyodide)], pyodide)

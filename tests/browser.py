@@ -102,6 +102,14 @@ class SitePage:
             ".map(e => [e.dataset.output, e.innerText]))"
         )
 
+    def bars(self, output: str) -> list[tuple[str, float]]:
+        """The probability bars shown for `output`, top to bottom, as (class, probability)."""
+        return self.page.evaluate(
+            "(name) => [...document.querySelectorAll(`[data-output='${name}'] .bar`)]"
+            ".map(b => [b.dataset.class, Number(b.dataset.probability)])",
+            output,
+        )
+
     def status_history(self) -> list[str]:
         return self.page.evaluate("window.statusHistory")
 

@@ -76,8 +76,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     [
         ("name: x\ninputs: {}\n", "model.onnx", MetadataError),
         (None, "metadata.yml", ModelError),  # a YAML file is not ONNX
-        ((HOUSING / "metadata.yml").read_text().replace("Latitude:", "Longitude:"), "model.onnx", ModelError),
+        (
+            (HOUSING / "metadata.yml").read_text().replace("Latitude:", "Longitude:"),
+            "model.onnx",
+            MetadataError,
+        ),
     ],
+    ids=["bad-metadata", "not-onnx", "name-mismatch"],
 )
 def test_failed_build_leaves_the_previous_output_as_it_was(
     tmp_path: Path, metadata: str | None, model: str, error: type[Exception]

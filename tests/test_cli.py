@@ -46,7 +46,10 @@ def test_static_is_modelships_command_line_for_build(tmp_path: Path) -> None:
     [
         (
             "name: x\ninputs:\n  MedInc: {type: float32, shape: [null, 1], min: 3, max: 1}\noutputs: {}\n",
-            ["inputs.MedInc.min: min 3 is greater than max 1", "outputs: needs at least one entry"],
+            [
+                "inputs.MedInc.min: min 3 is greater than max 1",
+                "inputs: the model's input 'Latitude' is missing (add `Latitude: {}` to infer it)",
+            ],
         ),
         ("name: [unclosed\n", ["line 2, column 1: invalid YAML"]),
         (

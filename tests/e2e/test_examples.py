@@ -61,6 +61,11 @@ def test_form_predictions_equal_native_onnxruntime(example: tuple[str, SitePage]
         for output, text in shown.items():
             assert text, f"{output} shows nothing"
             assert_same(api[output]["data"], native[output])
+            bars = site.bars(output)
+            if bars:  # a classifier's probabilities: one bar per class, highest first
+                assert_same([p for _, p in bars], sorted(native[output], reverse=True))
+                assert text.splitlines()[0] == bars[0][0]
+                continue
             first = native[output][0]
             expected = f"{first:.6g}" if isinstance(first, float) else str(first)
             assert expected in text

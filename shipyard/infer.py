@@ -1,0 +1,97 @@
+"""Metadata written from the model itself: what `shipyard init` prints and `build` assumes.
+
+The result is a metadata document (plain data, in the file's own layout), so a
+user's file is merged over it key by key and read by the same `AppSpec.from_dict`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import onnx
+from onnx import numpy_helper
+
+from .model import ModelInfo, TensorSignature, read_signature
+from .rewrite import zipmap_labels
+
+Labels = tuple[str | int, ...]
+# ai.onnx.ml classifiers carry their class labels as attributes.
+_LABEL_ATTRIBUTES = ("classlabels_strings", "classlabels_ints", "classlabels_int64s")
+
+
+def infer_document(info: ModelInfo, model: onnx.ModelProto) -> dict[str, Any]:
+    """A complete metadata document for `model` (already rewritten to tensor outputs)."""
+    signature = read_signature(model)
+    labels = class_labels(model)
+    return {
+        "name": info.metadata_props.get("name") or _title(info.path.stem),
+        "description": info.metadata_props.get("description") or info.doc_string.strip() or None,
+        "inputs": {t.name: _tensor_entry(t) for t in signature.inputs},
+        "outputs": {t.name: _tensor_entry(t) | _display(t, labels) for t in signature.outputs},
+    }
+
+
+def _title(stem: str) -> str:
+    return stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Model"
+
+
+def _tensor_entry(tensor: TensorSignature) -> dict[str, Any]:
+    shape = list(tensor.shape) if tensor.shape is not None else [None]
+    return {"name": tensor.name, "type": tensor.type_name, "shape": shape}
+
+
+def _display(tensor: TensorSignature, labels: Labels | None) -> dict[str, Any]:
+    """A classifier's label output shows as a label, its probabilities as bars."""
+    if labels is None or tensor.shape is None:
+        return {}
+    if tensor.type_name in ("float32", "float64") and tensor.shape[-1:] == (len(labels),):
+        return {"display": "probabilities", "labels": list(labels)}
+    if tensor.type_name in ("string", "int64") and len(tensor.shape) <= 2 and tensor.shape[1:] in ((), (1,)):
+        return {"display": "label"}
+    return {}
+
+
+def class_labels(model: onnx.ModelProto) -> Labels | None:
+    """The class labels, from a ZipMap, a classifier node, a LabelEncoder, or a constant output."""
+    graph = model.graph
+    for node in graph.node:
+        found = zipmap_labels(node) or _attribute_labels(node)
+        if found:
+            return found
+    outputs = {o.name for o in graph.output}
+    for node in graph.node:
+        if node.op_type == "LabelEncoder" and set(node.output) & outputs:
+            return _label_encoder_values(node)
+    return _constant_output(graph, outputs)
+
+
+def _attribute_labels(node: onnx.NodeProto) -> Labels:
+    for attribute in node.attribute:
+        if attribute.name in _LABEL_ATTRIBUTES:
+            return _values(attribute)
+    return ()
+
+
+def _label_encoder_values(node: onnx.NodeProto) -> Labels | None:
+    for attribute in node.attribute:
+        if attribute.name in ("values_strings", "values_int64s"):
+            return _values(attribute)
+    return None
+
+
+def _values(attribute: onnx.AttributeProto) -> Labels:
+    value = onnx.helper.get_attribute_value(attribute)
+    return tuple(v.decode() if isinstance(v, bytes) else int(v) for v in value)
+
+
+def _constant_output(graph: onnx.GraphProto, outputs: set[str]) -> Labels | None:
+    """A graph output that is a constant list of strings: the model names its classes."""
+    constants = {i.name: i for i in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant" and node.output[0] in outputs:
+            constants[node.output[0]] = onnx.helper.get_attribute_value(node.attribute[0])
+    for name in outputs & set(constants):
+        values = numpy_helper.to_array(constants[name]).ravel().tolist()
+        if values and all(isinstance(v, bytes | str) for v in values):
+            return tuple(v.decode() if isinstance(v, bytes) else v for v in values)
+    return None
