@@ -38,3 +38,11 @@ class AssetError(ShipyardError):
 
 class OutputError(ShipyardError):
     """The output directory cannot be written."""
+
+
+class VerifyError(ShipyardError):
+    """`shipyard verify` cannot check the site: a tool it needs is missing, or the folder is no site."""
+
+
+class NoBrowserError(VerifyError):
+    """No Chromium to open the site in; the site itself was not checked (exit code 3, not a failure)."""

@@ -34,10 +34,18 @@ class SiteHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def make_server(site: Path, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+class QuietSiteHandler(SiteHandler):
+    """For a server inside another command (`shipyard verify`), whose stderr is its progress."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False) -> ThreadingHTTPServer:
+    """A server for `site`; `quiet` drops the per-request log lines."""
     if not (site / "index.html").is_file():
         raise OutputError("holds no index.html; build a site into it first", file=site)
-    handler = functools.partial(SiteHandler, directory=str(site))
+    handler = functools.partial(QuietSiteHandler if quiet else SiteHandler, directory=str(site))
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as error:

@@ -1,0 +1,136 @@
+"""Headless Chromium driven by Playwright: finding it, starting it, and running a site's predictions.
+
+`shipyard verify` uses this, and so do the tests and benchmarks (`tests/browser.py`), so
+every browser shipyard starts gets the same flags. Playwright only drives a Chromium that
+is already installed (Debian's, by default); it never downloads one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from .serve import make_server, url_of
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Flags that keep Chromium from calling home on a machine with no internet.
+QUIET_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOAD_TIMEOUT_MS = 120_000
+PREDICT_TIMEOUT_MS = 60_000
+
+# Waits for `window.shipyard.ready`, or rejects after `ms`.
+WAIT_READY = """(ms) => Promise.race([
+  window.shipyard.ready,
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms / 1000} s`)), ms)),
+])"""
+# Predicts every input set in turn; a rejected one gives its message. BigInts come back as
+# text, since Playwright would hand them over as floats.
+PREDICT_ALL = """async ([sets, ms]) => {
+  const plain = (v) => (typeof v === "bigint" ? v.toString() : v);
+  const late = () => new Promise((_, reject) => setTimeout(() => reject(new Error("no answer")), ms));
+  const results = [];
+  for (const inputs of sets) {
+    try {
+      const result = await Promise.race([window.shipyard.predict(inputs), late()]);
+      results.push(Object.fromEntries(Object.entries(result).map(([name, o]) =>
+        [name, {type: o.type, dims: o.dims, data: Array.from(o.data, plain)}])));
+    } catch (error) {
+      results.push(String(error?.message ?? error));
+    }
+  }
+  return results;
+}"""
+
+
+def find_chromium(explicit: str | None = None) -> str | None:
+    """`explicit` (a path or a name on PATH) if given; else Debian's Chromium or one on PATH."""
+    if explicit is not None:
+        return shutil.which(explicit)
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+@contextmanager
+def launch_chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=QUIET_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def is_foreign(url: str, origin: str) -> bool:
+    """Whether a request left the site's origin (data: and blob: URLs stay in the page)."""
+    return not url.startswith((origin.rstrip("/") + "/", "data:", "blob:"))
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL."""
+    server = make_server(site, 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@dataclass
+class PageRun:
+    """What a page did: a result (or failure message) per input set, and every URL it requested."""
+
+    results: list[dict[str, Any] | str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    load_error: str | None = None  # the page never became ready
+
+    def foreign_requests(self, origin: str) -> list[str]:
+        return list(dict.fromkeys(url for url in self.requests if is_foreign(url, origin)))
+
+
+def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]) -> PageRun:
+    """Open `url` in a fresh context, wait until it is ready, and predict each input set."""
+    run = PageRun()
+    context = browser.new_context()
+    context.on("request", lambda request: run.requests.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(url, timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    except PlaywrightError as error:
+        run.load_error = _first_line(error.message)
+        context.close()
+        return run
+    try:
+        run.results = page.evaluate(PREDICT_ALL, [input_sets, PREDICT_TIMEOUT_MS])
+    finally:
+        context.close()
+    return run
+
+
+def _first_line(message: str) -> str:
+    """Playwright's message without its call log and stack."""
+    return message.strip().splitlines()[0] if message.strip() else "unknown error"
