@@ -1,26 +1,16 @@
-"""Headless Debian Chromium driven by Playwright, and a built site opened in it."""
+"""A built site opened in headless Chromium (started as `shipyard verify` starts it), for the tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = "/usr/bin/chromium"
-# Flags that keep Chromium from calling home on a machine with no internet.
-QUIET_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from shipyard.browser_session import CHROMIUM, is_foreign, launch_chromium
+
+__all__ = ["CHROMIUM", "LOAD_TIMEOUT_MS", "SitePage", "launch_chromium"]
+
 LOAD_TIMEOUT_MS = 60_000
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
 RECORD_STATUS = """
@@ -31,16 +21,6 @@ new MutationObserver(() => {
   if (text && text !== window.statusHistory.at(-1)) window.statusHistory.push(text);
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-
-
-@contextmanager
-def launch_chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass
@@ -65,7 +45,7 @@ class SitePage:
 
     def foreign_requests(self) -> list[str]:
         """Requests that left the site's origin (data: URLs stay in the page)."""
-        return [u for u in self.requests if not u.startswith((self.origin + "/", "data:", "blob:"))]
+        return [u for u in self.requests if is_foreign(u, self.origin)]
 
     def predict(self, inputs: dict[str, Any]) -> dict[str, Any]:
         return self.page.evaluate("(inputs) => window.shipyard.predict(inputs)", inputs)
