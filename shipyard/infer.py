@@ -45,9 +45,9 @@ def _display(tensor: TensorSignature, labels: Labels | None) -> dict[str, Any]:
     if labels is None or tensor.shape is None:
         return {}
     if tensor.type_name in ("float32", "float64") and tensor.shape[-1:] == (len(labels),):
-        return {"display": "probabilities", "labels": list(labels)}
+        return {"name": "Probability per class", "display": "probabilities", "labels": list(labels)}
     if tensor.type_name in ("string", "int64") and len(tensor.shape) <= 2 and tensor.shape[1:] in ((), (1,)):
-        return {"display": "label"}
+        return {"name": "Predicted class", "display": "label"}
     return {}
 
 

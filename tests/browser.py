@@ -64,6 +64,9 @@ class SitePage:
                 controls.set_checked(value)
                 continue
             texts = [value] if isinstance(value, str) else value
+            if len(texts) > 1 and controls.count() == 1:  # a long row is one text area
+                controls.fill(", ".join(texts))
+                continue
             for i, text in enumerate(texts):
                 controls.nth(i).fill(text)
         self.page.evaluate("document.querySelectorAll('[data-output]').forEach(e => e.textContent = '')")
