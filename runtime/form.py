@@ -6,11 +6,12 @@ read the controls back (`values.from_form`). Every piece of user text is escaped
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from .dtypes import Value
-from .spec import AppSpec, InputSpec
-from .values import uses_text_area
+from .spec import AppSpec, InputSpec, format_index, unravel
+from .values import uses_grid, uses_text_area
 
 
 def render_form(app: AppSpec) -> str:
@@ -42,15 +43,38 @@ def render_field(spec: InputSpec) -> str:
         control = _control(spec, f"in-{spec.key}", _joined_default(spec))
         label = f'<label for="in-{key}">{escape(spec.label)}</label>'
         return f'<div class="field" data-input="{key}">{label}{control}{error}</div>'
-    controls = "".join(
-        _control(spec, f"in-{spec.key}-{i}", _default(spec, i), f"{spec.label} [{i}]")
-        for i in range(spec.size)
-    )
+    if uses_grid(spec):
+        kind, controls = "grid", _grids(spec)
+    else:
+        fields = "".join(
+            _control(spec, f"in-{spec.key}-{i}", _default(spec, i), f"{spec.label} [{i}]")
+            for i in range(spec.size)
+        )
+        kind, controls = "row", f'<div class="row-controls">{fields}</div>'
     legend = f"<legend>{escape(spec.label)}</legend>"
-    return (
-        f'<fieldset class="field row" data-input="{key}">{legend}'
-        f'<div class="row-controls">{controls}</div>{error}</fieldset>'
-    )
+    return f'<fieldset class="field {kind}" data-input="{key}">{legend}{controls}{error}</fieldset>'
+
+
+def _grids(spec: InputSpec) -> str:
+    """A table of fields over the last two dimensions, one per index of the others (captioned
+    `[0]`, `[1]`...); fields come in row-major order, each labelled `<label> [i, j]`."""
+    *outer, rows, cols = spec.inner_shape
+    columns = "".join(f'<th scope="col">{c}</th>' for c in range(cols))
+    head = f"<thead><tr><td></td>{columns}</tr></thead>"
+    tables = []
+    for block in range(math.prod(outer)):
+        lead = unravel(block, tuple(outer))
+        caption = f"<caption>{format_index(lead)}</caption>" if outer else ""
+        body = ""
+        for r in range(rows):
+            cells = ""
+            for c in range(cols):
+                i = (block * rows + r) * cols + c
+                aria = f"{spec.label} {format_index((*lead, r, c))}"
+                cells += f"<td>{_control(spec, f'in-{spec.key}-{i}', _default(spec, i), aria)}</td>"
+            body += f'<tr><th scope="row">{r}</th>{cells}</tr>'
+        tables.append(f'<table class="grid-controls">{caption}{head}<tbody>{body}</tbody></table>')
+    return f'<div class="grids">{"".join(tables)}</div>'
 
 
 def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = None) -> str:
@@ -59,7 +83,11 @@ def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = No
         attrs["aria-label"] = aria
     if uses_text_area(spec):
         hint = "one per line" if spec.dtype.kind == "string" else "separated by commas or spaces"
-        attrs |= {"rows": "4", "placeholder": f"{spec.size} values, {hint}"}
+        shape = spec.inner_shape
+        if len(shape) > 1:
+            hint = f"{' × '.join(map(str, shape))} row by row, {hint}"
+        lines = (value or "").count("\n") + 1
+        attrs |= {"rows": str(min(max(lines, 4), 12)), "placeholder": f"{spec.size} values, {hint}"}
         return f"<textarea {_attrs(attrs)}>{escape(value or '')}</textarea>"
     attrs |= _input_attrs(spec)
     if spec.dtype.kind == "bool":
@@ -98,8 +126,11 @@ def _default(spec: InputSpec, i: int) -> str | None:
 def _joined_default(spec: InputSpec) -> str | None:
     if spec.default is None:
         return None
-    sep = "\n" if spec.dtype.kind == "string" else ", "
-    return sep.join(format_value(v) for v in spec.default)
+    texts = [format_value(v) for v in spec.default]
+    if spec.dtype.kind == "string":
+        return "\n".join(texts)
+    width = spec.inner_shape[-1] if len(spec.inner_shape) > 1 else len(texts)  # a line per grid row
+    return "\n".join(", ".join(texts[i : i + width]) for i in range(0, len(texts), width))
 
 
 def format_value(value: Value) -> str:

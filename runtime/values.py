@@ -14,8 +14,12 @@ from .spec import AppSpec, InputSpec
 
 Values = dict[str, list[Value]]
 
-# Above this many elements a row is typed into one text area rather than one field each.
+# Above this many elements a row is typed into one text area rather than one field each;
+# a grid's rows follow the same rule, so a grid is at most this many fields wide.
 FIELD_LIMIT = 8
+# A grid (an input whose shape, leading sizes of 1 aside, has two dimensions or more)
+# keeps one field per element up to this many elements: 8 x 8, or 4 stacked 4 x 4 grids.
+GRID_LIMIT = 64
 
 
 class InputError(ValueError):
@@ -26,8 +30,14 @@ class InputError(ValueError):
         self.problems = problems
 
 
+def uses_grid(spec: InputSpec) -> bool:
+    """Whether the form lays the input out as one grid of fields per leading index."""
+    shape = spec.inner_shape
+    return len(shape) > 1 and shape[-1] <= FIELD_LIMIT and spec.size <= GRID_LIMIT
+
+
 def uses_text_area(spec: InputSpec) -> bool:
-    return spec.size > FIELD_LIMIT
+    return spec.size > FIELD_LIMIT and not uses_grid(spec)
 
 
 def split_text_area(spec: InputSpec, text: str) -> list[str]:
