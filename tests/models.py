@@ -48,3 +48,27 @@ def gather_model(path: Path) -> Path:
     value = helper.make_tensor_value_info("value", TensorProto.FLOAT, [1])
     node = helper.make_node("Gather", ["table", "index"], ["value"])
     return save(helper.make_graph([node], "gather", [index], [value], [table]), path)
+
+
+def shapes_model(path: Path) -> Path:
+    """Whole fixed-shape inputs: `x` [3, 2] gives its row sums `y` [3] and itself `x_out`;
+    `cube` [batch, 2, 2, 3] and `big` [batch, 9, 9] (past the grid limit) come back as they are."""
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    nodes = [
+        helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0),
+        helper.make_node("Identity", ["x"], ["x_out"]),
+        helper.make_node("Identity", ["cube"], ["cube_out"]),
+        helper.make_node("Identity", ["big"], ["big_out"]),
+    ]
+    inputs = [
+        helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 2]),
+        helper.make_tensor_value_info("cube", TensorProto.INT32, ["batch", 2, 2, 3]),
+        helper.make_tensor_value_info("big", TensorProto.FLOAT, ["batch", 9, 9]),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("y", TensorProto.FLOAT, [3]),
+        helper.make_tensor_value_info("x_out", TensorProto.FLOAT, [3, 2]),
+        helper.make_tensor_value_info("cube_out", TensorProto.INT32, ["batch", 2, 2, 3]),
+        helper.make_tensor_value_info("big_out", TensorProto.FLOAT, ["batch", 9, 9]),
+    ]
+    return save(helper.make_graph(nodes, "shapes", inputs, outputs, [axes]), path)
