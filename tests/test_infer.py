@@ -1,0 +1,174 @@
+"""Metadata from the model: `shipyard init`, `shipyard inspect`, and builds without a metadata file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import onnx
+import pytest
+from click.testing import CliRunner
+from onnx import TensorProto, helper
+
+from shipyard.cli import main
+from shipyard.metadata import load_metadata
+from shipyard.prepared import prepare_model
+from tests import classifiers
+from tests.models import save
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def edge_model(path: Path) -> Path:
+    """Symbolic dimensions, two outputs, and an input the graph never reads."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
+    unused = helper.make_tensor_value_info("unused", TensorProto.INT64, ["batch", 1])
+    total = helper.make_tensor_value_info("total", TensorProto.FLOAT, ["batch", 1])
+    double = helper.make_tensor_value_info("double", TensorProto.FLOAT, ["batch", 3])
+    nodes = [
+        helper.make_node("ReduceSum", ["x", "axes"], ["total"], keepdims=1),
+        helper.make_node("Add", ["x", "x"], ["double"]),
+    ]
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    graph = helper.make_graph(nodes, "edge", [x, unused], [total, double], [axes])
+    return save(graph, path)
+
+
+def test_init_writes_a_commented_file_that_build_accepts_unchanged(tmp_path: Path) -> None:
+    model = classifiers.forest_strings(tmp_path / "wine.onnx")
+    assert run("init", str(model), "-o", str(tmp_path / "metadata.yml"))[0] == 0
+    text = (tmp_path / "metadata.yml").read_text()
+    assert text.startswith("# Metadata for wine.onnx") and "# min: 0" in text
+    app = load_metadata(tmp_path / "metadata.yml")
+    label, probabilities = app.outputs
+    assert (label.display, probabilities.display) == ("label", "probabilities")
+    assert probabilities.labels == ("barbera", "barolo", "grignolino")
+    code, out = run(
+        "build", str(model), "--metadata", str(tmp_path / "metadata.yml"), "--output", str(tmp_path / "s")
+    )
+    assert code == 0, out
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    model = classifiers.logistic_binary(tmp_path / "m.onnx")
+    (tmp_path / "metadata.yml").write_text("mine")
+    code, out = run("init", str(model), "-o", str(tmp_path / "metadata.yml"))
+    assert code == 2 and "exists already; pass --force" in out
+    assert (tmp_path / "metadata.yml").read_text() == "mine"
+    assert run("init", str(model), "-o", str(tmp_path / "metadata.yml"), "--force")[0] == 0
+    assert (tmp_path / "metadata.yml").read_text() != "mine"
+
+
+def test_name_and_description_come_from_the_model(tmp_path: Path) -> None:
+    path = edge_model(tmp_path / "edge_model.onnx")
+    model = onnx.load(str(path))
+    model.doc_string = "Sums and doubles three numbers."
+    onnx.helper.set_model_props(model, {"name": "Edge cases"})
+    onnx.save(model, str(path))
+    document = prepare_model(path).inferred()
+    assert (document["name"], document["description"]) == ("Edge cases", "Sums and doubles three numbers.")
+
+
+def test_symbolic_dims_multiple_outputs_and_an_unused_input(tmp_path: Path) -> None:
+    document = prepare_model(edge_model(tmp_path / "edge_model.onnx")).inferred()
+    assert document["name"] == "Edge model"
+    assert document["inputs"]["x"]["shape"] == ["batch", 3]
+    assert list(document["inputs"]) == ["x", "unused"]
+    assert list(document["outputs"]) == ["total", "double"]
+    code, out = run("build", str(tmp_path / "edge_model.onnx"), "--output", str(tmp_path / "site"))
+    assert code == 0, out
+
+
+def test_partial_metadata_is_merged_over_the_inferred(tmp_path: Path) -> None:
+    edge_model(tmp_path / "m.onnx")
+    (tmp_path / "m.yml").write_text("name: Mine\ninputs:\n  x: {name: Numbers, min: 0}\n  unused: {}\n")
+    code, out = run(
+        "build",
+        str(tmp_path / "m.onnx"),
+        "--metadata",
+        str(tmp_path / "m.yml"),
+        "--output",
+        str(tmp_path / "s"),
+    )
+    assert code == 0, out
+    html = (tmp_path / "s" / "index.html").read_text()
+    assert "<h1>Mine</h1>" in html and ">Numbers</legend>" in html and 'min="0"' in html
+
+
+@pytest.mark.parametrize(
+    ("make", "labels"),
+    [
+        ("label_encoder", ("cat", "dog")),
+        ("constant_output", ("low", "high")),
+    ],
+)
+def test_labels_from_a_label_encoder_or_a_constant_output(
+    tmp_path: Path, make: str, labels: tuple[str, ...]
+) -> None:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 2])
+    probabilities = helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 2])
+    nodes = [helper.make_node("Softmax", ["x"], ["probabilities"], axis=1)]
+    outputs = [probabilities]
+    if make == "label_encoder":
+        index = helper.make_tensor_value_info("index", TensorProto.INT64, [None])
+        label = helper.make_tensor_value_info("label", TensorProto.STRING, [None])
+        nodes += [
+            helper.make_node("ArgMax", ["x"], ["index"], axis=1, keepdims=0),
+            helper.make_node(
+                "LabelEncoder",
+                ["index"],
+                ["label"],
+                domain="ai.onnx.ml",
+                keys_int64s=[0, 1],
+                values_strings=list(labels),
+            ),
+        ]
+        outputs.append(label)
+        graph = helper.make_graph(nodes, "g", [x], outputs)
+        graph.value_info.append(index)
+    else:
+        classes = helper.make_tensor_value_info("classes", TensorProto.STRING, [2])
+        nodes.append(
+            helper.make_node(
+                "Constant",
+                [],
+                ["classes"],
+                value=helper.make_tensor("c", TensorProto.STRING, [2], list(labels)),
+            )
+        )
+        graph = helper.make_graph(nodes, "g", [x], [*outputs, classes])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 2)]
+    )
+    onnx.save(model, str(tmp_path / "m.onnx"))
+    document = prepare_model(tmp_path / "m.onnx").inferred()
+    assert document["outputs"]["probabilities"]["labels"] == list(labels)
+    assert document["outputs"]["probabilities"]["display"] == "probabilities"
+
+
+def test_inspect_reports_signature_opsets_size_and_verdict(tmp_path: Path) -> None:
+    model = classifiers.forest_strings(tmp_path / "wine.onnx")
+    code, out = run("inspect", str(model))
+    assert code == 0
+    assert "X: float32 [?, 13]" in out and "output_probability: sequence" in out
+    assert "ai.onnx.ml" in out and "skl2onnx" in out
+    assert "verdict: runs in the browser after the rewrites above" in out
+    report = json.loads(run("inspect", str(model), "--json")[1])
+    assert report["runs_in_browser"] is True
+    assert report["outputs"][1] == {"name": "output_probability", "kind": "sequence"}
+    assert report["size"] == model.stat().st_size
+
+
+def test_inspect_explains_why_a_model_cannot_run(tmp_path: Path) -> None:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 1])
+    seq = helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, None)
+    graph = helper.make_graph([helper.make_node("SequenceConstruct", ["x"], ["seq"])], "g", [x], [seq])
+    save(graph, tmp_path / "seq.onnx")
+    code, out = run("inspect", str(tmp_path / "seq.onnx"))
+    assert code == 0
+    assert "cannot run in the browser as it is" in out and "'seq' is a sequence, not a tensor" in out
+    code, out = run("build", str(tmp_path / "seq.onnx"), "--output", str(tmp_path / "site"))
+    assert code == 2 and "'seq' is a sequence, not a tensor" in out
