@@ -118,7 +118,10 @@ def serve(site: Path, port: int) -> None:
 def verify(
     site: Path, samples: int, seed: int | None, rtol: float, atol: float, browser: str | None, as_json: bool
 ) -> None:
-    """Check that SITE computes in Chromium what onnxruntime computes here; exit 1 if not."""
+    """Check that SITE computes in Chromium what onnxruntime computes here.
+
+    Exits 0 when it does, 1 when it does not, 3 when there is no Chromium to check it in.
+    """
     options = VerifyOptions(samples, seed, Tolerance(rtol, atol), browser)
     try:
         report = verify_site(site, options, progress=lambda message: click.echo(message, err=True))

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from onnx import helper, numpy_helper
 
 from conftest import EXAMPLES, build_example
+from shipyard import browser_session
 from shipyard.build import build
 from shipyard.cli import main
 from shipyard.metadata import load_metadata
@@ -292,6 +293,20 @@ def test_without_chromium_it_says_so_and_exits_3(verify_sites: Path) -> None:
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.strip() == f"/nonexistent: {NO_CHROMIUM}"
+
+
+def test_chromium_is_found_at_debians_path_or_by_name_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser_session, "CHROMIUM", str(tmp_path / "missing"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert browser_session.find_chromium() is None
+    fake = tmp_path / "chromium-browser"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert browser_session.find_chromium() == str(fake)
+    assert browser_session.find_chromium("chromium-browser") == str(fake)
+    assert browser_session.find_chromium(str(tmp_path / "nothing")) is None
 
 
 def test_missing_onnxruntime_is_a_plain_message_with_the_fix(
