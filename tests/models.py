@@ -72,3 +72,18 @@ def shapes_model(path: Path) -> Path:
         helper.make_tensor_value_info("big_out", TensorProto.FLOAT, ["batch", 9, 9]),
     ]
     return save(helper.make_graph(nodes, "shapes", inputs, outputs, [axes]), path)
+
+
+def edge_model(path: Path) -> Path:
+    """Symbolic dimensions, two outputs, and an input the graph never reads."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
+    unused = helper.make_tensor_value_info("unused", TensorProto.INT64, ["batch", 1])
+    total = helper.make_tensor_value_info("total", TensorProto.FLOAT, ["batch", 1])
+    double = helper.make_tensor_value_info("double", TensorProto.FLOAT, ["batch", 3])
+    nodes = [
+        helper.make_node("ReduceSum", ["x", "axes"], ["total"], keepdims=1),
+        helper.make_node("Add", ["x", "x"], ["double"]),
+    ]
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    graph = helper.make_graph(nodes, "edge", [x, unused], [total, double], [axes])
+    return save(graph, path)

@@ -14,27 +14,12 @@ from shipyard.cli import main
 from shipyard.metadata import load_metadata
 from shipyard.prepared import prepare_model
 from tests import classifiers
-from tests.models import save
+from tests.models import edge_model, save
 
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
-
-
-def edge_model(path: Path) -> Path:
-    """Symbolic dimensions, two outputs, and an input the graph never reads."""
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
-    unused = helper.make_tensor_value_info("unused", TensorProto.INT64, ["batch", 1])
-    total = helper.make_tensor_value_info("total", TensorProto.FLOAT, ["batch", 1])
-    double = helper.make_tensor_value_info("double", TensorProto.FLOAT, ["batch", 3])
-    nodes = [
-        helper.make_node("ReduceSum", ["x", "axes"], ["total"], keepdims=1),
-        helper.make_node("Add", ["x", "x"], ["double"]),
-    ]
-    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
-    graph = helper.make_graph(nodes, "edge", [x, unused], [total, double], [axes])
-    return save(graph, path)
 
 
 def test_init_writes_a_commented_file_that_build_accepts_unchanged(tmp_path: Path) -> None:
