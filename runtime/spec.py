@@ -8,120 +8,39 @@ metadata file in one pass. They are the one definition used by the generator
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value, ValueProblem
+from .problems import Collector, describe, suggest
+from .shapes import flatten, format_index, nested_shape, unravel
 
 Dim = int | str | None
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a metadata document, at a dotted key such as `inputs.x.min`."""
-
-    key: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.reason}" if self.key else self.reason
-
-
-class SpecError(ValueError):
-    """The metadata does not describe a valid app; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
-
-
-class _Collector:
-    """Gathers problems while a document is read, so that all are reported at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, key: str, reason: str) -> None:
-        self.problems.append(Problem(key, reason))
-
-    def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-        for key in data:
-            if key not in allowed:
-                self.add(_join(where, str(key)), "unknown field" + _suggest(str(key), allowed))
-
-    def mapping(self, value: object, key: str) -> Mapping[str, Any]:
-        if isinstance(value, Mapping):
-            return value
-        self.add(key, f"expected a mapping, got {_kind(value)}")
-        return {}
-
-    def text(self, value: object, key: str, required: bool = False) -> str | None:
-        if value is None and not required:
-            return None
-        if isinstance(value, str) and (value.strip() or not required):
-            return value
-        self.add(key, "is required" if value is None else f"expected text, got {_kind(value)}")
-        return None
-
-    def number(self, value: object, key: str) -> float | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # YAML 1.1 reads `1e-3` as text
-            try:
-                value = float(value)
-            except ValueError:
-                pass
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.add(key, f"expected a number, got {_kind(value)}")
-            return None
-        return value
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise SpecError(self.problems)
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean"}.get(
-        type(value), f"{type(value).__name__} {value!r}"
-    )
-
-
-def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _read_dtype(c: _Collector, value: object, key: str) -> DType | None:
+def _read_dtype(c: Collector, value: object, key: str) -> DType | None:
     if isinstance(value, str) and value in DTYPES:
         return DTYPES[value]
     if value is None:
         c.add(key, "is required")
         return None
     names = tuple(DTYPES)
-    c.add(key, f"unknown type {value!r}{_suggest(str(value), names)}; one of {', '.join(names)}")
+    c.add(key, f"unknown type {value!r}{suggest(str(value), names)}; one of {', '.join(names)}")
     return None
 
 
-def _read_shape(c: _Collector, value: object, key: str, fixed_rows: bool) -> tuple[Dim, ...] | None:
+def _read_shape(c: Collector, value: object, key: str, fixed_rows: bool) -> tuple[Dim, ...] | None:
     """A list of sizes; with `fixed_rows` (inputs), only the first (batch) may be dynamic."""
     if not isinstance(value, list):
-        c.add(key, "is required" if value is None else f"expected a list, got {_kind(value)}")
+        c.add(key, "is required" if value is None else f"expected a list, got {describe(value)}")
         return None
     shape: list[Dim] = []
     for i, dim in enumerate(value):
         ok = dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)
         if not ok:
-            c.add(f"{key}[{i}]", f"expected a size, null or a name, got {_kind(dim)}")
+            c.add(f"{key}[{i}]", f"expected a size, null or a name, got {describe(dim)}")
         shape.append(dim)
     for i, dim in enumerate(shape[1:] if fixed_rows else [], start=1):
         if not isinstance(dim, int):
@@ -241,7 +160,7 @@ class OutputSpec(TensorSpec):
     labels: tuple[str | int, ...] | None = None
 
 
-def _read_tensor(c: _Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
     fixed_rows = where.startswith("inputs.")
     return {
         "key": key,
@@ -251,7 +170,7 @@ def _read_tensor(c: _Collector, key: str, data: Mapping[str, Any], where: str) -
     }
 
 
-def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
+def _read_input(c: Collector, key: str, raw: object) -> InputSpec | None:
     where = f"inputs.{key}"
     data = c.mapping(raw, where)
     c.unknown_keys(data, _INPUT_KEYS, where)
@@ -276,7 +195,7 @@ def _read_input(c: _Collector, key: str, raw: object) -> InputSpec | None:
     return InputSpec(**(fields | {"default": values}))
 
 
-def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
+def _read_default(c: Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
     if not isinstance(raw, list) and spec.size > 1:
         raw = [raw] * spec.size  # one default for every element of the row
     try:
@@ -284,37 +203,6 @@ def _read_default(c: _Collector, spec: InputSpec, raw: object, key: str) -> tupl
     except ValueProblem as problem:
         c.add(key, str(problem))
         return None
-
-
-def nested_shape(value: object) -> tuple[int, ...] | None:
-    """The shape of nested lists (`()` for a scalar), or None if they are ragged."""
-    if not isinstance(value, list | tuple):
-        return ()
-    inner = {nested_shape(item) for item in value}
-    if len(inner) > 1 or None in inner:
-        return None
-    return (len(value), *(inner.pop() if inner else ()))
-
-
-def flatten(value: object) -> list[object]:
-    """Nested lists' elements in row-major (C) order."""
-    if not isinstance(value, list | tuple):
-        return [value]
-    return [leaf for item in value for leaf in flatten(item)]
-
-
-def unravel(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """The index in `shape` of the row-major position `i`."""
-    index = []
-    for size in reversed(shape):
-        i, rest = divmod(i, size)
-        index.append(rest)
-    return tuple(reversed(index))
-
-
-def format_index(index: tuple[int, ...]) -> str:
-    """`[1, 0]`: an index or a shape as messages and labels show it."""
-    return "[" + ", ".join(map(str, index)) + "]"
 
 
 def coerce(dtype: DType, value: object) -> object:
@@ -327,7 +215,7 @@ def coerce(dtype: DType, value: object) -> object:
     return value
 
 
-def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
+def _read_output(c: Collector, key: str, raw: object) -> OutputSpec | None:
     where = f"outputs.{key}"
     data = c.mapping(raw, where)
     c.unknown_keys(data, _OUTPUT_KEYS, where)
@@ -336,7 +224,7 @@ def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
     if display not in DISPLAYS:
         c.add(
             f"{where}.display",
-            f"unknown display {display!r}{_suggest(str(display), DISPLAYS)}; one of {', '.join(DISPLAYS)}",
+            f"unknown display {display!r}{suggest(str(display), DISPLAYS)}; one of {', '.join(DISPLAYS)}",
         )
     labels = _read_labels(c, data.get("labels"), f"{where}.labels")
     if fields["dtype"] is None or fields["shape"] is None:
@@ -344,7 +232,7 @@ def _read_output(c: _Collector, key: str, raw: object) -> OutputSpec | None:
     return OutputSpec(**fields, display=display, labels=labels)
 
 
-def _read_labels(c: _Collector, raw: object, key: str) -> tuple[str | int, ...] | None:
+def _read_labels(c: Collector, raw: object, key: str) -> tuple[str | int, ...] | None:
     if raw is None:
         return None
     ok = isinstance(raw, list) and all(isinstance(v, str | int) and not isinstance(v, bool) for v in raw)
@@ -371,7 +259,7 @@ class AppSpec:
     @classmethod
     def from_dict(cls, raw: object) -> AppSpec:
         """Read a metadata document; raise SpecError listing every problem."""
-        c = _Collector()
+        c = Collector()
         data = c.mapping(raw, "")
         c.unknown_keys(data, _APP_KEYS, "")
         name = c.text(data.get("name"), "name", required=True)
@@ -394,7 +282,7 @@ class AppSpec:
         }
 
 
-def _read_section(c: _Collector, data: Mapping[str, Any], section: str, read: Any) -> list[Any]:
+def _read_section(c: Collector, data: Mapping[str, Any], section: str, read: Any) -> list[Any]:
     if data.get(section) is None:
         c.add(section, "is required")
         return []
@@ -404,17 +292,17 @@ def _read_section(c: _Collector, data: Mapping[str, Any], section: str, read: An
     return [read(c, str(key), value) for key, value in entries.items()]
 
 
-def _read_examples(c: _Collector, raw: object, inputs: list[InputSpec]) -> list[Example]:
+def _read_examples(c: Collector, raw: object, inputs: list[InputSpec]) -> list[Example]:
     """Each example gives some inputs; the others take their defaults."""
     if raw is None:
         return []
     if not isinstance(raw, list):
-        c.add("examples", f"expected a list, got {_kind(raw)}")
+        c.add("examples", f"expected a list, got {describe(raw)}")
         return []
     return [_read_example(c, entry, inputs, f"examples[{i}]") for i, entry in enumerate(raw)]
 
 
-def _read_example(c: _Collector, raw: object, inputs: list[InputSpec], where: str) -> Example:
+def _read_example(c: Collector, raw: object, inputs: list[InputSpec], where: str) -> Example:
     data = c.mapping(raw, where)
     c.unknown_keys(data, tuple(i.key for i in inputs), where)
     example: Example = {}

@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from shipyard_runtime.spec import AppSpec, SpecError
+from shipyard_runtime.problems import SpecError
+from shipyard_runtime.spec import AppSpec
 
 from .errors import MetadataError
 

@@ -10,7 +10,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from shipyard_runtime.spec import AppSpec, SpecError
+from shipyard_runtime.problems import SpecError
+from shipyard_runtime.spec import AppSpec
 
 from .errors import MetadataError
 from .model import Signature, TensorSignature

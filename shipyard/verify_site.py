@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from shipyard_runtime.dtypes import DTYPES
-from shipyard_runtime.spec import AppSpec, SpecError
+from shipyard_runtime.problems import SpecError
+from shipyard_runtime.spec import AppSpec
 
 from .errors import NoBrowserError, VerifyError
 from .site import MODEL_FILE
