@@ -8,7 +8,7 @@ from pathlib import Path
 import onnx
 from google.protobuf.message import DecodeError
 
-from shipyard_runtime.dtypes import BY_ONNX
+from shipyard_runtime.dtypes import BY_ONNX, DTYPES
 
 from .errors import ModelError
 
@@ -100,10 +100,10 @@ def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) 
         if not output.is_tensor:
             reason = f"is a {output.kind}, not a tensor: onnxruntime-web cannot return it"
             problems.append(f"output {output.name!r} {reason}")
-        elif output.type_name not in BY_ONNX_NAMES:
+        elif output.type_name not in DTYPES:
             problems.append(f"output {output.name!r} is {output.type_name}, which shipyard cannot show")
     for tensor in signature.inputs:
-        if tensor.type_name not in BY_ONNX_NAMES:
+        if tensor.type_name not in DTYPES:
             problems.append(f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
     for name in external_data_files(model):
         where = path.parent / name
@@ -111,8 +111,6 @@ def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) 
         problems.append(f"external data file {name} {state}")
     return problems
 
-
-BY_ONNX_NAMES = {d.name for d in BY_ONNX.values()}
 
 
 def _tensor(value: onnx.ValueInfoProto) -> TensorSignature:
