@@ -112,7 +112,6 @@ def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) 
     return problems
 
 
-
 def _tensor(value: onnx.ValueInfoProto) -> TensorSignature:
     kind = value.type.WhichOneof("value")
     if kind != "tensor_type":
