@@ -6,18 +6,25 @@ session and each site is built and served once per session.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser
 
 from tests.browser import CHROMIUM, SitePage, launch_chromium
 
 # pytest-pyodide's --dist-dir: a fresh temporary folder per run (tests/pyodide/dist.py).
 pytest_plugins = ["tests.pyodide.dist"]
+
+# CI replays the same hypothesis examples each run, so a landing never hinges on luck;
+# a developer's runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 ROOT = Path(__file__).parent
 EXAMPLES = ROOT / "examples"

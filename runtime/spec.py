@@ -18,6 +18,9 @@ from .problems import Collector, describe, suggest
 from .shapes import flatten, format_index, nested_shape, unravel
 
 Dim = int | str | None
+# An input's elements per submission: 2**20 is a 3 × 512 × 512 image with room to spare,
+# and keeps a metadata typo such as `shape: [null, 100000000]` from exhausting memory.
+MAX_ELEMENTS = 2**20
 
 
 def _read_dtype(c: Collector, value: object, key: str) -> DType | None:
@@ -36,16 +39,20 @@ def _read_shape(c: Collector, value: object, key: str, fixed_rows: bool) -> tupl
     if not isinstance(value, list):
         c.add(key, "is required" if value is None else f"expected a list, got {describe(value)}")
         return None
-    shape: list[Dim] = []
+    found = len(c.problems)
     for i, dim in enumerate(value):
-        ok = dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)
-        if not ok:
+        if not (dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)):
             c.add(f"{key}[{i}]", f"expected a size, null or a name, got {describe(dim)}")
-        shape.append(dim)
-    for i, dim in enumerate(shape[1:] if fixed_rows else [], start=1):
+    for i, dim in enumerate(value[1:] if fixed_rows else [], start=1):
         if not isinstance(dim, int):
             c.add(f"{key}[{i}]", "only the first (batch) dimension may be dynamic; give this one's size")
-    return tuple(shape)
+    if len(c.problems) > found:
+        return None
+    size = math.prod(d for d in value if isinstance(d, int))
+    if fixed_rows and size > MAX_ELEMENTS:
+        c.add(key, f"{size} elements in one submission; at most {MAX_ELEMENTS} fit a form")
+        return None
+    return tuple(value)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,3 +98,12 @@ def test_arbitrary_yaml_text_fails_cleanly(tmp_path_factory: Any, text: str) -> 
         check(load_document(path))
     except MetadataError as error:
         assert str(path) in str(error)
+
+
+def test_a_huge_shape_is_refused_before_anything_is_allocated() -> None:
+    document = copy.deepcopy(VALID)
+    document["inputs"]["AveRooms"]["shape"] = [2**32, 1]
+    with pytest.raises(MetadataError) as error:
+        reconcile(INFERRED, document, SIGNATURE, FILE)
+    reason = dict(error.value.problems)["inputs.AveRooms.shape"]
+    assert reason.startswith("4294967296 elements in one submission")
