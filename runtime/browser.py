@@ -16,6 +16,8 @@ import js  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
 
 from .display import render_output
+from .form import example_texts
+from .links import from_fragment, to_fragment
 from .spec import AppSpec
 from .tensors import Output, build_feeds, read_output
 from .values import InputError, Values, from_api, from_form
@@ -66,12 +68,38 @@ class Page:
         feeds = build_feeds(self.app, values)
         return _js({"feeds": [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]})
 
-    def _read_form(self) -> Values:
+    def form_fragment(self) -> str:
+        """The URL fragment that reproduces the form as it is now."""
+        return to_fragment(self._read_texts())
+
+    def fill_from_fragment(self, fragment: str) -> bool:
+        """Fill the form from a shared link; False when the link names none of the inputs."""
+        texts = from_fragment(fragment)
+        known = {key: items for key, items in texts.items() if key in {s.key for s in self.app.inputs}}
+        self._fill(known)
+        return bool(known)
+
+    def fill_example(self, index: int) -> None:
+        self._fill(example_texts(self.app, index))
+
+    def _fill(self, texts: dict[str, list[str]]) -> None:
+        for key, items in texts.items():
+            controls = [e for e in self.form.elements if e.name == key]
+            for element, text in zip(controls, items, strict=False):
+                if element.type == "checkbox":
+                    element.checked = text == "true"
+                else:
+                    element.value = text
+
+    def _read_texts(self) -> dict[str, list[str]]:
         texts: dict[str, list[str]] = {}
         for element in self.form.elements:
             if element.name:
                 texts.setdefault(element.name, []).append(_control_text(element))
-        return from_form(self.app, texts)
+        return texts
+
+    def _read_form(self) -> Values:
+        return from_form(self.app, self._read_texts())
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         for box in self.form.querySelectorAll("[data-error-for]"):

@@ -18,7 +18,7 @@ def render_form(app: AppSpec) -> str:
     fields = "\n".join(render_field(spec) for spec in app.inputs)
     return (
         '<form id="shipyard-form" class="inputs" novalidate>\n'
-        f"{fields}\n"
+        f"{render_examples(app)}\n{fields}\n"
         '<p class="form-error" id="shipyard-form-error" role="alert" hidden></p>\n'
         '<button type="submit" id="shipyard-run" disabled>Run</button>\n'
         "</form>"
@@ -124,13 +124,44 @@ def _default(spec: InputSpec, i: int) -> str | None:
 
 
 def _joined_default(spec: InputSpec) -> str | None:
-    if spec.default is None:
-        return None
-    texts = [format_value(v) for v in spec.default]
+    return None if spec.default is None else _joined(spec, spec.default)
+
+
+def _joined(spec: InputSpec, row: tuple[Value, ...]) -> str:
+    """A row as typed into one text area: strings one per line, numbers a line per grid row."""
+    texts = [format_value(v) for v in row]
     if spec.dtype.kind == "string":
         return "\n".join(texts)
-    width = spec.inner_shape[-1] if len(spec.inner_shape) > 1 else len(texts)  # a line per grid row
+    width = spec.inner_shape[-1] if len(spec.inner_shape) > 1 else len(texts)
     return "\n".join(", ".join(texts[i : i + width]) for i in range(0, len(texts), width))
+
+
+def control_texts(spec: InputSpec, row: tuple[Value, ...]) -> list[str]:
+    """What each of an input's controls shows for `row`, in document order."""
+    return [_joined(spec, row)] if uses_text_area(spec) else [format_value(v) for v in row]
+
+
+def example_texts(app: AppSpec, index: int) -> dict[str, list[str]]:
+    """The form's control texts for example `index` of the metadata."""
+    example = app.examples[index]
+    return {spec.key: control_texts(spec, example[spec.key]) for spec in app.inputs}
+
+
+def render_examples(app: AppSpec) -> str:
+    """One button per metadata example; each fills the form and runs it."""
+    if not app.examples:
+        return ""
+    buttons = "".join(
+        f'<button type="button" class="example" data-example="{i}" title="{escape(_summary(app, i))}" '
+        f"disabled>Example {i + 1}</button>"
+        for i in range(len(app.examples))
+    )
+    return f'<div class="examples" role="group" aria-label="Examples"><span>Try:</span>{buttons}</div>'
+
+
+def _summary(app: AppSpec, index: int) -> str:
+    texts = example_texts(app, index)
+    return "; ".join(f"{spec.label}: {', '.join(texts[spec.key])}" for spec in app.inputs)
 
 
 def format_value(value: Value) -> str:

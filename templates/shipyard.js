@@ -60,6 +60,7 @@ async function submit(event) {
   const [, page] = await ready;
   const prepared = page.prepare_form();
   if (prepared.error) return;
+  history.replaceState(null, "", `#${page.form_fragment()}`);  // a link that reproduces this run
   try {
     await run(prepared, page, true);
   } catch (error) {
@@ -73,7 +74,15 @@ ready.then(([, page]) => {
   performance.mark("shipyard-ready");  // for benchmarks and embedders measuring start-up
   const form = document.getElementById("shipyard-form");
   form.addEventListener("submit", submit);
+  for (const button of form.querySelectorAll("[data-example]")) {
+    button.addEventListener("click", () => {
+      page.fill_example(Number(button.dataset.example));
+      form.requestSubmit();
+    });
+    button.disabled = false;
+  }
   document.getElementById("shipyard-run").disabled = false;
+  if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
   status.dataset.state = "ready";
 }, (error) => {
   status.textContent = error.message;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page
 
@@ -36,7 +37,8 @@ class SitePage:
     def open(cls, browser: Browser, url: str) -> SitePage:
         context = browser.new_context()
         context.add_init_script(RECORD_STATUS)
-        site = cls(context.new_page(), url.rstrip("/"))
+        parts = urlsplit(url)
+        site = cls(context.new_page(), f"{parts.scheme}://{parts.netloc}")
         context.on("request", lambda request: site.requests.append(request.url))
         site.page.on("pageerror", lambda error: site.errors.append(str(error)))
         site.page.goto(url)
