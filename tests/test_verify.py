@@ -224,7 +224,11 @@ def test_examples_compute_in_chromium_what_onnxruntime_computes(name: str, verif
     result = verify(verify_sites / name, "--samples", "10", "--seed", "5")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{verify_sites / name}: 11 input sets (defaults, 10 random; seed 5)"
+    sets = {
+        "housing": "13 input sets (defaults, 2 examples, 10 random; seed 5)",
+        "sentiment": "11 input sets (defaults, 10 random; seed 5)",
+    }[name]
+    assert lines[0] == f"{verify_sites / name}: {sets}"
     outputs = {"housing": ["variable"], "sentiment": ["label", "probabilities"]}[name]
     assert [line.split()[0] for line in lines[1:-2]] == outputs
     assert all(line.endswith("ok") for line in lines[1:-2])
@@ -282,7 +286,7 @@ def test_fails_when_the_page_runs_another_model_or_calls_out(verify_sites: Path,
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[1].startswith("  variable  float32  max abs diff") and "max rel diff 0.001 " in lines[1]
-    assert "FAIL: 5 mismatched, first defaults [0]" in lines[1]
+    assert "FAIL: 7 mismatched, first defaults [0]" in lines[1]  # defaults, 2 examples, 4 random
     browser, native = map(float, re.findall(r"(?:browser|onnxruntime) ([\d.]+)", lines[1]))
     assert browser == pytest.approx(native * 1.001)
     assert lines[-3:] == ["  requests that left the site's origin:", f"    {beacon}", "FAIL"]
