@@ -90,6 +90,7 @@ class Page:
                     element.checked = text == "true"
                 else:
                     element.value = text
+                element.dispatchEvent(js.Event.new("input"))  # a slider follows its box
 
     def _read_texts(self) -> dict[str, list[str]]:
         texts: dict[str, list[str]] = {}

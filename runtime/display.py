@@ -1,14 +1,18 @@
-"""Outputs as HTML: a single value as text, a row as a list, a matrix as a table;
-a classifier's label large, and its probabilities as one bar per class, sorted.
+"""Outputs as HTML, by the metadata's `display`: by shape (a value, a list, a table),
+a number with format and unit, a classifier's label large, its probabilities as one
+bar per class (sorted), a table, text, or JSON.
 
 Values are escaped; model strings are shown as text, never as markup.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from html import escape
 
 from .dtypes import Value
+from .spec import OutputSpec
 from .tensors import Output
 
 # Beyond this many elements the page shows the start and says how many it left out.
@@ -18,17 +22,47 @@ TOP_CLASSES = 10
 
 
 def render_output(output: Output) -> str:
-    if output.display == "label" and output.values:
-        return f'<span class="value predicted-label">{escape(format_output(output.values[0]))}</span>'
-    if output.display == "probabilities" and output.values:
+    """HTML for one output, as its metadata's `display` says (see OutputSpec)."""
+    spec = output.spec
+    display = spec.display if spec else "value"
+    if not output.values:
+        return '<span class="value empty">(empty)</span>'
+    fmt = _formatter(spec)
+    if display == "label":
+        return f'<span class="value predicted-label">{escape(fmt(output.values[0]))}</span>'
+    if display == "probabilities":
         return render_probabilities(output)
+    if display == "text":
+        return f'<pre class="text">{escape(chr(10).join(fmt(v) for v in output.values))}</pre>'
+    if display == "json":
+        return f'<pre class="json">{escape(json.dumps(_nested(output), ensure_ascii=False, indent=1))}</pre>'
+    if display == "table":
+        return _table(output.values, output.dims[-1] if output.dims else 1, fmt)
+    return _by_shape(output, fmt)
+
+
+def _by_shape(output: Output, fmt: Callable[[Value], str]) -> str:
+    """A single value as text, a row as a list, a matrix as a table."""
     shape = [d for d in output.dims if d != 1] or [1]
     values = output.values
     if len(values) == 1:
-        return f'<span class="value">{escape(format_output(values[0]))}</span>'
+        return f'<span class="value">{escape(fmt(values[0]))}</span>'
     if len(shape) == 2 and len(values) <= SHOW_LIMIT:
-        return _table(values, shape[1])
-    return _list(values)
+        return _table(values, shape[1], fmt)
+    return _list(values, fmt)
+
+
+def _formatter(spec: OutputSpec | None) -> Callable[[Value], str]:
+    """`format` and `unit` from the metadata for numbers; other values as they are."""
+    number_format = spec.format if spec and spec.format else None
+    unit = f" {spec.unit}" if spec and spec.unit else ""
+
+    def fmt(value: Value) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return format_output(value)
+        return (format(value, number_format) if number_format else format_output(value)) + unit
+
+    return fmt
 
 
 def format_output(value: Value) -> str:
@@ -40,18 +74,25 @@ def format_output(value: Value) -> str:
     return str(value)
 
 
-def _list(values: list[Value]) -> str:
-    items = "".join(f"<li>{escape(format_output(v))}</li>" for v in values[:SHOW_LIMIT])
+def _nested(output: Output) -> object:
+    """The values nested by the output's dims (leading 1s dropped), for JSON."""
+    dims = [d for d in output.dims if d != 1]
+    values: list[object] = list(output.values)
+    for size in reversed(dims[1:]):
+        values = [values[i : i + size] for i in range(0, len(values), size)]
+    return values[0] if not dims else values
+
+
+def _list(values: list[Value], fmt: Callable[[Value], str]) -> str:
+    items = "".join(f"<li>{escape(fmt(v))}</li>" for v in values[:SHOW_LIMIT])
     more = len(values) - SHOW_LIMIT
     tail = f'<p class="more">and {more} more</p>' if more > 0 else ""
     return f'<ol class="values" start="0">{items}</ol>{tail}'
 
 
-def _table(values: list[Value], width: int) -> str:
-    rows = [values[i : i + width] for i in range(0, len(values), width)]
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(format_output(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
+def _table(values: list[Value], width: int, fmt: Callable[[Value], str]) -> str:
+    rows = [values[i : i + width] for i in range(0, min(len(values), SHOW_LIMIT * width), width)]
+    body = "".join("<tr>" + "".join(f"<td>{escape(fmt(v))}</td>" for v in row) + "</tr>" for row in rows)
     return f'<table class="values"><tbody>{body}</tbody></table>'
 
 
@@ -59,7 +100,8 @@ def render_probabilities(output: Output) -> str:
     """The first row's probabilities as bars, highest first; the top ten, then the rest folded."""
     width = output.dims[-1] if output.dims else len(output.values)
     row = output.values[:width]
-    names = list(output.labels) if output.labels and len(output.labels) == width else list(range(width))
+    labels = output.spec.labels if output.spec else None
+    names = list(labels) if labels and len(labels) == width else list(range(width))
     ranked = sorted(zip(names, row, strict=True), key=lambda pair: -float(pair[1]))
     bars = [_bar(str(name), float(p)) for name, p in ranked]
     html = f'<div class="bars">{"".join(bars[:TOP_CLASSES])}</div>'

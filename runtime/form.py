@@ -89,12 +89,40 @@ def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = No
         lines = (value or "").count("\n") + 1
         attrs |= {"rows": str(min(max(lines, 4), 12)), "placeholder": f"{spec.size} values, {hint}"}
         return f"<textarea {_attrs(attrs)}>{escape(value or '')}</textarea>"
+    control = spec.control
+    if control == "select":
+        return _select(spec, attrs, value)
+    if control == "textarea":
+        return f"<textarea {_attrs(attrs | {'rows': '4'})}>{escape(value or '')}</textarea>"
     attrs |= _input_attrs(spec)
-    if spec.dtype.kind == "bool":
+    if control == "checkbox":
         return f"<input {_attrs(attrs)}{' checked' if value == 'true' else ''}>"
     if value is not None:
         attrs["value"] = value
-    return f"<input {_attrs(attrs)}>"
+    box = f"<input {_attrs(attrs)}>"
+    return _slider(spec, id_, value) + box if control == "slider" else box
+
+
+def _select(spec: InputSpec, attrs: dict[str, str], value: str | None) -> str:
+    assert spec.choices is not None
+    options = "".join(
+        f'<option value="{escape(format_value(v))}"{" selected" if format_value(v) == value else ""}>'
+        f"{escape(label)}</option>"
+        for label, v in spec.choices
+    )
+    return f"<select {_attrs(attrs)}>{options}</select>"
+
+
+def _slider(spec: InputSpec, for_id: str, value: str | None) -> str:
+    """A range control that mirrors the number box beside it; it has no name, so the
+    form is read from the box alone (the page's JS keeps the two in step)."""
+    attrs = {k: v for k, v in _input_attrs(spec).items() if k in ("min", "max", "step")}
+    attrs |= {"type": "range", "data-for": for_id, "aria-hidden": "true", "tabindex": "-1"}
+    if attrs["step"] == "any":
+        attrs["step"] = _number((float(attrs["max"]) - float(attrs["min"])) / 1000)
+    if value is not None:
+        attrs["value"] = value
+    return f'<input class="slider" {_attrs(attrs)}>'
 
 
 def _input_attrs(spec: InputSpec) -> dict[str, str]:

@@ -86,9 +86,19 @@ class TensorSpec:
 
 
 _TENSOR_KEYS = ("name", "type", "shape")
-_INPUT_KEYS = (*_TENSOR_KEYS, "min", "max", "step", "default")
-_OUTPUT_KEYS = (*_TENSOR_KEYS, "display", "labels")
-DISPLAYS = ("value", "label", "probabilities")
+_INPUT_KEYS = (*_TENSOR_KEYS, "min", "max", "step", "default", "choices", "widget")
+# Which element kinds each widget can edit.
+WIDGETS = {
+    "number": ("float", "int"),
+    "slider": ("float", "int"),
+    "integer": ("int",),
+    "checkbox": ("bool",),
+    "select": ("float", "int", "string", "bool"),
+    "text": ("string",),
+    "textarea": ("string",),
+}
+_OUTPUT_KEYS = (*_TENSOR_KEYS, "display", "labels", "format", "unit")
+DISPLAYS = ("value", "number", "label", "probabilities", "table", "text", "json")
 _RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
 
 
@@ -98,6 +108,22 @@ class InputSpec(TensorSpec):
     maximum: float | None = None
     step: float | None = None
     default: tuple[Value, ...] | None = None
+    choices: tuple[tuple[str, Value], ...] | None = None  # (label, value), in menu order
+    widget: str = ""  # one of WIDGETS, or "" to choose by type (see `control`)
+
+    @property
+    def control(self) -> str:
+        """The widget the form shows: the metadata's, or the natural one for the type."""
+        if self.widget:
+            return self.widget
+        if self.choices is not None:
+            return "select"
+        kind = self.dtype.kind
+        if kind in ("bool", "string"):
+            return {"bool": "checkbox", "string": "text"}[kind]
+        if self.minimum is not None and self.maximum is not None and self.size == 1:
+            return "slider"
+        return "integer" if kind == "int" else "number"
 
     def check_row(self, items: list[object]) -> list[Value]:
         """Check one submission's elements, in row-major order: their count, then each
@@ -149,6 +175,8 @@ class InputSpec(TensorSpec):
     def check(self, value: object) -> Value:
         """Check one element against the type, min and max; raise ValueProblem if it fails."""
         checked = self.dtype.check(value)
+        if self.choices is not None and checked not in [v for _, v in self.choices]:
+            raise ValueProblem("must be one of " + ", ".join(label for label, _ in self.choices))
         if isinstance(checked, str | bool):  # min and max apply to numbers only
             return checked
         if self.minimum is not None and checked < self.minimum:
@@ -160,11 +188,15 @@ class InputSpec(TensorSpec):
 
 @dataclass(frozen=True)
 class OutputSpec(TensorSpec):
-    """How an output is shown: `value` as it is, `label` prominently, `probabilities` as
-    one bar per class, named by `labels` (in the tensor's column order)."""
+    """How an output is shown: `value` as it is (a number, a list or a table by shape),
+    `number` with `format` (a Python format spec) and `unit`, `label` prominently,
+    `probabilities` as one bar per class named by `labels` (in column order), `table`,
+    `text` or `json`."""
 
     display: str = "value"
     labels: tuple[str | int, ...] | None = None
+    format: str | None = None
+    unit: str | None = None
 
 
 def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -194,12 +226,48 @@ def _read_input(c: Collector, key: str, raw: object) -> InputSpec | None:
             c.add(f"{where}.{name}", f"applies to number types only, not {dtype.name}")
     if fields["dtype"] is None or fields["shape"] is None:
         return None
+    fields["choices"] = _read_choices(c, data.get("choices"), fields["dtype"], f"{where}.choices")
+    fields["widget"] = _read_widget(c, data.get("widget"), fields, f"{where}.widget")
     spec = InputSpec(**fields)
     default = data.get("default")
     if default is None:
         return spec
     values = _read_default(c, spec, default, f"{where}.default")
     return InputSpec(**(fields | {"default": values}))
+
+
+def _read_choices(c: Collector, raw: object, dtype: DType, key: str) -> tuple[tuple[str, Value], ...] | None:
+    """A list of values, or a mapping of labels to values."""
+    if raw is None:
+        return None
+    pairs = list(raw.items()) if isinstance(raw, Mapping) else raw
+    if not isinstance(pairs, list) or not pairs:
+        c.add(key, "expected a non-empty list of values, or a mapping of labels to values")
+        return None
+    choices = []
+    for item in pairs:
+        label, value = item if isinstance(raw, Mapping) else (item, item)
+        try:
+            choices.append((str(label), dtype.check(coerce(dtype, value))))
+        except ValueProblem as problem:
+            c.add(key, f"{value!r}: {problem}")
+    return tuple(choices)
+
+
+def _read_widget(c: Collector, raw: object, fields: dict[str, Any], key: str) -> str:
+    if raw is None:
+        return ""
+    if raw not in WIDGETS:
+        c.add(key, f"unknown widget {raw!r}{suggest(str(raw), tuple(WIDGETS))}; one of {', '.join(WIDGETS)}")
+        return ""
+    kind = fields["dtype"].kind
+    if kind not in WIDGETS[str(raw)]:
+        c.add(key, f"a {raw} cannot edit {fields['dtype'].name} values")
+    elif raw == "select" and fields["choices"] is None:
+        c.add(key, "a select needs `choices`")
+    elif raw == "slider" and (fields["minimum"] is None or fields["maximum"] is None):
+        c.add(key, "a slider needs `min` and `max`")
+    return str(raw)
 
 
 def _read_default(c: Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
@@ -234,9 +302,24 @@ def _read_output(c: Collector, key: str, raw: object) -> OutputSpec | None:
             f"unknown display {display!r}{suggest(str(display), DISPLAYS)}; one of {', '.join(DISPLAYS)}",
         )
     labels = _read_labels(c, data.get("labels"), f"{where}.labels")
+    number_format = _read_format(c, data.get("format"), f"{where}.format")
+    unit = c.text(data.get("unit"), f"{where}.unit")
     if fields["dtype"] is None or fields["shape"] is None:
         return None
-    return OutputSpec(**fields, display=display, labels=labels)
+    return OutputSpec(**fields, display=display, labels=labels, format=number_format, unit=unit)
+
+
+def _read_format(c: Collector, raw: object, key: str) -> str | None:
+    """A Python format spec for numbers, such as `.2f` or `,.0f`; tried on a number now."""
+    spec = c.text(raw, key)
+    if spec is None:
+        return None
+    try:
+        format(1.5, spec)
+    except ValueError as error:
+        c.add(key, f"not a number format ({error}); for example .2f")
+        return None
+    return spec
 
 
 def _read_labels(c: Collector, raw: object, key: str) -> tuple[str | int, ...] | None:
@@ -336,11 +419,16 @@ def _output_dict(spec: OutputSpec) -> dict[str, Any]:
     extra: dict[str, Any] = {} if spec.display == "value" else {"display": spec.display}
     if spec.labels is not None:
         extra["labels"] = list(spec.labels)
-    return _tensor_dict(spec) | extra
+    given = {"format": spec.format, "unit": spec.unit}
+    return _tensor_dict(spec) | extra | {k: v for k, v in given.items() if v is not None}
 
 
 def _input_dict(spec: InputSpec) -> dict[str, Any]:
     extra: dict[str, Any] = {"min": spec.minimum, "max": spec.maximum, "step": spec.step}
     if spec.default is not None:
         extra["default"] = list(spec.default)
+    if spec.choices is not None:
+        extra["choices"] = dict(spec.choices)
+    if spec.widget:
+        extra["widget"] = spec.widget
     return _tensor_dict(spec) | {k: v for k, v in extra.items() if v is not None}

@@ -8,7 +8,7 @@ same code runs on CPython in tests and at build time.
 from __future__ import annotations
 
 import array
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value
@@ -35,8 +35,7 @@ class Output:
     dtype: DType
     dims: tuple[int, ...]
     values: list[Value]
-    display: str = "value"  # see OutputSpec
-    labels: tuple[str | int, ...] | None = None
+    spec: OutputSpec | None = None  # how to show it, when the metadata says
 
     def to_result(self) -> dict[str, Any]:
         """The JSON-like form `window.shipyard.predict` resolves to for this output."""
@@ -47,5 +46,4 @@ def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: 
     """An output as onnxruntime-web gave it: element type name, dims and a flat buffer."""
     dtype = DTYPES[type_name]
     spec: OutputSpec | None = next((o for o in app.outputs if o.key == name), None)
-    output = Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data))
-    return replace(output, display=spec.display, labels=spec.labels) if spec else output
+    return Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data), spec)

@@ -24,6 +24,13 @@ const session = ort.InferenceSession.create("./model.onnx").then((s) => {
   return s;
 });
 
+// Each slider mirrors the number box beside it (the box alone carries the value).
+for (const range of document.querySelectorAll("input[type=range][data-for]")) {
+  const box = document.getElementById(range.dataset.for);
+  range.addEventListener("input", () => { box.value = range.value; });
+  box.addEventListener("input", () => { range.value = box.value; });
+}
+
 let attach, fail;
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
   loaded.python = true;

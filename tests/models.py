@@ -87,3 +87,12 @@ def edge_model(path: Path) -> Path:
     axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
     graph = helper.make_graph(nodes, "edge", [x, unused], [total, double], [axes])
     return save(graph, path)
+
+
+def widgets_model(path: Path) -> Path:
+    """Returns each input as is: a string colour, a float level and a string note."""
+    names = {"colour": TensorProto.STRING, "level": TensorProto.FLOAT, "note": TensorProto.STRING}
+    inputs = [helper.make_tensor_value_info(n, t, [1]) for n, t in names.items()]
+    outputs = [helper.make_tensor_value_info(f"{n}_out", t, [1]) for n, t in names.items()]
+    nodes = [helper.make_node("Identity", [n], [f"{n}_out"]) for n in names]
+    return save(helper.make_graph(nodes, "widgets", inputs, outputs), path)
