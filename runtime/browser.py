@@ -8,6 +8,8 @@ reads results.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -15,12 +17,17 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
 
-from .display import render_output
-from .form import example_texts
+from .display import plain, render_output, render_value
+from .dtypes import ValueProblem
+from .form import example_texts, render_output_slot
+from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, wait
 from .links import from_fragment, to_fragment
 from .spec import AppSpec
 from .tensors import Output, build_feeds, read_output
 from .values import InputError, Values, from_api, from_form
+
+# The site's `python` module, written into Pyodide's working directory by PyScript.
+USER_MODULE = "shipyard_app"
 
 
 def _js(value: object) -> Any:
@@ -28,11 +35,18 @@ def _js(value: object) -> Any:
 
 
 class Page:
-    """The API the boot glue calls: prepare feeds, then collect results."""
+    """The API the boot glue calls: prepare feeds, then collect results.
 
-    def __init__(self, app: AppSpec) -> None:
+    With a user hook that is `async def`, prepare or collect return an awaitable,
+    which JS awaits like a Promise; without one, both stay synchronous.
+    """
+
+    def __init__(self, app: AppSpec, hooks: Hooks) -> None:
         self.app = app
+        self.hooks = hooks
         self.form = js.document.getElementById("shipyard-form")
+        self.pending: dict[int, dict[str, Any]] = {}  # postprocess's inputs, by run
+        self.runs = 0
 
     def prepare_api(self, given: JsProxy) -> Any:
         """Feeds for `window.shipyard.predict(inputs)`, or `{error, problems}`."""
@@ -42,16 +56,27 @@ class Page:
         """Feeds for the form's current values; problems are shown beside their fields."""
         return self._prepare(self._read_form, show=True)
 
-    def collect(self, results: JsProxy, show: bool) -> Any:
-        """Turn onnxruntime-web's result map into `{name: {type, dims, data}}`."""
+    def collect(self, results: JsProxy, show: bool, run: int) -> Any:
+        """`{ok: {name: {type, dims, data}}}` from onnxruntime-web's result map, with
+        `postprocess`'s entries under `ok.postprocess`; or `{error}` if it raised."""
         outputs = [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
         if show:
             for output in outputs:
                 self._show_output(output)
-        return _js({o.name: o.to_result() for o in outputs})
+        result: dict[str, Any] = {o.name: o.to_result() for o in outputs}
+        inputs = self.pending.pop(run, None)
+        if self.hooks.postprocess is None or inputs is None:
+            return _js({"ok": result})
+        try:
+            shown = call("postprocess", self.hooks.postprocess, hook_outputs(outputs), inputs)
+        except HookError as error:
+            return _js({"error": error.report})
+        if inspect.isawaitable(shown):
+            return self._collect_async(shown, result, show)
+        return self._with_postprocess(result, shown, show)
 
     def show_error(self, message: str) -> None:
-        """A failure outside any one field (onnxruntime-web, for example), shown under the form."""
+        """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
         box = js.document.getElementById("shipyard-form-error")
         box.textContent = message
         box.hidden = not message
@@ -65,8 +90,67 @@ class Page:
             return _js({"error": f"Invalid input: {error}", "problems": error.problems})
         if show:
             self._show_problems({})
-        feeds = build_feeds(self.app, values)
-        return _js({"feeds": [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]})
+        inputs = hook_inputs(self.app, values)
+        if self.hooks.preprocess is None:
+            return self._feeds(values, inputs)
+        try:
+            arrays = call("preprocess", self.hooks.preprocess, inputs)
+        except HookError as error:
+            return _js({"error": error.report, "hook": True})
+        if inspect.isawaitable(arrays):
+            return self._prepare_async(arrays, inputs)
+        return self._feeds_from(arrays, inputs)
+
+    async def _prepare_async(self, awaitable: Any, inputs: dict[str, Any]) -> Any:
+        try:
+            arrays = await wait("preprocess", awaitable)
+        except HookError as error:
+            return _js({"error": error.report, "hook": True})
+        return self._feeds_from(arrays, inputs)
+
+    def _feeds_from(self, arrays: object, inputs: dict[str, Any]) -> Any:
+        try:
+            rows = model_rows(self.app, arrays)
+        except ValueProblem as problem:
+            return _js(
+                {"error": f"preprocess returned something the model cannot take: {problem}", "hook": True}
+            )
+        return self._feeds(rows, inputs)
+
+    def _feeds(self, rows: Values, inputs: dict[str, Any]) -> Any:
+        self.runs += 1
+        if self.hooks.postprocess is not None:
+            self.pending[self.runs] = inputs
+        feeds = [[f.name, f.dtype.name, list(f.dims), f.data] for f in build_feeds(self.app, rows)]
+        return _js({"feeds": feeds, "run": self.runs})
+
+    async def _collect_async(self, awaitable: Any, result: dict[str, Any], show: bool) -> Any:
+        try:
+            shown = await wait("postprocess", awaitable)
+        except HookError as error:
+            return _js({"error": error.report})
+        return self._with_postprocess(result, shown, show)
+
+    def _with_postprocess(self, result: dict[str, Any], shown: object, show: bool) -> Any:
+        if not isinstance(shown, dict):
+            return _js(
+                {"error": f"postprocess must return a dict of values to show, not {type(shown).__name__}"}
+            )
+        entries = {str(name): plain(value) for name, value in shown.items()}
+        if show:
+            for name, value in entries.items():
+                self._slot(name).innerHTML = render_value(value)
+        return _js({"ok": result | {"postprocess": entries}})
+
+    def _slot(self, name: str) -> Any:
+        """The element showing `name`, added under the outputs when the page has none."""
+        slot = js.document.querySelector(f'[data-output="{_css_string(name)}"]')
+        if not slot:  # querySelector's null is Pyodide's `jsnull`, not None
+            holder = js.document.createElement("div")
+            holder.innerHTML = render_output_slot(name, name)
+            js.document.getElementById("shipyard-outputs").appendChild(holder.firstChild)
+            slot = js.document.querySelector(f'[data-output="{_css_string(name)}"]')
+        return slot
 
     def form_fragment(self) -> str:
         """The URL fragment that reproduces the form as it is now."""
@@ -75,7 +159,7 @@ class Page:
     def fill_from_fragment(self, fragment: str) -> bool:
         """Fill the form from a shared link; False when the link names none of the inputs."""
         texts = from_fragment(fragment)
-        known = {key: items for key, items in texts.items() if key in {s.key for s in self.app.inputs}}
+        known = {key: items for key, items in texts.items() if key in {s.key for s in self.app.form}}
         self._fill(known)
         return bool(known)
 
@@ -115,7 +199,7 @@ class Page:
 
     def _show_output(self, output: Output) -> None:
         slot = js.document.querySelector(f'[data-output="{_css_string(output.name)}"]')
-        if slot is not None:
+        if slot:  # an output the metadata leaves out has no slot (null is `jsnull`)
             slot.innerHTML = render_output(output)
 
 
@@ -132,5 +216,6 @@ def _css_string(text: str) -> str:
 def start() -> None:
     """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
     app = AppSpec.from_dict(json.loads(js.document.getElementById("shipyard-app").textContent))
-    page = Page(app)
+    module = importlib.import_module(USER_MODULE) if app.python else None
+    page = Page(app, Hooks.from_module(module))
     js.window.shipyardBoot.attach(create_proxy(page))

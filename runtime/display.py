@@ -121,3 +121,26 @@ def _bar(name: str, probability: float) -> str:
         f'<span class="bar-track"><span class="bar-fill" style="width:{percent:.2f}%"></span></span>'
         f'<span class="bar-value">{percent:.1f}%</span></div>'
     )
+
+
+def plain(value: object) -> object:
+    """A value from user code as plain JSON-like data: numpy arrays and scalars included."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def render_value(value: object) -> str:
+    """A postprocess entry, shown by its type: text, a number, a list, or JSON."""
+    if isinstance(value, str):
+        tag = "pre" if "\n" in value else "span"
+        return f'<{tag} class="value text">{escape(value)}</{tag}>'
+    if isinstance(value, bool | int | float):
+        return f'<span class="value">{escape(format_output(value))}</span>'
+    if isinstance(value, list) and all(isinstance(v, str | bool | int | float) for v in value):
+        return _list(value, format_output)  # type: ignore[arg-type]
+    return f'<pre class="json">{escape(json.dumps(value, ensure_ascii=False, indent=1, default=str))}</pre>'

@@ -15,7 +15,7 @@ from .values import uses_grid, uses_text_area
 
 
 def render_form(app: AppSpec) -> str:
-    fields = "\n".join(render_field(spec) for spec in app.inputs)
+    fields = "\n".join(render_field(spec) for spec in app.form)
     return (
         '<form id="shipyard-form" class="inputs" novalidate>\n'
         f"{render_examples(app)}\n{fields}\n"
@@ -172,7 +172,7 @@ def control_texts(spec: InputSpec, row: tuple[Value, ...]) -> list[str]:
 def example_texts(app: AppSpec, index: int) -> dict[str, list[str]]:
     """The form's control texts for example `index` of the metadata."""
     example = app.examples[index]
-    return {spec.key: control_texts(spec, example[spec.key]) for spec in app.inputs}
+    return {spec.key: control_texts(spec, example[spec.key]) for spec in app.form}
 
 
 def render_examples(app: AppSpec) -> str:
@@ -189,7 +189,7 @@ def render_examples(app: AppSpec) -> str:
 
 def _summary(app: AppSpec, index: int) -> str:
     texts = example_texts(app, index)
-    return "; ".join(f"{spec.label}: {', '.join(texts[spec.key])}" for spec in app.inputs)
+    return "; ".join(f"{spec.label}: {', '.join(texts[spec.key])}" for spec in app.form)
 
 
 def format_value(value: Value) -> str:

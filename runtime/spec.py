@@ -200,7 +200,7 @@ class OutputSpec(TensorSpec):
 
 
 def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
-    fixed_rows = where.startswith("inputs.")
+    fixed_rows = not where.startswith("outputs.")
     return {
         "key": key,
         "label": c.text(data.get("name"), f"{where}.name") or key,
@@ -209,8 +209,15 @@ def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) ->
     }
 
 
-def _read_input(c: Collector, key: str, raw: object) -> InputSpec | None:
-    where = f"inputs.{key}"
+def _read_field(c: Collector, key: str, raw: object) -> InputSpec | None:
+    """A form field of its own (a `python` preprocess turns fields into model inputs);
+    like an input, but one value unless its `shape` says otherwise."""
+    data = c.mapping(raw, f"fields.{key}")
+    return _read_input(c, key, {"shape": [1], **data}, "fields")
+
+
+def _read_input(c: Collector, key: str, raw: object, section: str = "inputs") -> InputSpec | None:
+    where = f"{section}.{key}"
     data = c.mapping(raw, where)
     c.unknown_keys(data, _INPUT_KEYS, where)
     fields = _read_tensor(c, key, data, where)
@@ -332,7 +339,7 @@ def _read_labels(c: Collector, raw: object, key: str) -> tuple[str | int, ...] |
     return tuple(raw)  # type: ignore[arg-type]
 
 
-_APP_KEYS = ("name", "description", "inputs", "outputs", "examples")
+_APP_KEYS = ("name", "description", "inputs", "outputs", "examples", "fields", "python")
 Example = dict[str, tuple[Value, ...]]
 
 
@@ -345,6 +352,13 @@ class AppSpec:
     inputs: tuple[InputSpec, ...]
     outputs: tuple[OutputSpec, ...] = field(default=())
     examples: tuple[Example, ...] = field(default=())
+    fields: tuple[InputSpec, ...] = field(default=())  # a form of its own; see `form`
+    python: str | None = None  # the module with preprocess/postprocess hooks
+
+    @property
+    def form(self) -> tuple[InputSpec, ...]:
+        """What the form shows and `predict` takes: the fields, or else the model's inputs."""
+        return self.fields or self.inputs
 
     @classmethod
     def from_dict(cls, raw: object) -> AppSpec:
@@ -356,20 +370,32 @@ class AppSpec:
         description = c.text(data.get("description"), "description")
         inputs = _read_section(c, data, "inputs", _read_input)
         outputs = _read_section(c, data, "outputs", _read_output)
-        examples = _read_examples(c, data.get("examples"), [i for i in inputs if i is not None])
+        fields = _read_section(c, data, "fields", _read_field) if data.get("fields") is not None else []
+        python = c.text(data.get("python"), "python")
+        if fields and python is None:
+            c.add(
+                "fields",
+                "a form of its own needs a `python` module whose preprocess makes the model's inputs",
+            )
+        form = [f for f in fields or inputs if f is not None]
+        examples = _read_examples(c, data.get("examples"), form)
         c.raise_if_any()
         assert name is not None
-        return cls(name, description, tuple(inputs), tuple(outputs), tuple(examples))
+        return cls(name, description, tuple(inputs), tuple(outputs), tuple(examples), tuple(fields), python)
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata document this spec reads back from (modelship's layout)."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "inputs": {i.key: _input_dict(i) for i in self.inputs},
-            "outputs": {o.key: _output_dict(o) for o in self.outputs},
-            "examples": [{key: list(row) for key, row in example.items()} for example in self.examples],
-        }
+        return (
+            {
+                "name": self.name,
+                "description": self.description,
+                "inputs": {i.key: _input_dict(i) for i in self.inputs},
+                "outputs": {o.key: _output_dict(o) for o in self.outputs},
+                "examples": [{key: list(row) for key, row in example.items()} for example in self.examples],
+            }
+            | ({"fields": {f.key: _input_dict(f) for f in self.fields}} if self.fields else {})
+            | ({"python": self.python} if self.python else {})
+        )
 
 
 def _read_section(c: Collector, data: Mapping[str, Any], section: str, read: Any) -> list[Any]:

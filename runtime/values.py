@@ -51,7 +51,7 @@ def from_form(app: AppSpec, texts: Mapping[str, list[str]]) -> Values:
     """Values from the form: each key maps to the texts of its controls, in order."""
     problems: dict[str, str] = {}
     values: Values = {}
-    for spec in app.inputs:
+    for spec in app.form:
         items = texts.get(spec.key, [])
         if uses_text_area(spec) and len(items) == 1:
             items = split_text_area(spec, items[0])
@@ -66,10 +66,10 @@ def from_form(app: AppSpec, texts: Mapping[str, list[str]]) -> Values:
 
 def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     """Values passed to `window.shipyard.predict`: a scalar, or a list for a multi-element row."""
-    known = {spec.key for spec in app.inputs}
+    known = {spec.key for spec in app.form}
     problems = {key: "not an input of this model" for key in given if key not in known}
     values: Values = {}
-    for spec in app.inputs:
+    for spec in app.form:
         raw = given.get(spec.key, spec.default)
         if raw is None:
             problems[spec.key] = "a value is required"

@@ -69,9 +69,14 @@ _output = click.option(
 @_model
 @_optional_metadata
 @_output
-def build(model: Path, metadata: Path | None, output: Path) -> None:
+@click.option(
+    "--python",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Python module with preprocess/postprocess hooks (overrides the metadata's `python`).",
+)
+def build(model: Path, metadata: Path | None, output: Path, python: Path | None) -> None:
     """Build a static site that runs MODEL in the browser."""
-    report = build_site(model, metadata, output)
+    report = build_site(model, metadata, output, python)
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
     size = report.bytes / 1e6
@@ -86,7 +91,7 @@ def build(model: Path, metadata: Path | None, output: Path) -> None:
 @click.pass_context
 def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> None:
     """Build a site, with modelship's command line (same as `build`)."""
-    ctx.invoke(build, model=model, metadata=metadata, output=output)
+    ctx.invoke(build, model=model, metadata=metadata, output=output, python=None)
 
 
 @main.command()

@@ -32,6 +32,10 @@ class ModelError(ShipyardError):
     """The model file is not usable ONNX, or disagrees with the metadata."""
 
 
+class UserCodeError(ShipyardError):
+    """The app's Python module is missing or does not compile."""
+
+
 class AssetError(ShipyardError):
     """A pinned browser asset could not be fetched or failed its integrity check."""
 

@@ -16,6 +16,7 @@ from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from .errors import OutputError
 from .lockfile import write_site_lock
 from .page import TEMPLATES, page_context, render_page
+from .user_code import SITE_NAME
 from .wheel import build_runtime_wheel
 
 PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
@@ -51,7 +52,7 @@ PRELOADS = {
 }
 
 
-def build_site(model: bytes, app: AppSpec, output: Path) -> None:
+def build_site(model: bytes, app: AppSpec, output: Path, python: bytes | None = None) -> None:
     """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build."""
     _check_replaceable(output)
     try:
@@ -60,7 +61,7 @@ def build_site(model: bytes, app: AppSpec, output: Path) -> None:
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
     try:
-        _assemble(model, app, staging)
+        _assemble(model, app, staging, python)
         _swap(staging, output)
     except OSError as error:
         raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
@@ -68,8 +69,12 @@ def build_site(model: bytes, app: AppSpec, output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _assemble(model: bytes, app: AppSpec, site: Path) -> None:
-    context = page_context(app, PYSCRIPT_CONFIG, PRELOADS)
+def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None) -> None:
+    config = PYSCRIPT_CONFIG
+    if python is not None:  # PyScript writes it where Python imports it from
+        (site / SITE_NAME).write_bytes(python)
+        config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
+    context = page_context(app, config, PRELOADS)
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
     for name in ("style.css", "shipyard.js"):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())

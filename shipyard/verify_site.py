@@ -49,6 +49,8 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     """Compare the site's predictions in Chromium with onnxruntime's; raise VerifyError when
     the check cannot run (NoBrowserError when there is no Chromium to run it in)."""
     app = read_site_app(site)
+    if app.python:  # running the hooks on CPython too is the next step (issue 4)
+        raise VerifyError("uses Python hooks, which verify cannot run on this machine yet", file=site)
     if not (site / MODEL_FILE).is_file():
         raise VerifyError(f"holds no {MODEL_FILE}; is it a shipyard site?", file=site)
     _require_tools()

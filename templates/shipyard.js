@@ -54,19 +54,24 @@ async function run(prepared, page, show) {
   if (prepared.error) throw new Error(prepared.error);
   const [s] = await ready;
   const results = await s.run(toTensors(prepared.feeds));
-  return page.collect(results, show);
+  const collected = await page.collect(results, show, prepared.run);  // awaited: a hook may be async
+  if (collected.error) throw new Error(collected.error);
+  return collected.ok;
 }
 
 async function predict(inputs) {
   const [, page] = await ready;
-  return run(page.prepare_api(inputs ?? {}), page, false);
+  return run(await page.prepare_api(inputs ?? {}), page, false);
 }
 
 async function submit(event) {
   event.preventDefault();
   const [, page] = await ready;
-  const prepared = page.prepare_form();
-  if (prepared.error) return;
+  const prepared = await page.prepare_form();
+  if (prepared.error) {
+    if (prepared.hook) page.show_error(prepared.error);  // a traceback from the user's preprocess
+    return;
+  }
   history.replaceState(null, "", `#${page.form_fragment()}`);  // a link that reproduces this run
   try {
     await run(prepared, page, true);

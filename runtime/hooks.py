@@ -1,0 +1,117 @@
+"""The user's Python: `preprocess(inputs)` and `postprocess(outputs, inputs)`, sync or async.
+
+Both are optional. preprocess gets the form's values (one value for a
+one-element field, a list for a row) and returns arrays keyed by model input
+name: numpy arrays, nested lists, `array.array` or memoryviews. postprocess gets
+the model's outputs as nested lists (numpy arrays when numpy is importable) and
+returns `{name: value}` to show. This module runs on CPython too, so the same
+hooks can be checked outside the browser.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from .dtypes import ValueProblem
+from .shapes import flatten, format_index, nested_shape
+from .spec import AppSpec
+from .tensors import Output
+from .values import Values
+
+Hook = Callable[..., Any]
+
+
+class HookError(Exception):
+    """User code raised; `report` is its traceback, without shipyard's own frames."""
+
+    def __init__(self, hook: str, error: BaseException) -> None:
+        frames = traceback.format_exception(type(error), error, error.__traceback__)
+        super().__init__(f"{hook} failed: {error}")
+        self.report = f"{hook} raised an exception:\n" + "".join(frames[:1] + frames[2:])
+
+
+@dataclass(frozen=True)
+class Hooks:
+    preprocess: Hook | None = None
+    postprocess: Hook | None = None
+
+    @classmethod
+    def from_module(cls, module: ModuleType | None) -> Hooks:
+        return cls(getattr(module, "preprocess", None), getattr(module, "postprocess", None))
+
+
+def call(hook: str, function: Hook, *args: Any) -> Any:
+    """Call user code, turning whatever it raises into a HookError."""
+    try:
+        return function(*args)
+    except Exception as error:  # user code may raise anything; the page shows it
+        raise HookError(hook, error) from None
+
+
+async def wait(hook: str, awaitable: Any) -> Any:
+    try:
+        return await awaitable
+    except Exception as error:
+        raise HookError(hook, error) from None
+
+
+def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:
+    """The form's values as preprocess sees them: one value for a one-element field."""
+    return {spec.key: values[spec.key][0] if spec.size == 1 else values[spec.key] for spec in app.form}
+
+
+def model_rows(app: AppSpec, arrays: object) -> Values:
+    """preprocess's result as one checked row per model input."""
+    if not isinstance(arrays, dict):
+        raise ValueProblem(
+            f"preprocess must return a dict keyed by model input name, not {type(arrays).__name__}"
+        )
+    rows: Values = {}
+    for spec in app.inputs:
+        if spec.key not in arrays:
+            raise ValueProblem(f"preprocess returned no {spec.key!r} (model inputs: {_names(app)})")
+        items = _flat(arrays[spec.key])
+        if len(items) != spec.size:
+            raise ValueProblem(
+                f"preprocess gave {spec.key!r} {len(items)} values; the model takes {format_index(spec.dims)}"
+            )
+        rows[spec.key] = [spec.dtype.check(_plain(v)) for v in items]
+    return rows
+
+
+def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
+    """The model's outputs shaped by their dims: numpy arrays when numpy is there."""
+    try:
+        import numpy
+    except ImportError:
+        return {o.name: _nest(o.values, o.dims) for o in outputs}
+    return {o.name: numpy.array(o.values, dtype=o.dtype.numpy).reshape(o.dims) for o in outputs}
+
+
+def _flat(value: object) -> list[object]:
+    if hasattr(value, "tolist"):  # numpy arrays and array.array
+        value = value.tolist()
+    elif isinstance(value, memoryview):
+        value = value.tolist()
+    if nested_shape(value) is None:
+        raise ValueProblem("preprocess returned a ragged list")
+    return flatten(value)
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python number it holds."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _nest(values: list[Any], dims: tuple[int, ...]) -> Any:
+    for size in reversed(dims[1:]):
+        values = [values[i : i + size] for i in range(0, len(values), size)]
+    return values
+
+
+def _names(app: AppSpec) -> str:
+    return ", ".join(spec.key for spec in app.inputs)
