@@ -17,6 +17,7 @@ SAMPLES = {
     | {"AveRooms": np.array([[2.0], [5.5], [9.0]], dtype=np.float32)}
     | {"Latitude": np.array([[33.0], [37.77], [41.5]], dtype=np.float32)},
     "sentiment": {"text": np.array([["a wonderful film"], ["a dull mess"], ["fine"]], dtype=object)},
+    "diabetes": {"X": np.array([[50, 1, 25.9, 95, 90], [35, 2, 23.5, 85, 80]], dtype=np.float32)},
 }
 
 
