@@ -52,7 +52,7 @@ PREDICT_ALL = """async ([sets, ms]) => {
     try {
       const result = await Promise.race([window.shipyard.predict(inputs), late()]);
       results.push(Object.fromEntries(Object.entries(result).map(([name, o]) =>
-        [name, {type: o.type, dims: o.dims, data: Array.from(o.data, plain)}])));
+        [name, name === "postprocess" ? o : {type: o.type, dims: o.dims, data: Array.from(o.data, plain)}])));
     } catch (error) {
       results.push(String(error?.message ?? error));
     }

@@ -6,6 +6,7 @@ plain data. `verify_site` drives the browser and onnxruntime with it.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from dataclasses import dataclass, field
@@ -35,14 +36,14 @@ class InputSet:
 def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
     """The defaults (when every input has one), every example, then `samples` random sets."""
     sets = []
-    if all(spec.default is not None for spec in app.inputs):
-        sets.append(InputSet("defaults", {s.key: list(s.default or ()) for s in app.inputs}))
+    if all(spec.default is not None for spec in app.form):
+        sets.append(InputSet("defaults", {s.key: list(s.default or ()) for s in app.form}))
     for i, example in enumerate(app.examples, start=1):
         sets.append(InputSet(f"example {i}", {key: list(row) for key, row in example.items()}))
     rng = random.Random(seed)
-    words = {spec.key: _words(spec, app) for spec in app.inputs}
+    words = {spec.key: _words(spec, app) for spec in app.form}
     for i in range(1, samples + 1):
-        values = {spec.key: random_row(spec, rng, words[spec.key]) for spec in app.inputs}
+        values = {spec.key: random_row(spec, rng, words[spec.key]) for spec in app.form}
         sets.append(InputSet(f"random {i}", values))
     return sets
 
@@ -50,6 +51,8 @@ def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
 def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WORDS) -> list[Value]:
     """`spec.size` values that the input accepts: within min..max, of its type."""
     kind, size = spec.dtype.kind, spec.size
+    if spec.choices is not None:
+        return [rng.choice(spec.choices)[1] for _ in range(size)]
     if kind == "bool":
         return [rng.random() < 0.5 for _ in range(size)]
     if kind == "string":
@@ -88,15 +91,32 @@ def _words(spec: InputSpec, app: AppSpec) -> tuple[str, ...]:
 def to_page(app: AppSpec, values: Values) -> dict[str, list[Any]]:
     """Values for `window.shipyard.predict`: 64-bit integers go as text, which JS numbers
     would round past 2**53 and the page reads back exactly."""
-    wide = {spec.key for spec in app.inputs if spec.dtype.name in ("int64", "uint64")}
+    wide = {spec.key for spec in app.form if spec.dtype.name in ("int64", "uint64")}
     return {key: [str(v) for v in row] if key in wide else list(row) for key, row in values.items()}
 
 
 def from_page(result: Result) -> Result:
-    """The page's result with integers that came back as text (BigInts) made numbers again."""
+    """The page's result with integers that came back as text (BigInts) made numbers again,
+    and postprocess's entries as outputs of their own (see `entries_as_outputs`)."""
     if isinstance(result, str):
         return result
-    return {name: _ints_from_text(output) for name, output in result.items()}
+    entries = result.pop("postprocess", None)
+    outputs = {name: _ints_from_text(output) for name, output in result.items()}
+    return outputs | (entries_as_outputs(entries) if entries is not None else {})
+
+
+def entries_as_outputs(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """postprocess's `{name: value}` as outputs the comparison knows: numbers (and lists of
+    them) as float64 within tolerance, anything else as its JSON text, compared exactly."""
+    outputs = {}
+    for name, value in entries.items():
+        items = value if isinstance(value, list) else [value]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+            outputs[f"postprocess.{name}"] = {"type": "float64", "dims": [len(items)], "data": items}
+        else:
+            text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+            outputs[f"postprocess.{name}"] = {"type": "string", "dims": [1], "data": [text]}
+    return outputs
 
 
 def _ints_from_text(output: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,10 @@ imported only once the site has been read, so the rest of shipyard works without
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import importlib.util
+import inspect
 import json
 import random
 from collections.abc import Callable
@@ -16,13 +19,27 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from shipyard_runtime.display import plain
 from shipyard_runtime.dtypes import DTYPES
+from shipyard_runtime.hooks import HookError, Hooks, call, hook_inputs, model_rows, wait
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
+from shipyard_runtime.values import Values
 
 from .errors import NoBrowserError, VerifyError
 from .site import MODEL_FILE
-from .verify import InputSet, Report, Result, Tolerance, compare, from_page, input_sets, to_page
+from .user_code import SITE_NAME
+from .verify import (
+    InputSet,
+    Report,
+    Result,
+    Tolerance,
+    compare,
+    entries_as_outputs,
+    from_page,
+    input_sets,
+    to_page,
+)
 
 NO_BROWSER = (
     "no Chromium found; install Debian's chromium package or pass --browser PATH; "
@@ -49,8 +66,6 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     """Compare the site's predictions in Chromium with onnxruntime's; raise VerifyError when
     the check cannot run (NoBrowserError when there is no Chromium to run it in)."""
     app = read_site_app(site)
-    if app.python:  # running the hooks on CPython too is the next step (issue 4)
-        raise VerifyError("uses Python hooks, which verify cannot run on this machine yet", file=site)
     if not (site / MODEL_FILE).is_file():
         raise VerifyError(f"holds no {MODEL_FILE}; is it a shipyard site?", file=site)
     _require_tools()
@@ -64,7 +79,7 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     if not sets:
         raise VerifyError("nothing to try: the inputs have no defaults or examples; pass --samples N")
     progress(f"Running {len(sets)} input sets through onnxruntime on this machine…")
-    native = run_native(site / MODEL_FILE, app, sets)
+    native = run_native(site / MODEL_FILE, app, sets, load_hooks(site, app))
     page, foreign = _run_in_browser(site, chromium, app, sets, progress)
     report = Report(str(site), seed, options.tolerance, [s.label for s in sets], foreign_requests=foreign)
     if isinstance(page, str):
@@ -110,32 +125,75 @@ def _run_in_browser(
     return results, run.foreign_requests(url)
 
 
-def run_native(model: Path, app: AppSpec, sets: list[InputSet]) -> list[Result]:
-    """Each set's outputs from onnxruntime on CPython, shaped like the page's results."""
-    import numpy as np
+def run_native(model: Path, app: AppSpec, sets: list[InputSet], hooks: Hooks) -> list[Result]:
+    """Each set's outputs from onnxruntime on CPython, around the site's own hooks, shaped
+    like the page's results."""
+    import onnxruntime as ort
+
+    try:
+        session = ort.InferenceSession(str(model), ort_options(), providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises its own exception classes
+        raise VerifyError(f"onnxruntime cannot load it ({error})", file=model) from None
+    results: list[Result] = []
+    for input_set in sets:
+        try:
+            results.append(_run_one(session, app, hooks, input_set.values))
+        except HookError as error:
+            results.append(str(error))
+        except Exception as error:  # onnxruntime's own, for a set the model rejects
+            results.append(str(error).strip().splitlines()[0])
+    return results
+
+
+def ort_options() -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.log_severity_level = 3  # errors only: stderr carries the progress
-    try:
-        session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-    except Exception as error:  # onnxruntime raises its own exception classes
-        raise VerifyError(f"onnxruntime cannot load it ({error})", file=model) from None
+    return options
+
+
+def _run_one(session: Any, app: AppSpec, hooks: Hooks, values: Values) -> dict[str, Any]:
+    import numpy as np
+
+    inputs = hook_inputs(app, values)
+    rows = (
+        values if hooks.preprocess is None else model_rows(app, _hook("preprocess", hooks.preprocess, inputs))
+    )
+    feeds = {s.key: np.array(rows[s.key], dtype=s.dtype.numpy).reshape(s.dims) for s in app.inputs}
     names = [output.name for output in session.get_outputs()]
-    results: list[Result] = []
-    for input_set in sets:
-        feeds = {
-            spec.key: np.array(input_set.values[spec.key], dtype=spec.dtype.numpy).reshape(spec.dims)
-            for spec in app.inputs
-        }
-        try:
-            outputs = session.run(names, feeds)
-        except Exception as error:
-            results.append(str(error).strip().splitlines()[0])
-            continue
-        pairs = zip(names, outputs, strict=True)
-        results.append({name: _native_output(np.asarray(out)) for name, out in pairs})
-    return results
+    arrays = [np.asarray(out) for out in session.run(names, feeds)]
+    result = {name: _native_output(array) for name, array in zip(names, arrays, strict=True)}
+    if hooks.postprocess is None:
+        return result
+    shown = _hook("postprocess", hooks.postprocess, dict(zip(names, arrays, strict=True)), inputs)
+    if not isinstance(shown, dict):
+        raise HookError("postprocess", TypeError(f"returned {type(shown).__name__}, not a dict"))
+    return result | entries_as_outputs(plain(shown))  # type: ignore[arg-type]
+
+
+def _hook(name: str, function: Any, *args: Any) -> Any:
+    """Call a hook as the page does; an async one runs to completion here."""
+    value = call(name, function, *args)
+    return asyncio.run(wait(name, value)) if inspect.isawaitable(value) else value
+
+
+def load_hooks(site: Path, app: AppSpec) -> Hooks:
+    """The site's own `app.py`, imported on CPython."""
+    if not app.python:
+        return Hooks()
+    path = site / SITE_NAME
+    spec = importlib.util.spec_from_file_location("shipyard_app", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise VerifyError(f"holds no {SITE_NAME}, which its metadata names", file=site)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        raise VerifyError(
+            f"cannot import it on this machine ({type(error).__name__}: {error})", file=path
+        ) from None
+    return Hooks.from_module(module)
 
 
 def _native_output(array: Any) -> dict[str, Any]:

@@ -204,7 +204,7 @@ def test_report_lists_each_output_then_pass_or_fail() -> None:
 @pytest.fixture(scope="module")
 def verify_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("verify")
-    for name in ("housing", "sentiment"):
+    for name in ("housing", "sentiment", "diabetes"):
         build_example(name, folder)
     return folder
 
@@ -212,6 +212,15 @@ def verify_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def verify(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "shipyard", "verify", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_hooks_run_on_this_machine_too_and_their_entries_are_compared(verify_sites: Path) -> None:
+    result = verify(verify_sites / "diabetes", "--samples", "8", "--seed", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("11 input sets (defaults, 2 examples, 8 random; seed 2)")
+    assert lines[2].split()[:2] == ["postprocess.summary", "string"]
+    assert lines[2].endswith("11 of 11 values equal  ok") and lines[-1] == "PASS"
 
 
 def test_the_site_embeds_the_spec_it_was_built_from(verify_sites: Path) -> None:
