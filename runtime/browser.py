@@ -17,13 +17,15 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
 
-from .display import plain, render_output, render_value
+from .batch import BatchError, predict_csv
+from .display import image_of, plain, render_output, render_result, result_output
 from .dtypes import ValueProblem
 from .form import example_texts, render_output_slot
 from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, wait
+from .images import Pixels
 from .links import from_fragment, to_fragment
 from .spec import AppSpec
-from .tensors import Output, build_feeds, read_output
+from .tensors import Feed, Output, build_feeds, read_output
 from .values import InputError, Values, from_api, from_form
 
 # The site's `python` module, written into Pyodide's working directory by PyScript.
@@ -75,6 +77,22 @@ class Page:
             return self._collect_async(shown, result, show)
         return self._with_postprocess(result, shown, show)
 
+    async def predict_csv(self, text: str, run: JsProxy, show: bool) -> Any:
+        """`{ok: {rows, csv}}` for a CSV file's rows, or `{error}`; `run(feeds)` is JS's
+        session.run. With `show`, the page's batch section gets the table."""
+
+        async def run_model(feeds: list[Feed]) -> list[Output]:
+            results = await run(_js(_js_feeds(feeds)))
+            return [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
+
+        try:
+            table = await predict_csv(self.app, self.hooks, text, run_model)
+        except BatchError as error:
+            return _js({"error": str(error)})
+        if show:
+            js.document.getElementById("shipyard-batch-result").innerHTML = table.to_html()
+        return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv()}})
+
     def show_error(self, message: str) -> None:
         """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
         box = js.document.getElementById("shipyard-form-error")
@@ -121,8 +139,7 @@ class Page:
         self.runs += 1
         if self.hooks.postprocess is not None:
             self.pending[self.runs] = inputs
-        feeds = [[f.name, f.dtype.name, list(f.dims), f.data] for f in build_feeds(self.app, rows)]
-        return _js({"feeds": feeds, "run": self.runs})
+        return _js({"feeds": _js_feeds(build_feeds(self.app, rows)), "run": self.runs})
 
     async def _collect_async(self, awaitable: Any, result: dict[str, Any], show: bool) -> Any:
         try:
@@ -139,8 +156,16 @@ class Page:
         entries = {str(name): plain(value) for name, value in shown.items()}
         if show:
             for name, value in entries.items():
-                self._slot(name).innerHTML = render_value(value)
+                self._show_result(name, value)
         return _js({"ok": result | {"postprocess": entries}})
+
+    def _show_result(self, name: str, value: object) -> None:
+        spec = next((r for r in self.app.results if r.key == name), None)
+        slot = self._slot(name)
+        slot.innerHTML = render_result(value, spec)
+        output = result_output(value, spec) if spec and spec.show.display == "image" else None
+        if output:
+            _draw(slot, output)
 
     def _slot(self, name: str) -> Any:
         """The element showing `name`, added under the outputs when the page has none."""
@@ -184,7 +209,16 @@ class Page:
         return texts
 
     def _read_form(self) -> Values:
-        return from_form(self.app, self._read_texts())
+        return from_form(self.app, self._read_texts(), self._read_images())
+
+    def _read_images(self) -> dict[str, Pixels]:
+        """The pictures chosen so far, as the page decoded them (ImageData, RGBA)."""
+        images = {}
+        for spec in self.app.form:
+            image = js.window.shipyardBoot.image(spec.key) if spec.image is not None else None
+            if image:
+                images[spec.key] = Pixels(image.width, image.height, image.data.to_bytes())
+        return images
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         for box in self.form.querySelectorAll("[data-error-for]"):
@@ -201,6 +235,21 @@ class Page:
         slot = js.document.querySelector(f'[data-output="{_css_string(output.name)}"]')
         if slot:  # an output the metadata leaves out has no slot (null is `jsnull`)
             slot.innerHTML = render_output(output)
+            if output.show and output.show.display == "image" and output.values:
+                _draw(slot, output)
+
+
+def _draw(slot: JsProxy, output: Output) -> None:
+    """Paint an image output on the canvas `render_output` put in its slot."""
+    pixels = image_of(output)
+    data = js.Uint8ClampedArray.new(to_js(pixels.rgba))
+    canvas = slot.querySelector("canvas")
+    canvas.getContext("2d").putImageData(js.ImageData.new(data, pixels.width, pixels.height), 0, 0)
+
+
+def _js_feeds(feeds: list[Feed]) -> list[list[Any]]:
+    """Feeds as shipyard.js's `toTensors` takes them: [name, type, dims, buffer]."""
+    return [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]
 
 
 def _control_text(element: JsProxy) -> str:

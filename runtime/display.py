@@ -1,6 +1,6 @@
 """Outputs as HTML, by the metadata's `display`: by shape (a value, a list, a table),
 a number with format and unit, a classifier's label large, its probabilities as one
-bar per class (sorted), a table, text, or JSON.
+bar per class (sorted), a table, text, JSON, or a canvas the page draws an image on.
 
 Values are escaped; model strings are shown as text, never as markup.
 """
@@ -11,8 +11,10 @@ import json
 from collections.abc import Callable
 from html import escape
 
-from .dtypes import Value
-from .spec import OutputSpec
+from .dtypes import DTYPES, Value
+from .images import Pixels
+from .shapes import flatten, nested_shape
+from .spec import ResultSpec, Show
 from .tensors import Output
 
 # Beyond this many elements the page shows the start and says how many it left out.
@@ -23,11 +25,14 @@ TOP_CLASSES = 10
 
 def render_output(output: Output) -> str:
     """HTML for one output, as its metadata's `display` says (see OutputSpec)."""
-    spec = output.spec
-    display = spec.display if spec else "value"
+    show = output.show
+    display = show.display if show else "value"
     if not output.values:
         return '<span class="value empty">(empty)</span>'
-    fmt = _formatter(spec)
+    fmt = _formatter(show)
+    if display == "image":
+        pixels = image_of(output)
+        return f'<canvas class="value image" width="{pixels.width}" height="{pixels.height}"></canvas>'
     if display == "label":
         return f'<span class="value predicted-label">{escape(fmt(output.values[0]))}</span>'
     if display == "probabilities":
@@ -52,10 +57,16 @@ def _by_shape(output: Output, fmt: Callable[[Value], str]) -> str:
     return _list(values, fmt)
 
 
-def _formatter(spec: OutputSpec | None) -> Callable[[Value], str]:
+def image_of(output: Output) -> Pixels:
+    """The picture an output with `display: image` shows."""
+    assert output.show is not None and output.show.image is not None
+    return output.show.image.to_pixels(output.values, output.dims)  # type: ignore[arg-type]
+
+
+def _formatter(show: Show | None) -> Callable[[Value], str]:
     """`format` and `unit` from the metadata for numbers; other values as they are."""
-    number_format = spec.format if spec and spec.format else None
-    unit = f" {spec.unit}" if spec and spec.unit else ""
+    number_format = show.format if show and show.format else None
+    unit = f" {show.unit}" if show and show.unit else ""
 
     def fmt(value: Value) -> str:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -100,7 +111,7 @@ def render_probabilities(output: Output) -> str:
     """The first row's probabilities as bars, highest first; the top ten, then the rest folded."""
     width = output.dims[-1] if output.dims else len(output.values)
     row = output.values[:width]
-    labels = output.spec.labels if output.spec else None
+    labels = output.show.labels if output.show else None
     names = list(labels) if labels and len(labels) == width else list(range(width))
     ranked = sorted(zip(names, row, strict=True), key=lambda pair: -float(pair[1]))
     bars = [_bar(str(name), float(p)) for name, p in ranked]
@@ -144,3 +155,35 @@ def render_value(value: object) -> str:
     if isinstance(value, list) and all(isinstance(v, str | bool | int | float) for v in value):
         return _list(value, format_output)  # type: ignore[arg-type]
     return f'<pre class="json">{escape(json.dumps(value, ensure_ascii=False, indent=1, default=str))}</pre>'
+
+
+def result_output(value: object, spec: ResultSpec) -> Output | None:
+    """A postprocess entry with a `results` display as an output of that display: nested
+    lists of numbers, text or booleans of one type; None when it is not such a value."""
+    shape = nested_shape(value)
+    values = flatten(value)
+    name = _element_type(values)
+    if shape is None or name is None:
+        return None
+    if name == "float64":
+        values = [float(v) for v in values]  # type: ignore[arg-type]
+    return Output(spec.key, DTYPES[name], shape or (1,), values, spec.show)  # type: ignore[arg-type]
+
+
+def _element_type(values: list[object]) -> str | None:
+    """The tensor type that holds all of `values`: numbers, text or booleans, not a mix."""
+    if not values:
+        return None
+    if all(isinstance(v, bool) for v in values):
+        return "bool"
+    if all(isinstance(v, str) for v in values):
+        return "string"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "int64" if all(isinstance(v, int) for v in values) else "float64"
+    return None
+
+
+def render_result(value: object, spec: ResultSpec | None) -> str:
+    """A postprocess entry as `results` says, or by its type when it says nothing that fits."""
+    output = result_output(value, spec) if spec and spec.show.display != "value" else None
+    return render_output(output) if output else render_value(value)

@@ -26,7 +26,9 @@ def render_form(app: AppSpec) -> str:
 
 
 def render_outputs(app: AppSpec) -> str:
-    return "\n".join(render_output_slot(o.key, o.label) for o in app.outputs)
+    """A slot per output, then one per `results` entry (postprocess adds slots for others)."""
+    slots = [(o.key, o.label) for o in app.outputs] + [(r.key, r.label) for r in app.results]
+    return "\n".join(render_output_slot(key, label) for key, label in slots)
 
 
 def render_output_slot(name: str, label: str) -> str:
@@ -39,6 +41,8 @@ def render_output_slot(name: str, label: str) -> str:
 def render_field(spec: InputSpec) -> str:
     key = escape(spec.key)
     error = f'<p class="field-error" data-error-for="{key}" role="alert" hidden></p>'
+    if spec.image is not None:
+        return f'<div class="field image-field" data-input="{key}">{_image_control(spec)}{error}</div>'
     if spec.size == 1 or uses_text_area(spec):
         control = _control(spec, f"in-{spec.key}", _joined_default(spec))
         label = f'<label for="in-{key}">{escape(spec.label)}</label>'
@@ -53,6 +57,18 @@ def render_field(spec: InputSpec) -> str:
         kind, controls = "row", f'<div class="row-controls">{fields}</div>'
     legend = f"<legend>{escape(spec.label)}</legend>"
     return f'<fieldset class="field {kind}" data-input="{key}">{legend}{controls}{error}</fieldset>'
+
+
+def _image_control(spec: InputSpec) -> str:
+    """A picture picker: a file input, and a zone that takes a dropped or pasted picture
+    (the page's JS decodes it and draws it in the preview)."""
+    key = escape(spec.key)
+    return (
+        f'<label for="in-{key}">{escape(spec.label)}</label>'
+        f'<div class="image-drop" data-image-for="{key}" tabindex="0">'
+        '<canvas class="image-preview" hidden></canvas>'
+        f'<span>Drop or paste an image, or <input type="file" id="in-{key}" accept="image/*"></span></div>'
+    )
 
 
 def _grids(spec: InputSpec) -> str:

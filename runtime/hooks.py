@@ -60,8 +60,16 @@ async def wait(hook: str, awaitable: Any) -> Any:
 
 
 def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:
-    """The form's values as preprocess sees them: one value for a one-element field."""
-    return {spec.key: values[spec.key][0] if spec.size == 1 else values[spec.key] for spec in app.form}
+    """The form's values as preprocess sees them: one value for a one-element field, an
+    array in the field's shape for an image, a flat list for any other row."""
+    inputs: dict[str, Any] = {}
+    for spec in app.form:
+        row = values[spec.key]
+        if spec.image is not None:
+            inputs[spec.key] = _array(row, spec.dims, spec.dtype.numpy)
+        else:
+            inputs[spec.key] = row[0] if spec.size == 1 else row
+    return inputs
 
 
 def model_rows(app: AppSpec, arrays: object) -> Values:
@@ -85,11 +93,16 @@ def model_rows(app: AppSpec, arrays: object) -> Values:
 
 def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
     """The model's outputs shaped by their dims: numpy arrays when numpy is there."""
+    return {o.name: _array(o.values, o.dims, o.dtype.numpy) for o in outputs}
+
+
+def _array(values: list[Any], dims: tuple[int, ...], numpy_type: str) -> Any:
+    """A numpy array when numpy is importable, otherwise nested lists."""
     try:
         import numpy
     except ImportError:
-        return {o.name: _nest(o.values, o.dims) for o in outputs}
-    return {o.name: numpy.array(o.values, dtype=o.dtype.numpy).reshape(o.dims) for o in outputs}
+        return _nest(values, dims)
+    return numpy.array(values, dtype=numpy_type).reshape(dims)
 
 
 def _flat(value: object) -> list[object]:

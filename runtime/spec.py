@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value, ValueProblem
+from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
 from .shapes import flatten, format_index, nested_shape, unravel
 
@@ -86,7 +87,7 @@ class TensorSpec:
 
 
 _TENSOR_KEYS = ("name", "type", "shape")
-_INPUT_KEYS = (*_TENSOR_KEYS, "min", "max", "step", "default", "choices", "widget")
+_INPUT_KEYS = (*_TENSOR_KEYS, "min", "max", "step", "default", "choices", "widget", "image")
 # Which element kinds each widget can edit.
 WIDGETS = {
     "number": ("float", "int"),
@@ -96,9 +97,11 @@ WIDGETS = {
     "select": ("float", "int", "string", "bool"),
     "text": ("string",),
     "textarea": ("string",),
+    "image": ("float", "int"),
 }
-_OUTPUT_KEYS = (*_TENSOR_KEYS, "display", "labels", "format", "unit")
-DISPLAYS = ("value", "number", "label", "probabilities", "table", "text", "json")
+_SHOW_KEYS = ("name", "display", "labels", "format", "unit", "image")
+_OUTPUT_KEYS = (*_TENSOR_KEYS, *_SHOW_KEYS[1:])
+DISPLAYS = ("value", "number", "label", "probabilities", "table", "text", "json", "image")
 _RANGE_FIELDS = (("minimum", "min"), ("maximum", "max"), ("step", "step"))
 
 
@@ -110,6 +113,7 @@ class InputSpec(TensorSpec):
     default: tuple[Value, ...] | None = None
     choices: tuple[tuple[str, Value], ...] | None = None  # (label, value), in menu order
     widget: str = ""  # one of WIDGETS, or "" to choose by type (see `control`)
+    image: ImageSpec | None = None  # how a picture becomes this tensor (widget `image`)
 
     @property
     def control(self) -> str:
@@ -187,16 +191,34 @@ class InputSpec(TensorSpec):
 
 
 @dataclass(frozen=True)
-class OutputSpec(TensorSpec):
-    """How an output is shown: `value` as it is (a number, a list or a table by shape),
+class Show:
+    """How a value is shown: `value` as it is (a number, a list or a table by shape),
     `number` with `format` (a Python format spec) and `unit`, `label` prominently,
     `probabilities` as one bar per class named by `labels` (in column order), `table`,
-    `text` or `json`."""
+    `text`, `json`, or `image` drawn on a canvas as `image` says."""
 
     display: str = "value"
     labels: tuple[str | int, ...] | None = None
     format: str | None = None
     unit: str | None = None
+    image: ImageSpec | None = None
+
+
+@dataclass(frozen=True)
+class OutputSpec(TensorSpec):
+    """A model output and how the page shows it."""
+
+    show: Show = Show()
+
+
+@dataclass(frozen=True)
+class ResultSpec:
+    """An entry that `postprocess` returns (`results.<key>`): its label and how it is shown.
+    An image result is nested lists (or an array) in the layout its `image` options say."""
+
+    key: str
+    label: str
+    show: Show = Show()
 
 
 def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -235,12 +257,24 @@ def _read_input(c: Collector, key: str, raw: object, section: str = "inputs") ->
         return None
     fields["choices"] = _read_choices(c, data.get("choices"), fields["dtype"], f"{where}.choices")
     fields["widget"] = _read_widget(c, data.get("widget"), fields, f"{where}.widget")
+    if fields["widget"] == "image" or data.get("image") is not None:
+        fields["widget"] = "image"
+        fields["image"] = _read_input_image(c, data, fields, where)
     spec = InputSpec(**fields)
     default = data.get("default")
     if default is None:
         return spec
     values = _read_default(c, spec, default, f"{where}.default")
     return InputSpec(**(fields | {"default": values}))
+
+
+def _read_input_image(
+    c: Collector, data: Mapping[str, Any], fields: dict[str, Any], where: str
+) -> ImageSpec | None:
+    if fields["dtype"].kind not in WIDGETS["image"]:
+        c.add(f"{where}.image", f"an image becomes numbers, not {fields['dtype'].name} values")
+    dims = tuple(d if isinstance(d, int) else 1 for d in fields["shape"])
+    return read_image(c, data.get("image"), f"{where}.image", dims)
 
 
 def _read_choices(c: Collector, raw: object, dtype: DType, key: str) -> tuple[tuple[str, Value], ...] | None:
@@ -302,18 +336,40 @@ def _read_output(c: Collector, key: str, raw: object) -> OutputSpec | None:
     data = c.mapping(raw, where)
     c.unknown_keys(data, _OUTPUT_KEYS, where)
     fields = _read_tensor(c, key, data, where)
+    if fields["dtype"] is None or fields["shape"] is None:
+        return None
+    dims = tuple(d if isinstance(d, int) else 1 for d in fields["shape"])
+    return OutputSpec(**fields, show=_read_show(c, data, where, dims))
+
+
+def _read_result(c: Collector, key: str, raw: object) -> ResultSpec:
+    where = f"results.{key}"
+    data = c.mapping(raw, where)
+    c.unknown_keys(data, _SHOW_KEYS, where)
+    label = c.text(data.get("name"), f"{where}.name") or key
+    return ResultSpec(key, label, _read_show(c, data, where, None))
+
+
+def _read_show(c: Collector, data: Mapping[str, Any], where: str, dims: tuple[int, ...] | None) -> Show:
+    """`display` and its options; an image's shape is checked here when it is known (outputs)."""
     display = data.get("display", "value")
     if display not in DISPLAYS:
         c.add(
             f"{where}.display",
             f"unknown display {display!r}{suggest(str(display), DISPLAYS)}; one of {', '.join(DISPLAYS)}",
         )
-    labels = _read_labels(c, data.get("labels"), f"{where}.labels")
-    number_format = _read_format(c, data.get("format"), f"{where}.format")
-    unit = c.text(data.get("unit"), f"{where}.unit")
-    if fields["dtype"] is None or fields["shape"] is None:
-        return None
-    return OutputSpec(**fields, display=display, labels=labels, format=number_format, unit=unit)
+    image = None
+    if display == "image":
+        image = read_image(c, data.get("image"), f"{where}.image", dims or (1, 1, 1))
+    elif data.get("image") is not None:
+        c.add(f"{where}.image", "applies to `display: image` only")
+    return Show(
+        display=str(display),
+        labels=_read_labels(c, data.get("labels"), f"{where}.labels"),
+        format=_read_format(c, data.get("format"), f"{where}.format"),
+        unit=c.text(data.get("unit"), f"{where}.unit"),
+        image=image,
+    )
 
 
 def _read_format(c: Collector, raw: object, key: str) -> str | None:
@@ -339,8 +395,12 @@ def _read_labels(c: Collector, raw: object, key: str) -> tuple[str | int, ...] |
     return tuple(raw)  # type: ignore[arg-type]
 
 
-_APP_KEYS = ("name", "description", "inputs", "outputs", "examples", "fields", "python")
+_APP_KEYS = ("name", "description", "inputs", "outputs", "examples", "fields", "python", "results")
 Example = dict[str, tuple[Value, ...]]
+_NEEDS_PYTHON = {
+    "fields": "a form of its own needs a `python` module whose preprocess makes the model's inputs",
+    "results": "results come from the `postprocess` of a `python` module; give one",
+}
 
 
 @dataclass(frozen=True)
@@ -354,6 +414,7 @@ class AppSpec:
     examples: tuple[Example, ...] = field(default=())
     fields: tuple[InputSpec, ...] = field(default=())  # a form of its own; see `form`
     python: str | None = None  # the module with preprocess/postprocess hooks
+    results: tuple[ResultSpec, ...] = field(default=())  # how postprocess's entries are shown
 
     @property
     def form(self) -> tuple[InputSpec, ...]:
@@ -372,16 +433,24 @@ class AppSpec:
         outputs = _read_section(c, data, "outputs", _read_output)
         fields = _read_section(c, data, "fields", _read_field) if data.get("fields") is not None else []
         python = c.text(data.get("python"), "python")
-        if fields and python is None:
-            c.add(
-                "fields",
-                "a form of its own needs a `python` module whose preprocess makes the model's inputs",
-            )
+        results = _read_section(c, data, "results", _read_result) if data.get("results") is not None else []
+        for section, entries in (("fields", fields), ("results", results)):
+            if entries and python is None:
+                c.add(section, _NEEDS_PYTHON[section])
         form = [f for f in fields or inputs if f is not None]
         examples = _read_examples(c, data.get("examples"), form)
         c.raise_if_any()
         assert name is not None
-        return cls(name, description, tuple(inputs), tuple(outputs), tuple(examples), tuple(fields), python)
+        return cls(
+            name,
+            description,
+            tuple(inputs),
+            tuple(outputs),
+            tuple(examples),
+            tuple(fields),
+            python,
+            tuple(results),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata document this spec reads back from (modelship's layout)."""
@@ -395,6 +464,11 @@ class AppSpec:
             }
             | ({"fields": {f.key: _input_dict(f) for f in self.fields}} if self.fields else {})
             | ({"python": self.python} if self.python else {})
+            | (
+                {"results": {r.key: {"name": r.label} | _show_dict(r.show) for r in self.results}}
+                if self.results
+                else {}
+            )
         )
 
 
@@ -420,9 +494,11 @@ def _read_examples(c: Collector, raw: object, inputs: list[InputSpec]) -> list[E
 
 def _read_example(c: Collector, raw: object, inputs: list[InputSpec], where: str) -> Example:
     data = c.mapping(raw, where)
-    c.unknown_keys(data, tuple(i.key for i in inputs), where)
+    c.unknown_keys(data, tuple(i.key for i in inputs if i.image is None), where)
     example: Example = {}
     for spec in inputs:
+        if spec.image is not None:  # a picture is chosen by the visitor, never by an example
+            continue
         value = data.get(spec.key)
         if value is None:
             if spec.default is None:
@@ -442,11 +518,17 @@ def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
 
 
 def _output_dict(spec: OutputSpec) -> dict[str, Any]:
-    extra: dict[str, Any] = {} if spec.display == "value" else {"display": spec.display}
-    if spec.labels is not None:
-        extra["labels"] = list(spec.labels)
-    given = {"format": spec.format, "unit": spec.unit}
-    return _tensor_dict(spec) | extra | {k: v for k, v in given.items() if v is not None}
+    return _tensor_dict(spec) | _show_dict(spec.show)
+
+
+def _show_dict(show: Show) -> dict[str, Any]:
+    extra: dict[str, Any] = {} if show.display == "value" else {"display": show.display}
+    if show.labels is not None:
+        extra["labels"] = list(show.labels)
+    if show.image is not None:
+        extra["image"] = show.image.to_dict()
+    given = {"format": show.format, "unit": show.unit}
+    return extra | {k: v for k, v in given.items() if v is not None}
 
 
 def _input_dict(spec: InputSpec) -> dict[str, Any]:
@@ -457,4 +539,6 @@ def _input_dict(spec: InputSpec) -> dict[str, Any]:
         extra["choices"] = dict(spec.choices)
     if spec.widget:
         extra["widget"] = spec.widget
+    if spec.image is not None:
+        extra["image"] = spec.image.to_dict()
     return _tensor_dict(spec) | {k: v for k, v in extra.items() if v is not None}

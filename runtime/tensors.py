@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value
-from .spec import AppSpec, OutputSpec
+from .spec import AppSpec, Show
 from .values import Values
 
 
@@ -35,7 +35,7 @@ class Output:
     dtype: DType
     dims: tuple[int, ...]
     values: list[Value]
-    spec: OutputSpec | None = None  # how to show it, when the metadata says
+    show: Show | None = None  # how to show it, when the metadata says
 
     def to_result(self) -> dict[str, Any]:
         """The JSON-like form `window.shipyard.predict` resolves to for this output."""
@@ -45,5 +45,5 @@ class Output:
 def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: object) -> Output:
     """An output as onnxruntime-web gave it: element type name, dims and a flat buffer."""
     dtype = DTYPES[type_name]
-    spec: OutputSpec | None = next((o for o in app.outputs if o.key == name), None)
-    return Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data), spec)
+    spec = next((o for o in app.outputs if o.key == name), None)
+    return Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data), spec.show if spec else None)

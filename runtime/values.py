@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from .dtypes import Value, ValueProblem
+from .images import Pixels
 from .spec import AppSpec, InputSpec
 
 Values = dict[str, list[Value]]
@@ -47,21 +48,45 @@ def split_text_area(spec: InputSpec, text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
-def from_form(app: AppSpec, texts: Mapping[str, list[str]]) -> Values:
-    """Values from the form: each key maps to the texts of its controls, in order."""
+NO_IMAGE = "choose an image: pick a file, drop one here or paste one"
+
+
+def image_row(spec: InputSpec, pixels: Pixels) -> list[Value]:
+    """A picture resized and normalised into the input's values (rounded for integer types)."""
+    assert spec.image is not None
+    values = spec.image.to_tensor(pixels, spec.dims)
+    if spec.dtype.kind != "int":
+        return spec.check_row(list(values))
+    low, high = spec.dtype.low, spec.dtype.high
+    assert low is not None and high is not None
+    return spec.check_row([max(low, min(high, round(v))) for v in values])
+
+
+def from_form(
+    app: AppSpec, texts: Mapping[str, list[str]], images: Mapping[str, Pixels] | None = None
+) -> Values:
+    """Values from the form: each key maps to the texts of its controls, in order, and each
+    image input to the picture chosen for it."""
     problems: dict[str, str] = {}
     values: Values = {}
     for spec in app.form:
-        items = texts.get(spec.key, [])
-        if uses_text_area(spec) and len(items) == 1:
-            items = split_text_area(spec, items[0])
         try:
-            values[spec.key] = spec.check_row([spec.dtype.parse(t) for t in items])
+            values[spec.key] = _form_row(spec, texts.get(spec.key, []), (images or {}).get(spec.key))
         except ValueProblem as problem:
             problems[spec.key] = str(problem)
     if problems:
         raise InputError(problems)
     return values
+
+
+def _form_row(spec: InputSpec, items: list[str], pixels: Pixels | None) -> list[Value]:
+    if spec.image is not None:
+        if pixels is None:
+            raise ValueProblem(NO_IMAGE)
+        return image_row(spec, pixels)
+    if uses_text_area(spec) and len(items) == 1:
+        items = split_text_area(spec, items[0])
+    return spec.check_row([spec.dtype.parse(t) for t in items])
 
 
 def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
@@ -75,9 +100,21 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
             problems[spec.key] = "a value is required"
             continue
         try:
-            values[spec.key] = spec.read_row(raw)
+            values[spec.key] = _api_row(spec, raw)
         except ValueProblem as problem:
             problems[spec.key] = str(problem)
     if problems:
         raise InputError(problems)
     return values
+
+
+def _api_row(spec: InputSpec, raw: object) -> list[Value]:
+    """An image input takes a picture `{width, height, data}` (RGBA bytes, as in ImageData),
+    or its tensor's values as any input does."""
+    if spec.image is not None and isinstance(raw, Mapping):
+        try:
+            pixels = Pixels(int(raw["width"]), int(raw["height"]), bytes(raw["data"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueProblem(f"expected a picture {{width, height, data}}: {error}") from None
+        return image_row(spec, pixels)
+    return spec.read_row(raw)

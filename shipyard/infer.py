@@ -26,7 +26,7 @@ def infer_document(info: ModelInfo, model: onnx.ModelProto) -> dict[str, Any]:
     return {
         "name": info.metadata_props.get("name") or _title(info.path.stem),
         "description": info.metadata_props.get("description") or info.doc_string.strip() or None,
-        "inputs": {t.name: _tensor_entry(t) for t in signature.inputs},
+        "inputs": {t.name: _tensor_entry(t) | _image_input(t) for t in signature.inputs},
         "outputs": {t.name: _tensor_entry(t) | _display(t, labels) for t in signature.outputs},
     }
 
@@ -40,8 +40,26 @@ def _tensor_entry(tensor: TensorSignature) -> dict[str, Any]:
     return {"name": tensor.name, "type": tensor.type_name, "shape": shape}
 
 
+def looks_like_image(tensor: TensorSignature) -> bool:
+    """[N, C, H, W] or [N, H, W, C] of numbers, with 1 or 3 channels and sides of 8 or more."""
+    shape = tensor.shape
+    if shape is None or len(shape) != 4 or tensor.type_name in ("string", "bool"):
+        return False
+    for channels, sides in ((shape[1], shape[2:]), (shape[3], shape[1:3])):
+        if channels in (1, 3) and all(isinstance(d, int) and d >= 8 for d in sides):
+            return True
+    return False
+
+
+def _image_input(tensor: TensorSignature) -> dict[str, Any]:
+    return {"widget": "image"} if looks_like_image(tensor) else {}
+
+
 def _display(tensor: TensorSignature, labels: Labels | None) -> dict[str, Any]:
-    """A classifier's label output shows as a label, its probabilities as bars."""
+    """A classifier's label output shows as a label, its probabilities as bars; an
+    image-shaped output as a picture."""
+    if looks_like_image(tensor):
+        return {"display": "image"}
     if labels is None or tensor.shape is None:
         return {}
     if tensor.type_name in ("float32", "float64") and tensor.shape[-1:] == (len(labels),):

@@ -9,6 +9,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
 from shipyard_runtime.spec import AppSpec
 
@@ -26,6 +27,7 @@ class PageContext:
     version: str
     form_html: Markup  # built by the runtime, which escapes every piece of user text
     outputs_html: Markup
+    batch_html: Markup
     app_json: Markup  # the spec the browser reads back, safe inside <script>
     pyscript_config: str
     module_preloads: tuple[str, ...]
@@ -41,6 +43,7 @@ def page_context(
         version=__version__,
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
+        batch_html=Markup(render_batch(app)),
         app_json=Markup(_script_json(app.to_dict())),
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         module_preloads=preloads.get("module", ()),

@@ -31,6 +31,72 @@ for (const range of document.querySelectorAll("input[type=range][data-for]")) {
   box.addEventListener("input", () => { range.value = box.value; });
 }
 
+// Image inputs: a picture chosen, dropped or pasted is decoded here at its natural size;
+// Python resizes and normalises it (images.py). Each key holds its latest ImageData.
+const images = new Map();
+
+async function decode(blob) {
+  const bitmap = await createImageBitmap(blob, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return context.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+async function takeImage(zone, blob) {
+  const key = zone.dataset.imageFor;
+  const error = document.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
+  try {
+    const image = await decode(blob);
+    images.set(key, image);
+    const preview = zone.querySelector("canvas");
+    [preview.width, preview.height] = [image.width, image.height];
+    preview.getContext("2d").putImageData(image, 0, 0);
+    preview.hidden = false;
+    error.hidden = true;
+  } catch {
+    images.delete(key);
+    error.textContent = `${blob.name ?? "The pasted data"} is not an image this browser can read`;
+    error.hidden = false;
+    return;
+  }
+  if (!document.getElementById("shipyard-run").disabled) zone.closest("form").requestSubmit();
+}
+
+const imageFile = (files) => [...files].find((file) => file.type.startsWith("image/"));
+const zones = [...document.querySelectorAll("[data-image-for]")];
+for (const zone of zones) {
+  const input = zone.querySelector("input[type=file]");
+  input.addEventListener("change", () => input.files[0] && takeImage(zone, input.files[0]));
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    const file = imageFile(event.dataTransfer.files);
+    if (file) takeImage(zone, file);
+  });
+}
+// A pasted picture goes to the image input holding the focus, or else to the first one.
+addEventListener("paste", (event) => {
+  const file = imageFile(event.clipboardData?.files ?? []);
+  const zone = zones.find((z) => z.contains(document.activeElement)) ?? zones[0];
+  if (file && zone) {
+    event.preventDefault();
+    takeImage(zone, file);
+  }
+});
+
+// `predict` takes a picture as ImageData, a Blob or File, or {width, height, data}.
+async function withPictures(inputs) {
+  const entries = await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
+    const image = value instanceof Blob ? await decode(value) : value;
+    return [key, image instanceof ImageData ? { width: image.width, height: image.height, data: image.data } : value];
+  }));
+  return Object.fromEntries(entries);
+}
+
 let attach, fail;
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
   loaded.python = true;
@@ -38,7 +104,7 @@ const python = new Promise((resolve, reject) => { attach = resolve; fail = rejec
   return page;
 });
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
-window.shipyardBoot = { attach, fail: (message) => fail(new Error(message)) };
+window.shipyardBoot = { attach, fail: (message) => fail(new Error(message)), image: (key) => images.get(key) };
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
@@ -61,7 +127,7 @@ async function run(prepared, page, show) {
 
 async function predict(inputs) {
   const [, page] = await ready;
-  return run(await page.prepare_api(inputs ?? {}), page, false);
+  return run(await page.prepare_api(await withPictures(inputs ?? {})), page, false);
 }
 
 async function submit(event) {
@@ -80,7 +146,38 @@ async function submit(event) {
   }
 }
 
-window.shipyard = { ready: ready.then(() => undefined), predict };
+// A CSV file's rows: Python reads and checks them and calls back to run the session.
+async function predictCsv(text, show = false) {
+  const [s, page] = await ready;
+  const result = await page.predict_csv(text, (feeds) => s.run(toTensors(feeds)), show);
+  if (result.error) throw new Error(result.error);
+  return result.ok;
+}
+
+const batchFile = document.getElementById("shipyard-batch-file");
+let download;
+batchFile?.addEventListener("change", async () => {
+  const file = batchFile.files[0];
+  if (!file) return;
+  const status = document.getElementById("shipyard-batch-status");
+  status.textContent = `Predicting ${file.name}…`;
+  URL.revokeObjectURL(download?.href);
+  document.getElementById("shipyard-batch-result").replaceChildren();
+  try {
+    const { rows, csv } = await predictCsv(await file.text(), true);
+    download = Object.assign(document.createElement("a"), {
+      href: URL.createObjectURL(new Blob([csv], { type: "text/csv" })),
+      download: file.name.replace(/(\.csv)?$/i, "-predictions.csv"),
+      textContent: "Download the results as CSV",
+    });
+    status.replaceChildren(`${rows} rows predicted. `, download);
+  } catch (error) {
+    status.textContent = error.message;
+  }
+  batchFile.value = "";
+});
+
+window.shipyard = { ready: ready.then(() => undefined), predict, predictCsv: (text) => predictCsv(text) };
 
 ready.then(([, page]) => {
   performance.mark("shipyard-ready");  // for benchmarks and embedders measuring start-up
@@ -94,6 +191,7 @@ ready.then(([, page]) => {
     button.disabled = false;
   }
   document.getElementById("shipyard-run").disabled = false;
+  if (batchFile) batchFile.disabled = false;
   if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
   status.dataset.state = "ready";
 }, (error) => {

@@ -96,3 +96,20 @@ def widgets_model(path: Path) -> Path:
     outputs = [helper.make_tensor_value_info(f"{n}_out", t, [1]) for n, t in names.items()]
     nodes = [helper.make_node("Identity", [n], [f"{n}_out"]) for n in names]
     return save(helper.make_graph(nodes, "widgets", inputs, outputs), path)
+
+
+def image_model(path: Path) -> Path:
+    """A photo [batch, 3, 16, 24] (NCHW, values 0..1) gives its `negative` (1 − x) and its
+    mean `brightness`; the shapes make shipyard infer a picture input and a picture output."""
+    shape = ["batch", 3, 16, 24]
+    one = helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])
+    nodes = [
+        helper.make_node("Sub", ["one", "photo"], ["negative"]),
+        helper.make_node("ReduceMean", ["photo"], ["brightness"], axes=[1, 2, 3], keepdims=0),
+    ]
+    inputs = [helper.make_tensor_value_info("photo", TensorProto.FLOAT, shape)]
+    outputs = [
+        helper.make_tensor_value_info("negative", TensorProto.FLOAT, shape),
+        helper.make_tensor_value_info("brightness", TensorProto.FLOAT, ["batch"]),
+    ]
+    return save(helper.make_graph(nodes, "image", inputs, outputs, [one]), path)

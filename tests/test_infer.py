@@ -29,8 +29,8 @@ def test_init_writes_a_commented_file_that_build_accepts_unchanged(tmp_path: Pat
     assert text.startswith("# Metadata for wine.onnx") and "# min: 0" in text
     app = load_metadata(tmp_path / "metadata.yml")
     label, probabilities = app.outputs
-    assert (label.display, probabilities.display) == ("label", "probabilities")
-    assert probabilities.labels == ("barbera", "barolo", "grignolino")
+    assert (label.show.display, probabilities.show.display) == ("label", "probabilities")
+    assert probabilities.show.labels == ("barbera", "barolo", "grignolino")
     code, out = run(
         "build", str(model), "--metadata", str(tmp_path / "metadata.yml"), "--output", str(tmp_path / "s")
     )

@@ -80,7 +80,7 @@ def output(
     spec = app(
         {"x": {"type": "float32", "shape": [1]}}, {"y": {"type": type_, "shape": list(dims), **display}}
     )
-    return render_output(Output("y", DTYPES[type_], dims, values, spec.outputs[0]))  # type: ignore[arg-type]
+    return render_output(Output("y", DTYPES[type_], dims, values, spec.outputs[0].show))  # type: ignore[arg-type]
 
 
 def test_number_display_uses_format_and_unit() -> None:

@@ -140,5 +140,5 @@ def test_feeds_reach_js_and_outputs_read_back(
 
     data = to_js(DTYPES["float64"].pack([0.25, 0.75])).to_py()
     score = read_output(app, "score", "float64", [1, 2], data)
-    assert (score.spec.label if score.spec else None, score.dims) == ("Score", (1, 2))
+    assert (score.show is not None, score.dims) == (True, (1, 2))
     assert score.to_result() == {"type": "float64", "dims": [1, 2], "data": [0.25, 0.75]}

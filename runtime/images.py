@@ -1,0 +1,247 @@
+"""Images in and out of tensors: decoded pixels resized and normalised into an input, and an
+output tensor turned back into pixels for a canvas.
+
+The browser decodes a file into RGBA bytes at its natural size; everything after
+that is here, in Python, so the page and `shipyard verify` compute the same
+tensor. numpy does the work when it is importable; the pure-Python path gives the
+same numbers (both compute in float64).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import Collector, suggest
+
+LAYOUTS = ("NCHW", "NHWC")
+COLORS = ("RGB", "BGR", "gray")
+FITS = ("stretch", "crop")
+_IMAGE_KEYS = ("layout", "color", "scale", "mean", "std", "fit")
+# ITU-R BT.601 luma, as Pillow's "L" mode computes it.
+_LUMA = (0.299, 0.587, 0.114)
+
+Taps = list[list[tuple[int, float]]]  # per output index: (source index, weight)
+
+
+@dataclass(frozen=True)
+class Pixels:
+    """A decoded picture: RGBA bytes, row by row, as a canvas's ImageData holds them."""
+
+    width: int
+    height: int
+    rgba: bytes
+
+    def __post_init__(self) -> None:
+        if self.width < 1 or self.height < 1 or len(self.rgba) != self.width * self.height * 4:
+            raise ValueError(f"{len(self.rgba)} bytes do not make a {self.width} × {self.height} RGBA image")
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """How pixels become a tensor: value = (pixel × scale − mean) / std, per channel.
+
+    The tensor's dims give the size: its last three dimensions (after a batch of 1) are
+    channels, height and width in `layout` order. A channel count of 1 means gray.
+    `fit: crop` cuts the picture to the tensor's aspect ratio around its centre before
+    resizing; `stretch` resizes it as it is.
+    """
+
+    layout: str = ""  # NCHW or NHWC; "" guesses from the tensor's dims
+    color: str = "RGB"
+    scale: float = 1 / 255
+    mean: tuple[float, ...] = (0.0,)
+    std: tuple[float, ...] = (1.0,)
+    fit: str = "stretch"
+
+    def geometry(self, dims: Sequence[int]) -> tuple[int, int, int]:
+        """(channels, height, width) of a tensor with these dims; rank 2 is one gray plane."""
+        inner = list(dims)
+        while len(inner) > 3 and inner[0] == 1:
+            inner.pop(0)
+        if len(inner) == 2:
+            return 1, inner[0], inner[1]
+        if len(inner) != 3:
+            raise ValueError(f"an image tensor has 2 to 4 dimensions, not {len(dims)}")
+        if self.layout_of(dims) == "NCHW":
+            return inner[0], inner[1], inner[2]
+        return inner[2], inner[0], inner[1]
+
+    def to_tensor(self, pixels: Pixels, dims: Sequence[int]) -> list[float]:
+        """The tensor's values, row-major in `dims`, for a picture of any size."""
+        channels, height, width = self.geometry(dims)
+        planes = [_resize(p, pixels, height, width, self.fit) for p in _planes(pixels, self._order(channels))]
+        values = [
+            [(v * self.scale - _at(self.mean, c)) / _at(self.std, c) for v in plane]
+            for c, plane in enumerate(planes)
+        ]
+        if self.layout_of(dims) == "NCHW" or channels == 1:
+            return [v for plane in values for v in plane]
+        return [plane[i] for i in range(height * width) for plane in values]
+
+    def to_pixels(self, values: Sequence[float], dims: Sequence[int]) -> Pixels:
+        """An output tensor as a picture: pixel = (value × std + mean) / scale, clipped to 0..255."""
+        channels, height, width = self.geometry(dims)
+        area = height * width
+        order = self._order(channels)
+        levels = []
+        for c in range(channels):
+            nchw = self.layout_of(dims) == "NCHW"
+            plane = values[c * area : (c + 1) * area] if nchw else values[c::channels]
+            mean, std = _at(self.mean, c), _at(self.std, c)
+            levels.append(bytes(max(0, min(255, round((float(v) * std + mean) / self.scale))) for v in plane))
+        rgb = levels * 3 if order == "gray" else [levels[order.index(name)] for name in "RGB"]
+        rgba = bytearray(area * 4)
+        for t, plane in enumerate([*rgb, b"\xff" * area]):
+            rgba[t::4] = plane
+        return Pixels(width, height, bytes(rgba))
+
+    def layout_of(self, dims: Sequence[int]) -> str:
+        """The layout given, or NHWC when the last dimension looks like channels and the
+        third from last does not."""
+        if self.layout:
+            return self.layout
+        inner = list(dims[-3:])
+        return "NHWC" if len(inner) == 3 and inner[2] in (1, 3) and inner[0] not in (1, 3) else "NCHW"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The metadata's `image:` options that differ from the defaults."""
+        default = ImageSpec()
+        given = {name: getattr(self, name) for name in _IMAGE_KEYS}
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in given.items()
+            if value != getattr(default, name)
+        }
+
+    def _order(self, channels: int) -> str:
+        if channels == 1:
+            return "gray"
+        if channels != 3:
+            raise ValueError(f"an image has 1 (gray) or 3 (color) channels, not {channels}")
+        return "RGB" if self.color == "gray" else self.color
+
+
+def _at(values: tuple[float, ...], channel: int) -> float:
+    return values[channel] if len(values) > 1 else values[0]
+
+
+def _planes(pixels: Pixels, order: str) -> list[list[float]]:
+    """One plane per channel in `order`, transparent areas laid over white."""
+    rgba = pixels.rgba
+    alpha = [a / 255 for a in rgba[3::4]]
+    rgb = [[v * a + 255 * (1 - a) for v, a in zip(rgba[c::4], alpha, strict=True)] for c in range(3)]
+    if order == "gray":
+        return [[_LUMA[0] * r + _LUMA[1] * g + _LUMA[2] * b for r, g, b in zip(*rgb, strict=True)]]
+    return [rgb["RGB".index(c)] for c in order]
+
+
+def _window(pixels: Pixels, height: int, width: int, fit: str) -> tuple[float, float, float, float]:
+    """The source box (x, y, w, h) that fills the target: all of it, or its centre at the target's aspect."""
+    w, h = float(pixels.width), float(pixels.height)
+    if fit != "crop":
+        return 0.0, 0.0, w, h
+    if w * height > h * width:
+        cw = h * width / height
+        return (w - cw) / 2, 0.0, cw, h
+    ch = w * height / width
+    return 0.0, (h - ch) / 2, w, ch
+
+
+def _taps(size: int, start: float, length: float, count: int) -> Taps:
+    """Box-filter weights: each target sample averages the source samples it covers, by overlap."""
+    step = length / count
+    taps = []
+    for i in range(count):
+        lo, hi = start + i * step, start + (i + 1) * step
+        span = range(int(lo), min(size, int(hi) + 1))
+        weights = [(j, min(hi, j + 1) - max(lo, j)) for j in span]
+        taps.append([(j, w / step) for j, w in weights if w > 0])
+    return taps
+
+
+def _resize(plane: list[float], pixels: Pixels, height: int, width: int, fit: str) -> list[float]:
+    x, y, w, h = _window(pixels, height, width, fit)
+    across = _taps(pixels.width, x, w, width)
+    down = _taps(pixels.height, y, h, height)
+    try:
+        import numpy
+    except ImportError:
+        return _resize_lists(plane, pixels.width, across, down)
+    image = numpy.array(plane, dtype=numpy.float64).reshape(pixels.height, pixels.width)
+    resized = _dense(down, pixels.height) @ image @ _dense(across, pixels.width).T
+    return [float(v) for v in resized.ravel()]
+
+
+def _resize_lists(plane: list[float], source_width: int, across: Taps, down: Taps) -> list[float]:
+    rows = [plane[r * source_width : (r + 1) * source_width] for r in range(len(plane) // source_width)]
+    narrowed = [[sum(row[j] * w for j, w in taps) for taps in across] for row in rows]
+    out = []
+    for taps in down:
+        for x in range(len(across)):
+            out.append(sum(narrowed[j][x] * w for j, w in taps))
+    return out
+
+
+def _dense(taps: Taps, size: int) -> Any:
+    import numpy
+
+    matrix = numpy.zeros((len(taps), size))
+    for i, row in enumerate(taps):
+        for j, w in row:
+            matrix[i, j] = w
+    return matrix
+
+
+def read_image(c: Collector, raw: object, key: str, dims: tuple[int, ...]) -> ImageSpec | None:
+    """The metadata's `image:` options, checked against the tensor they fill or show."""
+    data: Mapping[str, Any] = {} if raw is None else c.mapping(raw, key)
+    c.unknown_keys(data, _IMAGE_KEYS, key)
+    found = len(c.problems)
+    spec = ImageSpec(
+        layout=_choice(c, data.get("layout"), LAYOUTS, f"{key}.layout") or "",
+        color=_choice(c, data.get("color"), COLORS, f"{key}.color") or "RGB",
+        scale=_positive(c, data.get("scale"), f"{key}.scale", 1 / 255),
+        mean=_per_channel(c, data.get("mean"), f"{key}.mean", 0.0),
+        std=_per_channel(c, data.get("std"), f"{key}.std", 1.0),
+        fit=_choice(c, data.get("fit"), FITS, f"{key}.fit") or "stretch",
+    )
+    if len(c.problems) > found:
+        return None
+    try:
+        channels = spec.geometry(dims)[0]
+        spec._order(channels)
+    except ValueError as error:
+        c.add(key, f"shape {list(dims)} is not an image: {error}")
+        return None
+    for name in ("mean", "std"):
+        if len(getattr(spec, name)) not in (1, channels):
+            c.add(f"{key}.{name}", f"expected 1 or {channels} numbers, one per channel")
+    return spec
+
+
+def _choice(c: Collector, raw: object, allowed: tuple[str, ...], key: str) -> str | None:
+    if raw is None:
+        return None
+    if raw not in allowed:
+        c.add(key, f"unknown value {raw!r}{suggest(str(raw), allowed)}; one of {', '.join(allowed)}")
+        return None
+    return str(raw)
+
+
+def _positive(c: Collector, raw: object, key: str, default: float) -> float:
+    value = c.number(raw, key)
+    if value is not None and value <= 0:
+        c.add(key, "must be greater than 0")
+    return default if value is None else value
+
+
+def _per_channel(c: Collector, raw: object, key: str, default: float) -> tuple[float, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    if raw is None:
+        return (default,)
+    numbers = [c.number(v, key) for v in items]
+    if key.endswith(".std") and any(v is not None and v <= 0 for v in numbers):
+        c.add(key, "must be greater than 0")
+    return tuple(v if v is not None else default for v in numbers) or (default,)
