@@ -64,12 +64,22 @@ def patches(images: np.ndarray) -> np.ndarray:
     return np.stack([padded[:, i : i + 8, j : j + 8] for i in range(3) for j in range(3)], axis=-1)
 
 
+def windows(x: np.ndarray) -> np.ndarray:
+    """[N, 8, 8, F] → [N, 4, 4, F, 4]: the 2×2 pooling windows, each flattened row by row."""
+    return x.reshape(-1, 4, 2, 4, 2, FILTERS).transpose(0, 1, 3, 5, 2, 4).reshape(-1, 4, 4, FILTERS, 4)
+
+
+def unwindows(x: np.ndarray) -> np.ndarray:
+    """The inverse of `windows`."""
+    return x.reshape(-1, 4, 4, FILTERS, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(-1, 8, 8, FILTERS)
+
+
 def layers(p: Params, images: np.ndarray) -> dict[str, np.ndarray]:
     """Every intermediate of the forward pass, channels last until Flatten (which is channels first)."""
     cols = patches(images)
     conv = cols @ p["conv_w"].reshape(FILTERS, 9).T + p["conv_b"]  # [N, 8, 8, F]
     relu = np.maximum(conv, 0)
-    pooled = relu.reshape(-1, 4, 2, 4, 2, FILTERS).max(axis=(2, 4))  # [N, 4, 4, F]
+    pooled = windows(relu).max(axis=-1)  # [N, 4, 4, F]
     flat = pooled.transpose(0, 3, 1, 2).reshape(len(images), -1)  # ONNX's order: f, y, x
     logits = flat @ p["dense_w"].T + p["dense_b"]
     exp = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -98,10 +108,9 @@ def gradients(p: Params, images: np.ndarray, digits: np.ndarray) -> Params:
     d_logits /= n
     d_flat = d_logits @ p["dense_w"]
     d_pooled = d_flat.reshape(n, FILTERS, 4, 4).transpose(0, 2, 3, 1)
-    # Max pooling passes the gradient to the largest value of each 2×2 window.
-    windows = a["relu"].reshape(n, 4, 2, 4, 2, FILTERS)
-    winners = windows == a["pooled"][:, :, None, :, None, :]
-    d_relu = (winners * d_pooled[:, :, None, :, None, :]).reshape(n, 8, 8, FILTERS)
+    # Max pooling passes each window's gradient to its largest value (the first, on a tie).
+    first_max = np.eye(4)[windows(a["relu"]).argmax(axis=-1)]  # [n, 4, 4, F, 4], one-hot
+    d_relu = unwindows(first_max * d_pooled[..., None])
     d_conv = d_relu * (a["conv"] > 0)
     return {
         "conv_w": np.einsum("nyxk,nyxf->fk", a["cols"], d_conv).reshape(FILTERS, 1, 3, 3),
