@@ -88,7 +88,6 @@ def layers(p: Params, images: np.ndarray) -> dict[str, np.ndarray]:
         "cols": cols,
         "conv": conv,
         "relu": relu,
-        "pooled": pooled,
         "flat": flat,
         "probabilities": probabilities,
     }
