@@ -6,11 +6,14 @@ session and each site is built and served once per session.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -107,3 +110,14 @@ def build_example(name: str, output: Path) -> Path:
     folder = EXAMPLES / name
     build(folder / "model.onnx", folder / "metadata.yml", output / name)
     return output / name
+
+
+@functools.cache
+def example_module(name: str, file: str) -> ModuleType:
+    """An example's Python file (`app.py`, `train.py`) imported once, as `<name>_<stem>`."""
+    path = EXAMPLES / name / file
+    spec = importlib.util.spec_from_file_location(f"{name}_{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,8 +9,12 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 import pytest
+from sklearn.datasets import load_digits
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, example_module
+
+TEXTS = ["The team won the match.", "Rain and wind tonight.", "Bake the bread.", "A new app", ""]
+TOKEN_IDS = [example_module("topics", "app.py").tokenise(text) for text in TEXTS]
 
 SAMPLES = {
     "housing": {name: np.array([[1.5], [7.0], [12.0]], dtype=np.float32) for name in ("MedInc", "HouseAge")}
@@ -18,6 +22,8 @@ SAMPLES = {
     | {"Latitude": np.array([[33.0], [37.77], [41.5]], dtype=np.float32)},
     "sentiment": {"text": np.array([["a wonderful film"], ["a dull mess"], ["fine"]], dtype=object)},
     "diabetes": {"X": np.array([[50, 1, 25.9, 95, 90], [35, 2, 23.5, 85, 80]], dtype=np.float32)},
+    "digits": {"image": (load_digits().images[:20, None] / 16).astype(np.float32)},
+    "topics": {"token_ids": np.array(TOKEN_IDS, dtype=np.int64)},
 }
 
 

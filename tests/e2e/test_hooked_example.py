@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import onnxruntime as ort
 import pytest
 
-from conftest import EXAMPLES, build_example
+from conftest import EXAMPLES, build_example, example_module
 from tests.browser import SitePage
 from tests.reference import assert_same
 
@@ -23,17 +21,9 @@ CASES = [
 ]
 
 
-def load_app() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("diabetes_app", DIABETES / "app.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def on_cpython(inputs: dict[str, object]) -> tuple[float, dict[str, object]]:
     """The same hooks around native onnxruntime: preprocess, run, postprocess."""
-    app = load_app()
+    app = example_module("diabetes", "app.py")
     x = np.array(app.preprocess(inputs)["X"], dtype=np.float32)
     session = ort.InferenceSession(str(DIABETES / "model.onnx"), providers=["CPUExecutionProvider"])
     (score,) = session.run(None, {"X": x})
