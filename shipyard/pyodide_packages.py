@@ -53,8 +53,8 @@ class Distribution:
 class Taken:
     """What a site gets from a distribution: lock entries, and the files to copy (local ones)."""
 
-    entries: tuple[PackageSpec, ...]
-    files: tuple[Path, ...]
+    entries: tuple[PackageSpec, ...] = ()
+    files: tuple[Path, ...] = ()
 
 
 def open_distribution(where: str, pinned: PyodideLockSpec) -> Distribution:
@@ -95,7 +95,7 @@ def take(distribution: Distribution, names: list[str]) -> Taken:
     entries = _closure(distribution, names)
     if distribution.folder is None:
         base = distribution.where
-        return Taken(tuple(_moved(e, base + e.file_name) for e in entries), ())
+        return Taken(tuple(_moved(e, base + e.file_name) for e in entries))
     files = _checked_files(distribution, distribution.folder, entries)
     return Taken(tuple(_moved(e, f.name) for e, f in zip(entries, files, strict=True)), files)
 

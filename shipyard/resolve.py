@@ -49,7 +49,7 @@ class Pin:
 class SitePackages:
     load: tuple[str, ...] = ()  # what PyScript loads at start; Pyodide follows each lock entry's `depends`
     wheels: tuple[Path, ...] = ()  # pure-Python wheels from the index
-    pyodide: Taken = Taken((), ())
+    pyodide: Taken = Taken()
     pins: tuple[Pin, ...] = ()
     remote: str | None = None  # where the site fetches Pyodide's packages at run time
 
@@ -76,7 +76,7 @@ def resolve(declared: Declared, pyodide_packages: str | None) -> SitePackages:
     problems = walk.problems + [(_where(r, by), "Pyodide distributes it") for r, by in unavailable]
     if problems:
         raise declared.error(problems, _how_to_get(unavailable))
-    taken = take(distribution, _names(r for r, _ in walk.from_pyodide)) if distribution else Taken((), ())
+    taken = take(distribution, _names(r for r, _ in walk.from_pyodide)) if distribution else Taken()
     if problems := _version_problems(walk.from_pyodide, taken):
         raise declared.error(problems)
     return SitePackages(
