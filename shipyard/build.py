@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
-from .metadata import load_document
+from .metadata import app_document, load_document
 from .model import read_signature
 from .prepared import prepare_model
 from .reconcile import reconcile
+from .requirements import declared_requirements
+from .resolve import Pin, resolve
 from .rewrite import Rewrite
 from .site import build_site
 from .user_code import SITE_NAME, find_module, read_module
@@ -21,19 +23,33 @@ class BuildReport:
     files: int
     bytes: int
     rewrites: list[Rewrite]
+    pins: tuple[Pin, ...] = ()  # the resolved requirements, each with its version and source
+    remote_packages: str | None = None  # what the site fetches from elsewhere at run time
 
 
-def build(model: Path, metadata: Path | None, output: Path, python: Path | None = None) -> BuildReport:
-    """Validate everything first; only a fully valid build touches `output`."""
+def build(
+    model: Path,
+    metadata: Path | None,
+    output: Path,
+    python: Path | None = None,
+    requirements: Path | None = None,
+    pyodide_packages: str | None = None,
+) -> BuildReport:
+    """Validate everything and fetch the requirements first; only a fully valid build touches `output`."""
     prepared = prepare_model(model)
     if prepared.info.problems:
         raise ModelError("cannot run in a browser:\n  " + "\n  ".join(prepared.info.problems), file=model)
-    given = load_document(metadata) if metadata else {}
+    document = load_document(metadata) if metadata else {}
+    declared = declared_requirements(document, metadata, requirements)
+    given = app_document(document)
     module = find_module(given, metadata, python)
     if module is not None:
         given = given | {"python": SITE_NAME}
     signature = read_signature(prepared.model)
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
-    build_site(prepared.data(), app, output, read_module(module) if module else None)
+    source = read_module(module) if module else None
+    packages = resolve(declared, pyodide_packages)
+    build_site(prepared.data(), app, output, source, packages)
     files = [p for p in output.rglob("*") if p.is_file()]
-    return BuildReport(output, len(files), sum(p.stat().st_size for p in files), prepared.rewrites)
+    size = sum(p.stat().st_size for p in files)
+    return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())

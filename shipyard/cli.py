@@ -1,6 +1,7 @@
 """The `shipyard` command line. It parses options, calls one function, and reports.
 
     shipyard build MODEL [--metadata FILE] --output DIR write a static site (metadata inferred if absent)
+        [--python FILE] [--requirements FILE] [--pyodide-packages DIR|URL]
     shipyard static --output DIR --metadata FILE MODEL  the same, as modelship spells it
     shipyard serve DIR [--port N]                       preview a site on 127.0.0.1
     shipyard init MODEL [-o FILE] [--force]             write a commented metadata file from the model
@@ -74,11 +75,33 @@ _output = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Python module with preprocess/postprocess hooks (overrides the metadata's `python`).",
 )
-def build(model: Path, metadata: Path | None, output: Path, python: Path | None) -> None:
+@click.option(
+    "--requirements",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Requirements file for the Python module (overrides the metadata's `requirements`).",
+)
+@click.option(
+    "--pyodide-packages",
+    metavar="DIR|URL",
+    help="A Pyodide distribution for the packages Pyodide builds (numpy, pandas, ...): "
+    "a folder, copied into the site, or a URL the site fetches them from.",
+)
+def build(
+    model: Path,
+    metadata: Path | None,
+    output: Path,
+    python: Path | None,
+    requirements: Path | None,
+    pyodide_packages: str | None,
+) -> None:
     """Build a static site that runs MODEL in the browser."""
-    report = build_site(model, metadata, output, python)
+    report = build_site(model, metadata, output, python, requirements, pyodide_packages)
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
+    if report.pins:
+        click.echo("Requirements: " + ", ".join(pin.describe() for pin in report.pins), err=True)
+    if report.remote_packages:
+        click.echo(report.remote_packages, err=True)
     size = report.bytes / 1e6
     click.echo(f"Built {report.output} ({report.files} files, {size:.1f} MB).", err=True)
     click.echo(f"Preview it with: shipyard serve {report.output}", err=True)
@@ -91,7 +114,15 @@ def build(model: Path, metadata: Path | None, output: Path, python: Path | None)
 @click.pass_context
 def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> None:
     """Build a site, with modelship's command line (same as `build`)."""
-    ctx.invoke(build, model=model, metadata=metadata, output=output, python=None)
+    ctx.invoke(
+        build,
+        model=model,
+        metadata=metadata,
+        output=output,
+        python=None,
+        requirements=None,
+        pyodide_packages=None,
+    )
 
 
 @main.command()

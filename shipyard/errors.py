@@ -36,6 +36,21 @@ class UserCodeError(ShipyardError):
     """The app's Python module is missing or does not compile."""
 
 
+class RequirementError(ShipyardError):
+    """A requirement of the app's Python module is invalid, or no wheel the browser can load exists."""
+
+    def __init__(
+        self, file: Path | str, problems: list[tuple[str, str]], key: str | None = None, fix: str = ""
+    ) -> None:
+        self.problems = problems
+        lines = [f"{where}: {reason}" if where else reason for where, reason in problems]
+        if len(lines) == 1:
+            reason = lines[0] + (f"; {fix}" if fix else "")
+        else:
+            reason = "\n  ".join([f"{len(lines)} problems", *lines, *([f"To fix: {fix}"] if fix else [])])
+        super().__init__(reason, file, key)
+
+
 class AssetError(ShipyardError):
     """A pinned browser asset could not be fetched or failed its integrity check."""
 

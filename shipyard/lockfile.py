@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyodide_lock import PyodideLockSpec
+from packaging.utils import canonicalize_name
+from pyodide_lock import PackageSpec, PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 
 
-def write_site_lock(pyodide_lock: Path, wheels: list[Path], folder: Path) -> Path:
-    """Write `folder/pyodide-lock.json` listing `wheels` (which must lie in `folder`)."""
+def write_site_lock(
+    pyodide_lock: Path, wheels: list[Path], folder: Path, entries: tuple[PackageSpec, ...] = ()
+) -> Path:
+    """Write `folder/pyodide-lock.json` listing `wheels` (which must lie in `folder`) and `entries`.
+
+    `entries` come from a Pyodide distribution as they are; they go in first, so
+    that the `depends` computed for `wheels` may name them.
+    """
     upstream = PyodideLockSpec.from_json(pyodide_lock)
-    empty = PyodideLockSpec(info=upstream.info, packages={})
-    lock = add_wheels_to_spec(empty, wheels, base_path=folder)
+    base = PyodideLockSpec(info=upstream.info, packages={canonicalize_name(e.name): e for e in entries})
+    lock = add_wheels_to_spec(base, wheels, base_path=folder)
     target = folder / "pyodide-lock.json"
     lock.to_json(target, indent=1)
     return target

@@ -12,11 +12,14 @@ from shipyard_runtime.spec import AppSpec
 
 from .errors import MetadataError
 
+# Keys only the generator reads; the page's AppSpec never sees them.
+BUILD_KEYS = ("requirements",)
+
 
 def load_metadata(path: Path) -> AppSpec:
     """Read and check a complete metadata file; every problem in it is reported at once."""
     try:
-        return AppSpec.from_dict(load_document(path))
+        return AppSpec.from_dict(app_document(load_document(path)))
     except SpecError as error:
         raise MetadataError(path, [(p.key, p.reason) for p in error.problems]) from None
 
@@ -36,6 +39,11 @@ def load_document(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MetadataError(path, [("", f"expected a mapping of metadata keys, got {type(data).__name__}")])
     return data
+
+
+def app_document(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` without its build-time keys: what the browser's AppSpec reads."""
+    return {key: value for key, value in document.items() if key not in BUILD_KEYS}
 
 
 def _yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:

@@ -32,10 +32,14 @@ class PageContext:
     pyscript_config: str
     module_preloads: tuple[str, ...]
     fetch_preloads: tuple[str, ...]
+    remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
 
 
 def page_context(
-    app: AppSpec, pyscript_config: dict[str, object], preloads: dict[str, tuple[str, ...]]
+    app: AppSpec,
+    pyscript_config: dict[str, object],
+    preloads: dict[str, tuple[str, ...]],
+    remote_packages: str | None = None,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -48,6 +52,7 @@ def page_context(
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         module_preloads=preloads.get("module", ()),
         fetch_preloads=preloads.get("fetch", ()),
+        remote_packages=remote_packages,
     )
 
 

@@ -16,6 +16,7 @@ from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from .errors import OutputError
 from .lockfile import write_site_lock
 from .page import TEMPLATES, page_context, render_page
+from .resolve import NO_PACKAGES, SitePackages
 from .user_code import SITE_NAME
 from .wheel import build_runtime_wheel
 
@@ -25,11 +26,12 @@ ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
 
 # PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), and
 # packages loaded straight from the site's lock, with no micropip and no package index.
+# `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
 PYSCRIPT_CONFIG: dict[str, object] = {
     "interpreter": "./pyodide/pyodide.mjs",
-    "packages": ["shipyard-runtime"],
     "packages_cache": "passthrough",
 }
+RUNTIME_PACKAGE = "shipyard-runtime"
 
 # The PyScript files a page loads (measured: core.js imports these chunks at start-up).
 # The rest of the vendored dist (editor, terminal, TOML parser, MicroPython) is never fetched.
@@ -52,8 +54,17 @@ PRELOADS = {
 }
 
 
-def build_site(model: bytes, app: AppSpec, output: Path, python: bytes | None = None) -> None:
-    """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build."""
+def build_site(
+    model: bytes,
+    app: AppSpec,
+    output: Path,
+    python: bytes | None = None,
+    packages: SitePackages = NO_PACKAGES,
+) -> None:
+    """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build.
+
+    `packages` are already fetched and checked (`resolve`): here they are only copied.
+    """
     _check_replaceable(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +72,7 @@ def build_site(model: bytes, app: AppSpec, output: Path, python: bytes | None = 
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
     try:
-        _assemble(model, app, staging, python)
+        _assemble(model, app, staging, python, packages)
         _swap(staging, output)
     except OSError as error:
         raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
@@ -69,19 +80,22 @@ def build_site(model: bytes, app: AppSpec, output: Path, python: bytes | None = 
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None) -> None:
-    config = PYSCRIPT_CONFIG
+def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None, packages: SitePackages) -> None:
+    config = PYSCRIPT_CONFIG | {"packages": [RUNTIME_PACKAGE, *packages.load]}
     if python is not None:  # PyScript writes it where Python imports it from
         (site / SITE_NAME).write_bytes(python)
         config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
-    context = page_context(app, config, PRELOADS)
+    context = page_context(app, config, PRELOADS, packages.remote_notice())
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
     for name in ("style.css", "shipyard.js"):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (site / MODEL_FILE).write_bytes(model)
     _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort")
     pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
-    write_site_lock(pyodide / "pyodide-lock.json", [build_runtime_wheel(pyodide)], pyodide)
+    wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
+    for file in packages.pyodide.files:
+        _copy(file, pyodide)
+    write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
 
 
@@ -90,6 +104,10 @@ def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None
     for name in names or sorted(p.name for p in source.iterdir()):
         shutil.copyfile(source / name, target / name)
     return target
+
+
+def _copy(file: Path, folder: Path) -> Path:
+    return Path(shutil.copyfile(file, folder / file.name))
 
 
 def _check_replaceable(output: Path) -> None:

@@ -1,0 +1,113 @@
+"""What the app's Python module needs: `requirements:` in the metadata, or a requirements file.
+
+The metadata entry is a list of PEP 508 requirements (`humanize==4.9.0`,
+`attrs`) or the path of a requirements file relative to the metadata file;
+`--requirements FILE` overrides it. A requirements file holds one requirement
+per line, with comments and blank lines. pip's options (`-r`, `--index-url`, ...)
+are refused: shipyard resolves for the browser, and the index comes from pip's
+own configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from .errors import MetadataError, RequirementError
+
+KEY = "requirements"
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Requirements and where they were declared, so that an error can point there."""
+
+    requirements: tuple[Requirement, ...]
+    file: Path | str
+    key: str | None  # "requirements" in a metadata file; None in a requirements file
+
+    def error(self, problems: list[tuple[str, str]], fix: str = "") -> RequirementError:
+        return RequirementError(self.file, problems, self.key, fix)
+
+
+def declared_requirements(given: dict[str, Any], metadata: Path | None, option: Path | None) -> Declared:
+    """`--requirements` wins; a file named in the metadata is relative to the metadata file."""
+    if option is not None:
+        return read_requirements_file(option)
+    entry = given.get(KEY)
+    where = metadata or "metadata"
+    if entry is None:
+        return Declared((), where, KEY)
+    if isinstance(entry, str) and entry.strip():
+        return read_requirements_file((metadata.parent if metadata else Path.cwd()) / entry)
+    if isinstance(entry, list):
+        return Declared(_parse_list(entry, where), where, KEY)
+    reason = "expected a list of requirements (such as `humanize==4.9.0`) or the path of a requirements file"
+    raise MetadataError(where, [(KEY, reason)])
+
+
+def _parse_list(entries: list[object], where: Path | str) -> tuple[Requirement, ...]:
+    problems: list[tuple[str, str]] = []
+    requirements = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, str):
+            reason = f"expected a requirement such as `humanize==4.9.0`, got {entry!r}"
+            problems.append((f"{KEY}[{i}]", reason))
+            continue
+        parsed = parse_requirement(entry)
+        if isinstance(parsed, str):
+            problems.append((f"{KEY}[{i}]", parsed))
+        else:
+            requirements.append(parsed)
+    if problems:
+        raise MetadataError(where, problems)
+    return tuple(requirements)
+
+
+def read_requirements_file(path: Path) -> Declared:
+    """The requirements in `path`, one per line; every bad line is reported at once."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RequirementError(path, [("", f"cannot read the requirements file ({reason})")]) from None
+    problems: list[tuple[str, str]] = []
+    requirements = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = _COMMENT.sub("", line).strip()
+        if not line:
+            continue
+        parsed = _parse_line(line)
+        if isinstance(parsed, str):
+            problems.append((f"line {number}", parsed))
+        else:
+            requirements.append(parsed)
+    if problems:
+        raise RequirementError(path, problems)
+    return Declared(tuple(requirements), path, None)
+
+
+def _parse_line(line: str) -> Requirement | str:
+    if line.startswith("-"):
+        option = line.split()[0].split("=")[0]
+        return (
+            f"pip options such as `{option}` are not supported: list one requirement per line "
+            "(the package index comes from pip's configuration)"
+        )
+    return parse_requirement(line)
+
+
+def parse_requirement(text: str) -> Requirement | str:
+    """The requirement, or why it is not one shipyard can resolve."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as error:
+        return f"invalid requirement {text!r}: {str(error).splitlines()[0]}"
+    if requirement.url:
+        return f"{text!r}: direct references (`name @ URL`) are not supported; give a name and a version"
+    return requirement

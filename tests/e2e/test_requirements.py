@@ -1,0 +1,83 @@
+"""Requirements in the page: a pure-Python package from PyPI and one of Pyodide's own, from a local
+distribution, each with a dependency that only the lock's `depends` brings in, used by postprocess."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from conftest import EXAMPLES
+from shipyard.assets import PYODIDE, ensure_asset
+from shipyard.build import build
+from shipyard.lockfile import write_site_lock
+from shipyard.pure_wheels import fetch_pure_wheel
+from tests.browser import SitePage
+
+HOUSING = EXAMPLES / "housing"
+
+APP = '''\
+"""A slug of the price (python-slugify, from PyPI) and the year built (python-dateutil, Pyodide's)."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from slugify import slugify
+
+
+def postprocess(outputs, inputs):
+    value = float(outputs["variable"][0][0])
+    built = date(2024, 2, 29) - relativedelta(years=int(inputs["HouseAge"]))
+    return {"slug": slugify(f"Maison à Zürich {value:.3f}"), "built": built.isoformat()}
+'''
+
+REQUIREMENTS = """\
+# slugify needs text-unidecode; dateutil needs six
+python-slugify==8.0.4
+python-dateutil
+"""
+
+
+def pyodide_distribution(folder: Path) -> Path:
+    """A folder laid out like a Pyodide distribution, holding python-dateutil and six (PyPI's wheels)."""
+    folder.mkdir()
+    for pin in ("python-dateutil==2.9.0.post0", "six==1.17.0"):
+        wheel = fetch_pure_wheel(Requirement(pin), "3.14")
+        (folder / wheel.name).write_bytes(wheel.read_bytes())
+    write_site_lock(ensure_asset(PYODIDE) / "pyodide-lock.json", sorted(folder.glob("*.whl")), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, open_site: Callable[[Path], SitePage]) -> SitePage:
+    folder = tmp_path_factory.mktemp("requirements")
+    (folder / "app.py").write_text(APP)
+    (folder / "requirements.txt").write_text(REQUIREMENTS)
+    metadata = (HOUSING / "metadata.yml").read_text() + "python: app.py\nrequirements: requirements.txt\n"
+    (folder / "metadata.yml").write_text(metadata)
+    distribution = str(pyodide_distribution(folder / "pyodide-dist"))
+    build(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site", pyodide_packages=distribution)
+    return open_site(folder / "site")
+
+
+def site_lock(site: SitePage) -> dict[str, dict[str, object]]:
+    url = site.origin + "/pyodide/pyodide-lock.json"
+    return json.loads(site.page.evaluate("(url) => fetch(url).then(r => r.text())", url))["packages"]
+
+
+def test_a_pure_python_package_from_pypi_runs_in_postprocess(site: SitePage) -> None:
+    result = site.predict({"MedInc": 8.3, "HouseAge": 41, "AveRooms": 6.9, "Latitude": 37.88})
+    value = result["variable"]["data"][0]
+    assert result["postprocess"]["slug"] == "maison-a-zurich-" + f"{value:.3f}".replace(".", "-")
+    assert site_lock(site)["python-slugify"]["depends"] == ["text-unidecode"]  # loaded through it
+
+
+def test_a_package_pyodide_distributes_comes_from_the_local_distribution(site: SitePage) -> None:
+    shown = site.submit_form({"HouseAge": "25"})
+    assert shown["built"] == "1999-02-28"  # relativedelta keeps to the month's last day
+    lock = site_lock(site)
+    assert lock["python-dateutil"]["depends"] == ["six"] and "six" in lock
+    assert not str(lock["six"]["file_name"]).startswith("http")

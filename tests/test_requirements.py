@@ -1,0 +1,256 @@
+"""Requirements of the Python hooks: declared in the metadata or a file, resolved for Pyodide.
+
+Tests marked by a `pypi_` name ask the package index (through pip) for real wheels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from packaging.requirements import Requirement
+from pyodide_lock import PyodideLockSpec
+
+from conftest import EXAMPLES
+from shipyard import pure_wheels
+from shipyard.assets import PYODIDE, ensure_asset
+from shipyard.cli import main
+from shipyard.errors import MetadataError, RequirementError
+from shipyard.metadata import load_metadata
+from shipyard.pyodide_packages import open_distribution, take
+from shipyard.requirements import Declared, declared_requirements
+from shipyard.resolve import resolve
+
+HOUSING = EXAMPLES / "housing"
+
+
+def names(declared: Declared) -> list[str]:
+    return [str(r) for r in declared.requirements]
+
+
+def requirements(*texts: str) -> Declared:
+    return Declared(tuple(Requirement(t) for t in texts), "metadata.yml", "requirements")
+
+
+def pinned_lock() -> PyodideLockSpec:
+    return PyodideLockSpec.from_json(ensure_asset(PYODIDE) / "pyodide-lock.json")
+
+
+# Declaring
+
+
+def test_a_list_in_the_metadata_holds_pep_508_requirements(tmp_path: Path) -> None:
+    given = {"requirements": ["humanize==4.9.0", "attrs", "tomli; python_version < '3.11'"]}
+    declared = declared_requirements(given, tmp_path / "metadata.yml", None)
+    assert names(declared) == ["humanize==4.9.0", "attrs", 'tomli; python_version < "3.11"']
+    assert (declared.file, declared.key) == (tmp_path / "metadata.yml", "requirements")
+
+
+def test_every_bad_entry_of_the_list_is_named_at_once(tmp_path: Path) -> None:
+    given = {"requirements": ["humanize", 42, "foo==", "bar @ https://example.org/bar.whl"]}
+    with pytest.raises(MetadataError) as caught:
+        declared_requirements(given, tmp_path / "metadata.yml", None)
+    keys = [key for key, _ in caught.value.problems]
+    assert keys == ["requirements[1]", "requirements[2]", "requirements[3]"]
+    assert "invalid requirement 'foo=='" in str(caught.value) and "direct references" in str(caught.value)
+
+
+def test_requirements_must_be_a_list_or_a_file_name(tmp_path: Path) -> None:
+    with pytest.raises(MetadataError, match="requirements: expected a list of requirements"):
+        declared_requirements({"requirements": {"humanize": "4.9"}}, tmp_path / "metadata.yml", None)
+
+
+def test_a_requirements_file_is_relative_to_the_metadata_and_may_hold_comments(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "requirements.txt").write_text(
+        "# what the hooks import\n\nhumanize==4.9.0  # for the price\n   \npython-slugify>=8\n"
+    )
+    declared = declared_requirements({"requirements": "requirements.txt"}, tmp_path / "app" / "m.yml", None)
+    assert names(declared) == ["humanize==4.9.0", "python-slugify>=8"]
+    assert (declared.file, declared.key) == (tmp_path / "app" / "requirements.txt", None)
+
+
+def test_pip_options_and_bad_lines_in_a_file_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "requirements.txt"
+    path.write_text("humanize\n-r other.txt\n--index-url=https://example.org/simple\nfoo==\n")
+    with pytest.raises(RequirementError) as caught:
+        declared_requirements({}, None, path)
+    assert [key for key, _ in caught.value.problems] == ["line 2", "line 3", "line 4"]
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "`-r` are not supported" in message
+    assert "`--index-url` are not supported" in message and "Traceback" not in message
+
+
+def test_the_command_line_file_overrides_the_metadata_and_a_missing_file_is_named(tmp_path: Path) -> None:
+    option = tmp_path / "mine.txt"
+    option.write_text("humanize\n")
+    assert names(declared_requirements({"requirements": ["attrs"]}, tmp_path / "m.yml", option)) == [
+        "humanize"
+    ]
+    with pytest.raises(RequirementError, match="missing.txt: cannot read the requirements file"):
+        declared_requirements({"requirements": "missing.txt"}, tmp_path / "m.yml", None)
+
+
+def test_requirements_stay_out_of_the_apps_spec(tmp_path: Path) -> None:
+    path = tmp_path / "metadata.yml"
+    path.write_text((HOUSING / "metadata.yml").read_text() + "requirements: [humanize]\n")
+    assert "requirements" not in load_metadata(path).to_dict()
+
+
+# Resolving
+
+
+def test_a_package_pyodide_distributes_needs_a_distribution() -> None:
+    with pytest.raises(RequirementError) as caught:
+        resolve(requirements("numpy>=2", "Pillow"), None)
+    message = str(caught.value)
+    assert "numpy: Pyodide distributes it" in message and "pillow" in message.lower()
+    assert "--pyodide-packages DIR|URL" in message and message.startswith("metadata.yml: requirements:")
+
+
+def test_pypi_a_package_with_only_compiled_wheels_is_refused_with_the_reason() -> None:
+    with pytest.raises(RequirementError) as caught:
+        resolve(requirements("psutil"), None)  # compiled wheels and an sdist; Pyodide lacks it
+    message = str(caught.value)
+    assert "psutil: no pure-Python wheel on the package index" in message
+    assert "Pyodide cannot load compiled wheels" in message and "--pyodide-packages" in message
+
+
+def test_pypi_a_dependency_pyodide_distributes_follows_the_same_rule() -> None:
+    with pytest.raises(
+        RequirementError, match=r"python-dateutil \(needed by arrow\): Pyodide distributes it"
+    ):
+        resolve(requirements("arrow==1.3.0"), None)
+
+
+def test_pypi_pure_wheels_are_pinned_with_their_dependencies_and_cached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    packages = resolve(requirements("python-slugify==8.0.4"), None)
+    pins = [pin.describe() for pin in packages.pins]
+    assert pins == ["python-slugify 8.0.4 (PyPI)", "text-unidecode 1.3 (PyPI, for python-slugify)"]
+    assert packages.load == ("python-slugify",)
+
+    def offline(*args: str) -> None:
+        raise AssertionError(f"pip was asked: {args}")
+
+    monkeypatch.setattr(pure_wheels, "_pip", offline)  # a rebuild takes the cached wheels
+    assert resolve(requirements("python-slugify==8.0.4"), None).wheels == packages.wheels
+
+
+# A Pyodide distribution
+
+
+def fake_wheel(folder: Path, name: str, version: str) -> Path:
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr(f"{name}.py", "VALUE = 1\n")
+    return path
+
+
+def fake_distribution(folder: Path, entries: dict[str, tuple[Path, list[str]]]) -> Path:
+    """A folder laid out like a Pyodide distribution: its lock and the wheels it lists."""
+    folder.mkdir(exist_ok=True)
+    packages = {
+        name: {
+            "name": name,
+            "version": wheel.name.split("-")[1],
+            "file_name": wheel.name,
+            "install_dir": "site",
+            "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest() if wheel.exists() else "0" * 64,
+            "imports": [name],
+            "depends": depends,
+        }
+        for name, (wheel, depends) in entries.items()
+    }
+    lock = {"info": pinned_lock().info.to_dict(), "packages": packages}
+    (folder / "pyodide-lock.json").write_text(json.dumps(lock))
+    return folder
+
+
+def test_a_local_distribution_gives_the_package_and_its_depends_checked(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    six, dateutil = fake_wheel(dist, "six", "1.17.0"), fake_wheel(dist, "python_dateutil", "2.9.0")
+    fake_distribution(dist, {"six": (six, []), "python-dateutil": (dateutil, ["six"])})
+    taken = take(open_distribution(str(dist), pinned_lock()), ["python-dateutil"])
+    assert [e.name for e in taken.entries] == ["python-dateutil", "six"]
+    assert taken.files == (dateutil, six)
+
+
+def test_a_wheel_whose_hash_differs_from_the_lock_is_refused(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    six = fake_wheel(dist, "six", "1.17.0")
+    fake_distribution(dist, {"six": (six, [])})
+    six.write_bytes(six.read_bytes() + b"tampered")
+    with pytest.raises(RequirementError, match=f"six: {six} has sha256 [0-9a-f]{{64}}, but its lock says"):
+        take(open_distribution(str(dist), pinned_lock()), ["six"])
+
+
+def test_a_missing_wheel_or_entry_of_a_distribution_is_named(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    lonely = fake_wheel(dist, "python_dateutil", "2.9.0")
+    fake_distribution(
+        dist, {"python-dateutil": (lonely, ["six"]), "toolz": (dist / "toolz-1-py3-none-any.whl", [])}
+    )
+    distribution = open_distribution(str(dist), pinned_lock())
+    with pytest.raises(
+        RequirementError, match=r"six: not in .*pyodide-lock.json \(needed by python-dateutil\)"
+    ):
+        take(distribution, ["python-dateutil"])
+    with pytest.raises(RequirementError, match="toolz: .*toolz-1-py3-none-any.whl is missing"):
+        take(distribution, ["toolz"])
+
+
+def test_a_distribution_for_another_python_or_no_distribution_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RequirementError, match="is neither a folder nor an http"):
+        open_distribution(str(tmp_path / "nowhere"), pinned_lock())
+    fake_distribution(tmp_path, {})
+    lock = json.loads((tmp_path / "pyodide-lock.json").read_text())
+    lock["info"] |= {"python": "3.12.7", "abi_version": None}
+    (tmp_path / "pyodide-lock.json").write_text(json.dumps(lock))
+    with pytest.raises(RequirementError, match="is for Python 3.12 .* use a Pyodide 314.0.7 distribution"):
+        open_distribution(str(tmp_path), pinned_lock())
+
+
+def test_a_url_distribution_is_fetched_at_run_time_and_the_page_says_so(tmp_path: Path) -> None:
+    requirements_file = tmp_path / "requirements.txt"
+    requirements_file.write_text("numpy\n")
+    url = "https://cdn.example.org/pyodide/v314.0.7/full"
+    args = ["build", str(HOUSING / "model.onnx"), "--metadata", str(HOUSING / "metadata.yml")]
+    args += [
+        "--requirements",
+        str(requirements_file),
+        "--pyodide-packages",
+        url,
+        "--output",
+        str(tmp_path / "s"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    notice = f"The site fetches numpy from {url}/ at run time."
+    assert "Requirements: numpy 2.4.6 (Pyodide)" in result.output and notice in result.output
+    assert notice in (tmp_path / "s" / "index.html").read_text()
+    lock = json.loads((tmp_path / "s" / "pyodide" / "pyodide-lock.json").read_text())
+    numpy = pinned_lock().packages["numpy"]
+    assert lock["packages"]["numpy"]["file_name"] == f"{url}/{numpy.file_name}"
+    assert lock["packages"]["numpy"]["sha256"] == numpy.sha256
+    assert not list((tmp_path / "s" / "pyodide").glob("numpy*"))
+
+
+def test_a_failed_resolution_leaves_the_previous_site_and_says_so_in_one_message(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    CliRunner().invoke(main, ["build", str(HOUSING / "model.onnx"), "--output", str(output)])
+    before = (output / "index.html").read_text()
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    args = ["build", str(HOUSING / "model.onnx"), "--requirements", str(tmp_path / "requirements.txt")]
+    result = CliRunner().invoke(main, [*args, "--output", str(output)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "numpy: Pyodide distributes it; pass --pyodide-packages" in result.output
+    assert (output / "index.html").read_text() == before
