@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .dtypes import ValueProblem
+from .dtypes import DType, ValueProblem
 from .shapes import flatten, format_index, nested_shape
 from .spec import AppSpec
 from .tensors import Output
@@ -66,7 +66,7 @@ def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:
     for spec in app.form:
         row = values[spec.key]
         if spec.image is not None:
-            inputs[spec.key] = _array(row, spec.dims, spec.dtype.numpy)
+            inputs[spec.key] = _array(row, spec.dtype, spec.dims)
         else:
             inputs[spec.key] = row[0] if spec.size == 1 else row
     return inputs
@@ -93,16 +93,17 @@ def model_rows(app: AppSpec, arrays: object) -> Values:
 
 def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
     """The model's outputs shaped by their dims: numpy arrays when numpy is there."""
-    return {o.name: _array(o.values, o.dims, o.dtype.numpy) for o in outputs}
+    return {o.name: _array(o.values, o.dtype, o.dims) for o in outputs}
 
 
-def _array(values: list[Any], dims: tuple[int, ...], numpy_type: str) -> Any:
-    """A numpy array when numpy is importable, otherwise nested lists."""
+def _array(values: list[Any], dtype: DType, dims: tuple[int, ...]) -> Any:
+    """A numpy array when numpy is importable, otherwise nested lists of values rounded to
+    the type (a float32's value, not the float64 it was computed in), as numpy would hold them."""
     try:
         import numpy
     except ImportError:
-        return _nest(values, dims)
-    return numpy.array(values, dtype=numpy_type).reshape(dims)
+        return _nest(dtype.unpack(dtype.pack(values)), dims)
+    return numpy.array(values, dtype=dtype.numpy).reshape(dims)
 
 
 def _flat(value: object) -> list[object]:

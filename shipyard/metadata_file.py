@@ -22,6 +22,15 @@ _INPUT_HINTS = """\
     # step: 0.1       # optional: the spinner's increment (any value in range is accepted)
     # default: 0      # optional: the value the form starts with (a list for a row)
 """
+_IMAGE_HINTS = """\
+    # image:          # optional: how a picture becomes this tensor
+    #   color: RGB    # RGB, BGR or gray (a channel dimension of 1 is gray)
+    #   layout: NCHW  # or NHWC; guessed from the shape when left out
+    #   scale: 0.00392156862745098  # value = (pixel × scale − mean) / std; 1/255 gives 0..1
+    #   mean: [0.485, 0.456, 0.406]
+    #   std: [0.229, 0.224, 0.225]
+    #   fit: stretch  # or crop: cut the picture to the tensor's aspect ratio first
+"""
 _NUMBER_TYPES = {d.name for d in DTYPES.values() if d.kind in ("float", "int")}
 
 
@@ -31,26 +40,32 @@ def render_metadata(document: dict[str, Any], model: str, file: str) -> str:
     lines.append(f"description: {_scalar(document.get('description'))}  # shown under the title")
     lines.append("inputs:  # keyed by the model's input names; the form shows them in this order")
     for key, entry in document["inputs"].items():
-        lines.append(_entry(key, entry, hints=entry["type"] in _NUMBER_TYPES))
+        lines.append(_entry(key, entry) + _input_hints(entry))
     lines.append("outputs:  # keyed by the model's output names")
     for key, entry in document["outputs"].items():
-        lines.append(_entry(key, entry, hints=False))
+        lines.append(_entry(key, entry))
     return "\n".join(lines) + "\n"
 
 
-def _entry(key: str, entry: dict[str, Any], hints: bool) -> str:
+def _entry(key: str, entry: dict[str, Any]) -> str:
     body = [f"  {_scalar(key)}:"]
     for field, value in entry.items():
         body.append(f"    {field}: {_scalar(value)}{_COMMENTS.get(field, '')}")
-    text = "\n".join(body) + "\n"
-    return text + _INPUT_HINTS if hints else text
+    return "\n".join(body) + "\n"
+
+
+def _input_hints(entry: dict[str, Any]) -> str:
+    if entry.get("widget") == "image":
+        return _IMAGE_HINTS
+    return _INPUT_HINTS if entry["type"] in _NUMBER_TYPES else ""
 
 
 _COMMENTS = {
     "name": "  # the label shown on the page",
     "type": "  # must be the model's type",
     "shape": "  # null (or a name) first: the batch; one form submission is one row",
-    "display": "  # value, label or probabilities",
+    "display": "  # value, number, label, probabilities, table, text, json or image",
+    "widget": "  # number, slider, integer, checkbox, select, text, textarea or image",
 }
 
 

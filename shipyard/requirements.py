@@ -11,6 +11,7 @@ own configuration.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,21 +53,32 @@ def declared_requirements(given: dict[str, Any], metadata: Path | None, option: 
 
 
 def _parse_list(entries: list[object], where: Path | str) -> tuple[Requirement, ...]:
-    problems: list[tuple[str, str]] = []
-    requirements = []
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, str):
-            reason = f"expected a requirement such as `humanize==4.9.0`, got {entry!r}"
-            problems.append((f"{KEY}[{i}]", reason))
-            continue
-        parsed = parse_requirement(entry)
-        if isinstance(parsed, str):
-            problems.append((f"{KEY}[{i}]", parsed))
-        else:
-            requirements.append(parsed)
+    requirements, problems = _sort(
+        (
+            f"{KEY}[{i}]",
+            parse_requirement(entry)
+            if isinstance(entry, str)
+            else f"expected a requirement such as `humanize==4.9.0`, got {entry!r}",
+        )
+        for i, entry in enumerate(entries)
+    )
     if problems:
         raise MetadataError(where, problems)
-    return tuple(requirements)
+    return requirements
+
+
+def _sort(
+    parsed: Iterable[tuple[str, Requirement | str]],
+) -> tuple[tuple[Requirement, ...], list[tuple[str, str]]]:
+    """Parsed entries, each at its key: the requirements, and the problems (a str is one)."""
+    requirements: list[Requirement] = []
+    problems: list[tuple[str, str]] = []
+    for key, result in parsed:
+        if isinstance(result, str):
+            problems.append((key, result))
+        else:
+            requirements.append(result)
+    return tuple(requirements), problems
 
 
 def read_requirements_file(path: Path) -> Declared:
@@ -76,20 +88,11 @@ def read_requirements_file(path: Path) -> Declared:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise RequirementError(path, [("", f"cannot read the requirements file ({reason})")]) from None
-    problems: list[tuple[str, str]] = []
-    requirements = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = _COMMENT.sub("", line).strip()
-        if not line:
-            continue
-        parsed = _parse_line(line)
-        if isinstance(parsed, str):
-            problems.append((f"line {number}", parsed))
-        else:
-            requirements.append(parsed)
+    lines = [(n, _COMMENT.sub("", line).strip()) for n, line in enumerate(text.splitlines(), start=1)]
+    requirements, problems = _sort((f"line {n}", _parse_line(line)) for n, line in lines if line)
     if problems:
         raise RequirementError(path, problems)
-    return Declared(tuple(requirements), path, None)
+    return Declared(requirements, path, None)
 
 
 def _parse_line(line: str) -> Requirement | str:

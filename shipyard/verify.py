@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shipyard_runtime.dtypes import DTYPES, Value
+from shipyard_runtime.images import Pixels
+from shipyard_runtime.shapes import flatten, nested_shape
 from shipyard_runtime.spec import AppSpec, InputSpec
+from shipyard_runtime.values import image_row
 
 # Random text is made of these words and the words of the input's default and examples.
 WORDS = ("good", "bad", "great", "boring", "not", "very", "film", "story", "the", "a", "café", "naïve", "42")
@@ -51,6 +54,9 @@ def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
 def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WORDS) -> list[Value]:
     """`spec.size` values that the input accepts: within min..max, of its type."""
     kind, size = spec.dtype.kind, spec.size
+    if spec.image is not None:  # a picture of random colours, at the input's own size
+        _, height, width = spec.image.geometry(spec.dims)
+        return image_row(spec, random_picture(rng, width, height))
     if spec.choices is not None:
         return [rng.choice(spec.choices)[1] for _ in range(size)]
     if kind == "bool":
@@ -62,6 +68,13 @@ def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WOR
         first, last = math.ceil(low), math.floor(high)
         return [rng.randint(first, max(first, last)) for _ in range(size)]
     return [rng.uniform(low, high) for _ in range(size)]
+
+
+def random_picture(rng: random.Random, width: int, height: int) -> Pixels:
+    """Opaque pixels of random colours."""
+    rgba = bytearray(rng.randbytes(width * height * 4))
+    rgba[3::4] = b"\xff" * (width * height)
+    return Pixels(width, height, bytes(rgba))
 
 
 def value_range(spec: InputSpec) -> tuple[float, float]:
@@ -106,13 +119,14 @@ def from_page(result: Result) -> Result:
 
 
 def entries_as_outputs(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """postprocess's `{name: value}` as outputs the comparison knows: numbers (and lists of
-    them) as float64 within tolerance, anything else as its JSON text, compared exactly."""
+    """postprocess's `{name: value}` as outputs the comparison knows: numbers (and nested
+    lists of them) as float64 within tolerance, anything else as its JSON text, compared exactly."""
     outputs = {}
     for name, value in entries.items():
-        items = value if isinstance(value, list) else [value]
-        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
-            outputs[f"postprocess.{name}"] = {"type": "float64", "dims": [len(items)], "data": items}
+        shape = nested_shape(value)
+        items = flatten(value)
+        if shape is not None and all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+            outputs[f"postprocess.{name}"] = {"type": "float64", "dims": list(shape) or [1], "data": items}
         else:
             text = json.dumps(value, sort_keys=True, ensure_ascii=False)
             outputs[f"postprocess.{name}"] = {"type": "string", "dims": [1], "data": [text]}

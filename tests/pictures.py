@@ -6,6 +6,7 @@ import random
 import struct
 import zlib
 
+from shipyard.verify import random_picture
 from shipyard_runtime.images import Pixels
 
 
@@ -31,6 +32,9 @@ def noise(width: int, height: int, seed: int, opaque: bool = True) -> Pixels:
     premultiplied by alpha, so a half-transparent pixel decodes within a level or two of its
     file's bytes; fully transparent and opaque ones decode exactly.)"""
     rng = random.Random(seed)
-    rgba = bytearray(rng.randrange(256) for _ in range(width * height * 4))
-    rgba[3::4] = bytes(255 if opaque or rng.random() < 0.7 else 0 for _ in range(width * height))
+    picture = random_picture(rng, width, height)
+    if opaque:
+        return picture
+    rgba = bytearray(picture.rgba)
+    rgba[3::4] = bytes(255 if rng.random() < 0.7 else 0 for _ in range(width * height))
     return Pixels(width, height, bytes(rgba))
