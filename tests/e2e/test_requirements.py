@@ -1,5 +1,6 @@
-"""Requirements in the page: a pure-Python package from PyPI and one of Pyodide's own, from a local
-distribution, each with a dependency that only the lock's `depends` brings in, used by postprocess."""
+"""Requirements in the page: a pure-Python package from PyPI (used by preprocess and postprocess)
+and one of Pyodide's own, from a local distribution, each with a dependency that only the lock's
+`depends` brings in."""
 
 from __future__ import annotations
 
@@ -14,18 +15,28 @@ from conftest import EXAMPLES
 from shipyard.assets import PYODIDE, ensure_asset
 from shipyard.build import build
 from shipyard.lockfile import write_site_lock
+from shipyard.metadata import load_metadata
 from shipyard.pure_wheels import fetch_pure_wheel
 from tests.browser import SitePage
+from tests.reference import assert_same, run_reference
 
 HOUSING = EXAMPLES / "housing"
 
 APP = '''\
-"""A slug of the price (python-slugify, from PyPI) and the year built (python-dateutil, Pyodide's)."""
+"""The latitude of a city named in any spelling, matched by its slug (python-slugify, from PyPI);
+a slug of the price, and the year built (python-dateutil, Pyodide's)."""
 
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from slugify import slugify
+
+LATITUDES = {"los-angeles": 34.05, "san-jose": 37.34, "san-francisco": 37.77}
+
+
+def preprocess(inputs):
+    rows = {key: [[inputs[key]]] for key in ("MedInc", "HouseAge", "AveRooms")}
+    return rows | {"Latitude": [[LATITUDES[slugify(inputs["city"])]]]}
 
 
 def postprocess(outputs, inputs):
@@ -34,6 +45,15 @@ def postprocess(outputs, inputs):
     return {"slug": slugify(f"Maison à Zürich {value:.3f}"), "built": built.isoformat()}
 '''
 
+FIELDS = """\
+python: app.py
+requirements: requirements.txt
+fields:
+  MedInc: {type: float32, default: 3.5}
+  HouseAge: {type: float32, default: 25}
+  AveRooms: {type: float32, default: 5.5}
+  city: {type: string, default: San Francisco}
+"""
 REQUIREMENTS = """\
 # slugify needs text-unidecode; dateutil needs six
 python-slugify==8.0.4
@@ -56,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, open_site: Callable[[Path], S
     folder = tmp_path_factory.mktemp("requirements")
     (folder / "app.py").write_text(APP)
     (folder / "requirements.txt").write_text(REQUIREMENTS)
-    metadata = (HOUSING / "metadata.yml").read_text() + "python: app.py\nrequirements: requirements.txt\n"
+    metadata = "name: Housing by city\n" + FIELDS
     (folder / "metadata.yml").write_text(metadata)
     distribution = str(pyodide_distribution(folder / "pyodide-dist"))
     build(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site", pyodide_packages=distribution)
@@ -68,9 +88,14 @@ def site_lock(site: SitePage) -> dict[str, dict[str, object]]:
     return json.loads(site.page.evaluate("(url) => fetch(url).then(r => r.text())", url))["packages"]
 
 
-def test_a_pure_python_package_from_pypi_runs_in_postprocess(site: SitePage) -> None:
-    result = site.predict({"MedInc": 8.3, "HouseAge": 41, "AveRooms": 6.9, "Latitude": 37.88})
+def test_a_pure_python_package_from_pypi_runs_in_preprocess_and_postprocess(site: SitePage) -> None:
+    result = site.predict({"MedInc": 8.3, "HouseAge": 41, "AveRooms": 6.9, "city": "  Los Ángeles "})
     value = result["variable"]["data"][0]
+    values = {"MedInc": [8.3], "HouseAge": [41], "AveRooms": [6.9], "Latitude": [34.05]}
+    assert_same(
+        [value],
+        run_reference(HOUSING / "model.onnx", load_metadata(HOUSING / "metadata.yml"), values)["variable"],
+    )
     assert result["postprocess"]["slug"] == "maison-a-zurich-" + f"{value:.3f}".replace(".", "-")
     assert site_lock(site)["python-slugify"]["depends"] == ["text-unidecode"]  # loaded through it
 
