@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -93,6 +94,12 @@ class Page:
             js.document.getElementById("shipyard-batch-result").innerHTML = table.to_html()
         return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv()}})
 
+    def memory(self) -> dict[str, int]:
+        """Bytes of WebAssembly memory Pyodide holds (it only grows), and Python's live objects."""
+        import pyodide_js  # type: ignore[import-not-found]
+
+        return {"wasm": pyodide_js._module.HEAPU8.length, "objects": sys.getallocatedblocks()}
+
     def show_error(self, message: str) -> None:
         """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
         box = js.document.getElementById("shipyard-form-error")
@@ -108,6 +115,8 @@ class Page:
             return _js({"error": f"Invalid input: {error}", "problems": error.problems})
         if show:
             self._show_problems({})
+        if self.hooks.preprocess is None and self.hooks.postprocess is None:
+            return self._feeds(values, {})  # the hooks' view of the inputs costs a copy: skip it
         inputs = hook_inputs(self.app, values)
         if self.hooks.preprocess is None:
             return self._feeds(values, inputs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import array
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -81,11 +82,13 @@ class DType:
             raise ValueProblem(f"{value:g} is too large for float32")
         return value
 
-    def pack(self, values: list[Value]) -> array.array | list[Value]:
+    def pack(self, values: Sequence[Value]) -> array.array | list[Value]:
         """A buffer of these values: `array.array` for numbers and bools, a list for strings."""
         if self.typecode is None:
             return list(values)
-        return array.array(self.typecode, [int(v) if self.kind == "bool" else v for v in values])
+        if isinstance(values, array.array) and values.typecode == self.typecode:
+            return values
+        return array.array(self.typecode, [int(v) for v in values] if self.kind == "bool" else values)
 
     def unpack(self, data: object) -> list[Value]:
         """Python values from a flat buffer (memoryview, array or list) of this type."""

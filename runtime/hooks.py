@@ -11,7 +11,7 @@ hooks can be checked outside the browser.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -96,7 +96,7 @@ def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
     return {o.name: _array(o.values, o.dtype, o.dims) for o in outputs}
 
 
-def _array(values: list[Any], dtype: DType, dims: tuple[int, ...]) -> Any:
+def _array(values: Sequence[Any], dtype: DType, dims: tuple[int, ...]) -> Any:
     """A numpy array when numpy is importable, otherwise nested lists of values rounded to
     the type (a float32's value, not the float64 it was computed in), as numpy would hold them."""
     try:

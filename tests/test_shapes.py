@@ -3,6 +3,7 @@ as grids (one per leading index) until they are too big or too wide, then as one
 
 from __future__ import annotations
 
+import array
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from shipyard.metadata import load_metadata
 from shipyard_runtime.dtypes import ValueProblem
 from shipyard_runtime.form import render_field
 from shipyard_runtime.spec import AppSpec, InputSpec
-from shipyard_runtime.values import InputError, from_api, from_form, uses_grid, uses_text_area
+from shipyard_runtime.values import InputError, all_finite, from_api, from_form, uses_grid, uses_text_area
 
 MATRIX = [[1.5, -2], [3, 4.25], [5, 6]]
 FLAT = [1.5, -2, 3, 4.25, 5, 6]
@@ -254,3 +255,36 @@ def test_a_1_d_row_keeps_its_single_row_of_fields() -> None:
     html = render_field(spec([None, 4], label="Row"))
     assert '<fieldset class="field row"' in html and "<table" not in html
     assert [c["aria-label"] for c in parse(html).controls] == [f"Row [{i}]" for i in range(4)]
+
+
+def test_a_typed_array_is_taken_whole_and_checked_as_a_list_would_be() -> None:
+    """The page sends a float input's long arrays as a typed array (a memoryview here):
+    copied at once when valid, worded value by value when not."""
+    app = AppSpec.from_dict(
+        {
+            "name": "x",
+            "inputs": {"v": {"type": "float32", "shape": [None, 100], "min": -1, "max": 1}},
+            "outputs": {"y": {"type": "float32", "shape": [1]}},
+        }
+    )
+    good = array.array("f", [i / 100 for i in range(100)])
+    row = from_api(app, {"v": memoryview(good)})["v"]
+    assert isinstance(row, array.array) and row == good
+    assert list(from_api(app, {"v": memoryview(array.array("d", good))})["v"]) == good.tolist()
+    for bad, message in (
+        (2.0, "value 51: must be at most 1"),
+        (float("nan"), "value 51: enter a finite number"),
+    ):
+        values = array.array("f", good)
+        values[50] = bad
+        with pytest.raises(InputError) as error:
+            from_api(app, {"v": memoryview(values)})
+        assert error.value.problems == {"v": message}
+    with pytest.raises(InputError, match="expected 100 values"):
+        from_api(app, {"v": memoryview(good[:99])})
+    for typecode, big in (("f", 3e38), ("d", 1e308)):
+        values = array.array(typecode, [1.0, -big, 0.0])
+        assert all_finite(values)
+        for bad in (float("inf"), float("-inf"), float("nan")):
+            values[2] = bad
+            assert not all_finite(values)

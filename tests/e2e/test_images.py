@@ -108,6 +108,19 @@ def test_predict_takes_a_picture_as_image_data_or_a_blob(site: SitePage, model: 
     assert_same(blob, want)
 
 
+def test_predict_takes_the_tensor_itself_as_an_array_or_a_typed_array(site: SitePage, model: Path) -> None:
+    values = [((i * 37) % 256) / 255 for i in range(3 * 16 * 24)]
+    app = AppSpec.from_dict(prepare_model(model).inferred())
+    want = run_reference(model, app, {"photo": values})
+    assert_same(site.predict({"photo": values})["brightness"]["data"], want["brightness"])
+    typed = site.page.evaluate(
+        "(v) => window.shipyard.predict({photo: Float32Array.from(v)}).then((r) => r.brightness.data)", values
+    )
+    assert_same(typed, want["brightness"])
+    message = site.predict_error({"photo": [*values[:-1], float("inf")]})
+    assert message.endswith("photo: value [2, 15, 23]: enter a finite number")
+
+
 def test_running_without_a_picture_asks_for_one(model: Path, open_site: Callable[[Path], SitePage]) -> None:
     site = open_site(model.parent / "site")
     site.page.click("#shipyard-run")

@@ -1,0 +1,350 @@
+"""shipyard against its floor and its peers, in one run: start-up, latency, bytes, memory,
+batches and build time, with the ratios issue 5 sets as targets.
+
+    pip install -r benchmarks/requirements.txt   # modelship, for this script only
+    python benchmarks/compare.py [--runs N] [--examples housing digits]
+
+One server serves, side by side from one folder and the same asset files: the shipyard
+site; `floor.html`, a blank page that only boots Pyodide and runs one statement;
+`plain.html`, a plain-JS page that creates the same onnxruntime-web session; and,
+under `modelship/`, modelship's site for the same model (when modelship can take it).
+Each page load gets a new Chromium with an empty profile, the pages take turns within
+each run, and every figure is a median with its min-max. Run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
+from conftest import EXAMPLES, Server  # noqa: E402
+from shipyard.build import build  # noqa: E402
+from tests.browser import launch_chromium  # noqa: E402
+from tests.e2e.test_batch import housing_rows, to_csv  # noqa: E402
+
+FLOOR = """<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
+<script type="module">
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.mark("ready"); });
+</script>"""
+
+PLAIN = """<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
+<script type="module">
+import * as ort from "./ort/ort.wasm.bundle.min.mjs";
+window.ready = ort.InferenceSession.create("./model.onnx").then(() => performance.mark("ready"));
+</script>"""
+
+# Records when modelship shows its form (it is hidden until the model has loaded).
+RECORD_SHOWN = """
+new MutationObserver(() => {
+  const form = document.getElementById("modelInterface");
+  if (form && form.style.display === "block" && !window.shownAt) window.shownAt = performance.now();
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["style"]});
+"""
+
+FIGURES = """() => ({
+  paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
+  ready: performance.getEntriesByName("shipyard-ready")[0]?.startTime
+         ?? performance.getEntriesByName("ready")[0]?.startTime ?? window.shownAt ?? null,
+  files: performance.getEntriesByType("resource").map((e) => [e.name, e.encodedBodySize])
+         .concat([[location.href, performance.getEntriesByType("navigation")[0].encodedBodySize]]),
+})"""
+
+# Click Run and wait for the first output to change, polling through a MessageChannel
+# (no timer clamping), the same way on every page.
+CLICK_TO_RESULT = """async ([button, output]) => {
+  const read = () => { const e = document.querySelector(output); return e.value ?? e.textContent; };
+  const before = read();
+  const channel = new MessageChannel();
+  const tick = () => new Promise((resolve) => {
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
+  });
+  const start = performance.now();
+  document.querySelector(button).click();
+  while (read() === before || read() === "") await tick();
+  return performance.now() - start;
+}"""
+
+LATENCY = """async ([inputs, plain, calls]) => {
+  await window.shipyard.ready;
+  const session = await window.shipyard.session;
+  const ort = await import("./ort/ort.wasm.bundle.min.mjs");
+  const spec = JSON.parse(document.getElementById("shipyard-app").textContent).inputs;
+  const tensors = () => Object.fromEntries(Object.entries(plain).map(([key, values]) => {
+    const dims = spec[key].shape.map((d) => (typeof d === "number" ? d : 1));
+    return [key, new ort.Tensor("float32", Float32Array.from(values), dims)];
+  }));
+  const times = {shipyard: [], plain: []};
+  for (let i = 0; i < calls; i++) {
+    let start = performance.now();
+    await window.shipyard.predict(inputs);
+    times.shipyard.push(performance.now() - start);
+    start = performance.now();
+    const out = await session.run(tensors());
+    Object.values(out).forEach((tensor) => Array.from(tensor.data));
+    times.plain.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+MEMORY = """async ([inputs, calls]) => {
+  await window.shipyard.ready;
+  for (let i = 0; i < calls; i++) await window.shipyard.predict(inputs);
+  return window.shipyard.memory();
+}"""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A model to measure: its files, predict inputs, form output and plain-JS feeds."""
+
+    name: str
+    model: Path
+    metadata: Path | None
+    inputs: dict[str, Any]  # for window.shipyard.predict
+    plain: dict[str, list[float]]  # float32 feeds for the plain-JS call on the same session
+    output: str  # the output the click-to-result figure waits for
+    csv: bool = False
+
+
+def examples(folder: Path) -> dict[str, Example]:
+    housing = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
+    photo = [(i % 255) / 255 for i in range(3 * 224 * 224)]
+    return {
+        "housing": Example(
+            "housing",
+            EXAMPLES / "housing" / "model.onnx",
+            EXAMPLES / "housing" / "metadata.yml",
+            housing,
+            {k: [v] for k, v in housing.items()},
+            "variable",
+            csv=True,
+        ),
+        "photo": Example(
+            "photo", photo_model(folder / "photo.onnx"), None, {"photo": photo}, {"photo": photo}, ""
+        ),
+        "digits": Example(
+            "digits", EXAMPLES / "digits" / "model.onnx", EXAMPLES / "digits" / "metadata.yml", {}, {}, ""
+        ),
+    }
+
+
+@dataclass
+class Samples:
+    """Figures by name, one value per run."""
+
+    values: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, name: str, value: float | None) -> None:
+        if value is not None:
+            self.values.setdefault(name, []).append(value)
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.values[name])
+
+    def line(self, name: str, unit: str, scale: float = 1.0) -> str:
+        got = self.values.get(name)
+        if not got:
+            return f"  {name:<28} (not measured)"
+        low, mid, high = min(got) * scale, statistics.median(got) * scale, max(got) * scale
+        return f"  {name:<28} {mid:10.2f} {unit:<6} ({low:.2f}–{high:.2f}, {len(got)} runs)"
+
+
+def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
+    """Build the site and its comparison pages into `folder`; return the pages to load."""
+    build(example.model, example.metadata, folder)
+    (folder / "floor.html").write_text(FLOOR)
+    (folder / "plain.html").write_text(PLAIN)
+    pages = ["index.html", "floor.html", "plain.html"]
+    if modelship and example.metadata and example.csv:  # modelship takes float32 and string fields only
+        command = [
+            modelship,
+            "static",
+            "--output",
+            str(folder / "modelship"),
+            "--metadata",
+            str(example.metadata),
+        ]
+        subprocess.run([*command, str(example.model)], check=True, capture_output=True)
+        pages.append("modelship/index.html")
+    return pages
+
+
+def load(
+    url: str, page_name: str, example: Example, samples: Samples, files: dict[str, dict[str, int]]
+) -> None:
+    """One cold load of one page in a new browser: its start-up figures and bytes."""
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.add_init_script(RECORD_SHOWN)
+        page.goto(f"{url}/{page_name}")
+        kind = {"index.html": "shipyard", "floor.html": "floor", "plain.html": "plain"}.get(
+            page_name, "modelship"
+        )
+        if kind == "shipyard":
+            page.evaluate("window.shipyard.ready")
+        elif kind == "modelship":
+            page.wait_for_function("window.shownAt", timeout=60_000)
+        else:
+            page.evaluate("window.ready")
+        if example.output and kind in ("shipyard", "modelship"):
+            button, output = (
+                ("#shipyard-run", f"[data-output={example.output}]")
+                if kind == "shipyard"
+                else ("input[type=submit]", f"#{example.output}Output")
+            )
+            samples.add(f"{kind} click-to-result ms", page.evaluate(CLICK_TO_RESULT, [button, output]))
+        figures = page.evaluate(FIGURES)
+        samples.add(f"{kind} ready ms", figures["ready"])
+        samples.add(f"{kind} form visible ms", figures["ready"] if kind == "modelship" else figures["paint"])
+        fetched: dict[str, int] = {}
+        for name, size in figures["files"]:  # a preloaded file appears twice, once with 0 bytes
+            path = urlsplit(name).path
+            fetched[path] = max(size, fetched.get(path, 0))
+        files[kind] = fetched
+
+
+def in_page(url: str, example: Example, samples: Samples, calls: int) -> None:
+    """Latency against plain JS on the same session, memory over 1,000 predictions, batches."""
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.goto(url)
+        if example.plain:
+            times = page.evaluate(LATENCY, [example.inputs, example.plain, calls])
+            samples.add("predict ms (median call)", statistics.median(times["shipyard"]))
+            samples.add("plain JS ms (median call)", statistics.median(times["plain"]))
+        if example.inputs:
+            cdp = page.context.new_cdp_session(page)
+            before = _heaps(page, cdp)
+            after_memory = page.evaluate(MEMORY, [example.inputs, 1000])
+            after = _heaps(page, cdp) | {"wasm": after_memory["wasm"]}
+            samples.add("JS heap growth MB", (after["js"] - before["js"]) / 1e6)
+            samples.add("Pyodide heap growth MB", (after["wasm"] - before["wasm"]) / 1e6)
+        if example.csv:
+            rows, ms = page.evaluate(BATCH, to_csv(housing_rows(10_000)))
+            samples.add("batch rows/s (10,000)", rows / ms * 1000)
+
+
+def _heaps(page: Any, cdp: Any) -> dict[str, float]:
+    cdp.send("HeapProfiler.collectGarbage")
+    memory = page.evaluate("window.shipyard.memory()")
+    return {"js": cdp.send("Runtime.getHeapUsage")["usedSize"], "wasm": memory["wasm"]}
+
+
+def build_times(runs: int) -> dict[str, list[float]]:
+    """`shipyard build` through the CLI with a warm cache, for the smallest and largest example models."""
+    models = sorted(EXAMPLES.glob("*/model.onnx"), key=lambda p: p.stat().st_size)
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in (models[0], models[-1]):
+            command = [sys.executable, "-m", "shipyard", "build", str(model), "--output", f"{tmp}/site"]
+            command += ["--metadata", str(model.parent / "metadata.yml")]
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run(command, check=True, capture_output=True)
+                times.setdefault(f"{model.parent.name} ({model.stat().st_size / 1e3:.0f} kB)", []).append(
+                    time.perf_counter() - start
+                )
+    return times
+
+
+def bytes_table(site: Path, files: dict[str, dict[str, int]]) -> list[str]:
+    """Per page: each file fetched, raw and gzip-compressed, and the site's files never fetched."""
+    lines = []
+    for kind in ("shipyard", "modelship"):
+        fetched = files.get(kind)
+        if not fetched:
+            continue
+        lines.append(f"  {kind}: bytes fetched up to the first prediction")
+        total_raw = total_gzip = 0
+        for path, raw in sorted(fetched.items(), key=lambda item: -item[1]):
+            local = site / path.lstrip("/")
+            packed = len(gzip.compress(local.read_bytes(), 6)) if local.is_file() else raw
+            total_raw, total_gzip = total_raw + raw, total_gzip + packed
+            lines.append(f"    {raw / 1e6:8.3f} MB  gzip {packed / 1e6:8.3f} MB  {path}")
+        lines.append(f"    {total_raw / 1e6:8.3f} MB  gzip {total_gzip / 1e6:8.3f} MB  in all")
+    shipped = {f"/{p.relative_to(site)}" for p in site.rglob("*") if p.is_file()}
+    extra = {"/floor.html", "/plain.html"} | {p for p in shipped if p.startswith("/modelship/")}
+    unused = sorted(shipped - extra - set(files.get("shipyard", {})) - {"/", "/index.html"})
+    lines.append(f"  shipyard files never fetched: {', '.join(unused) or 'none'}")
+    return lines
+
+
+def ratio(samples: Samples, top: str, bottom: str, target: float | None = None) -> str:
+    if top not in samples.values or bottom not in samples.values:
+        return ""
+    value = samples.median(top) / samples.median(bottom)
+    goal = f"  (target ≤ {target:g}: {'met' if value <= target else 'NOT met'})" if target else ""
+    return f"  {top} / {bottom}: {value:.2f}{goal}"
+
+
+def report(example: Example, samples: Samples, site: Path, files: dict[str, dict[str, int]]) -> None:
+    print(f"\n== {example.name} ==")
+    for name in samples.values:
+        unit = "rows/s" if "rows/s" in name else ("MB" if "MB" in name else "ms")
+        print(samples.line(name, unit))
+    print("ratios (medians):")
+    for line in (
+        ratio(samples, "shipyard form visible ms", "modelship ready ms", 0.3),
+        ratio(samples, "shipyard ready ms", "floor ready ms", 1.15),
+        ratio(samples, "shipyard ready ms", "modelship ready ms", 2),
+        ratio(samples, "predict ms (median call)", "plain JS ms (median call)", 2 if example.csv else 1.1),
+        ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),
+    ):
+        if line:
+            print(line)
+    print("\n".join(bytes_table(site, files)))
+
+
+def measure(example: Example, folder: Path, runs: int, calls: int, modelship: str | None) -> None:
+    site = folder / example.name
+    pages = prepare(example, site, modelship)
+    server = Server(site)
+    url = server.url.rstrip("/")
+    samples, files = Samples(), {}
+    try:
+        for run in range(runs):
+            for page_name in pages[run % len(pages) :] + pages[: run % len(pages)]:  # take turns
+                load(url, page_name, example, samples, files)
+            if example.inputs or example.csv:
+                in_page(url, example, samples, calls)
+    finally:
+        server.stop()
+    report(example, samples, site, files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=200, help="predictions per latency figure")
+    parser.add_argument("--examples", nargs="*", default=["housing", "photo", "digits"])
+    args = parser.parse_args()
+    modelship = shutil.which("modelship", path=str(Path(sys.executable).parent)) or shutil.which("modelship")
+    if modelship is None:
+        print("modelship is not installed (pip install -r benchmarks/requirements.txt): no figures for it")
+    with tempfile.TemporaryDirectory() as tmp:
+        chosen = examples(Path(tmp))
+        for name in args.examples:
+            measure(chosen[name], Path(tmp), args.runs, args.calls, modelship)
+    print("\n== build, warm asset cache, through the CLI ==")
+    for name, values in build_times(args.runs).items():
+        print(f"  {name:<28} {statistics.median(values):10.2f} s      ({min(values):.2f}–{max(values):.2f})")
+
+
+if __name__ == "__main__":
+    main()
