@@ -27,3 +27,11 @@ def write_site_lock(
     target = folder / "pyodide-lock.json"
     lock.to_json(target, indent=1)
     return target
+
+
+def local_wheels(lock_file: Path) -> tuple[str, ...]:
+    """The site paths of the wheels the lock lists in the site (not at a URL): what Pyodide
+    fetches when the page loads its packages."""
+    lock = PyodideLockSpec.from_json(lock_file)
+    names = sorted(p.file_name for p in lock.packages.values() if "://" not in p.file_name)
+    return tuple(f"{lock_file.parent.name}/{name}" for name in names)

@@ -19,6 +19,14 @@ TEMPLATES = resources.files("shipyard_templates")
 
 
 @dataclass(frozen=True)
+class Preloads:
+    """Site paths to fetch from the start: modules, and files as `fetch` asks for them."""
+
+    modules: tuple[str, ...]
+    fetches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PageContext:
     """Everything `templates/index.html` uses; user text in it is escaped by the template."""
 
@@ -30,15 +38,14 @@ class PageContext:
     batch_html: Markup
     app_json: Markup  # the spec the browser reads back, safe inside <script>
     pyscript_config: str
-    module_preloads: tuple[str, ...]
-    fetch_preloads: tuple[str, ...]
+    preloads: Preloads
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
 
 
 def page_context(
     app: AppSpec,
     pyscript_config: dict[str, object],
-    preloads: dict[str, tuple[str, ...]],
+    preloads: Preloads,
     remote_packages: str | None = None,
 ) -> PageContext:
     return PageContext(
@@ -50,8 +57,7 @@ def page_context(
         batch_html=Markup(render_batch(app)),
         app_json=Markup(_script_json(app.to_dict())),
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
-        module_preloads=preloads.get("module", ()),
-        fetch_preloads=preloads.get("fetch", ()),
+        preloads=preloads,
         remote_packages=remote_packages,
     )
 

@@ -14,8 +14,8 @@ from shipyard_runtime.spec import AppSpec
 
 from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from .errors import OutputError
-from .lockfile import write_site_lock
-from .page import TEMPLATES, page_context, render_page
+from .lockfile import local_wheels, write_site_lock
+from .page import TEMPLATES, Preloads, page_context, render_page
 from .resolve import NO_PACKAGES, SitePackages
 from .user_code import SITE_NAME
 from .wheel import build_runtime_wheel
@@ -47,11 +47,21 @@ PYSCRIPT_FILES = (
     "pyodide_graph-CX6fRcVL.js",
 )
 
-# Files on the critical path, fetched while Pyodide boots rather than after.
-PRELOADS = {
-    "module": (f"./{ORT_ENTRY}", "./pyodide/pyodide.mjs"),
-    "fetch": (f"./{MODEL_FILE}",),
-}
+# Every file on the way to "ready", fetched from the first moment rather than when the
+# module that needs it asks (PyScript asks for Pyodide's files only after its own chunks).
+MODULE_PRELOADS = (
+    ORT_ENTRY,
+    "pyodide/pyodide.mjs",
+    "pyodide/pyodide.asm.mjs",
+    *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
+)
+FETCH_PRELOADS = (
+    MODEL_FILE,
+    "ort/ort-wasm-simd-threaded.wasm",
+    "pyodide/pyodide.asm.wasm",
+    "pyodide/python_stdlib.zip",
+    "pyodide/pyodide-lock.json",
+)
 
 
 def build_site(
@@ -85,8 +95,6 @@ def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None, pack
     if python is not None:  # PyScript writes it where Python imports it from
         (site / SITE_NAME).write_bytes(python)
         config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
-    context = page_context(app, config, PRELOADS, packages.remote_notice())
-    (site / "index.html").write_text(render_page(context), encoding="utf-8")
     for name in ("style.css", "shipyard.js"):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (site / MODEL_FILE).write_bytes(model)
@@ -95,8 +103,11 @@ def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None, pack
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
         _copy(file, pyodide)
-    write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
+    lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
+    preloads = Preloads(MODULE_PRELOADS, FETCH_PRELOADS + local_wheels(lock))
+    context = page_context(app, config, preloads, packages.remote_notice())
+    (site / "index.html").write_text(render_page(context), encoding="utf-8")
 
 
 def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None) -> Path:

@@ -86,3 +86,14 @@ def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str,
     assert any("Loading the model" in text for text in history)
     assert any("Python: Loading" in text for text in history)
     assert site.page.is_enabled("#shipyard-run")
+
+
+def test_every_file_on_the_way_to_ready_is_preloaded(example: tuple[str, SitePage]) -> None:
+    """Each file the page fetches is announced in its head, so all downloads start at once
+    (the entry scripts and the stylesheet are in the head already)."""
+    _, site = example
+    hinted = site.page.evaluate(
+        "[...document.querySelectorAll('link[rel=preload], link[rel=modulepreload]')].map((l) => l.href)"
+    )
+    entries = {f"{site.origin}/{name}" for name in ("", "shipyard.js", "pyscript/core.js", "style.css")}
+    assert set(site.requests) - entries - set(hinted) == set()
