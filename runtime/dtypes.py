@@ -35,6 +35,15 @@ class DType:
     low: float | int | None = None
     high: float | int | None = None
 
+    @property
+    def range(self) -> tuple[float, float]:
+        """The least and greatest number `check` accepts (finite ones only, for floats)."""
+        if self.kind == "int":
+            assert self.low is not None and self.high is not None
+            return self.low, self.high
+        largest = FLOAT32_MAX if self.name == "float32" else math.inf
+        return -largest, largest
+
     def parse(self, text: str) -> Value:
         """Turn what a person typed into a value of this type, or raise ValueProblem."""
         text = text.strip()
