@@ -94,7 +94,7 @@ class DType:
         """A buffer of these values: `array.array` for numbers and bools, a list for strings."""
         if self.typecode is None:
             return list(values)
-        return array.array(self.typecode, [int(v) if self.kind == "bool" else v for v in values])
+        return array.array(self.typecode, values)  # bools are ints: True packs as 1
 
     def unpack(self, data: object) -> list[Value]:
         """Python values from a flat buffer (memoryview, array or list) of this type."""

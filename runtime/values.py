@@ -54,12 +54,12 @@ NO_IMAGE = "choose an image: pick a file, drop one here or paste one"
 def image_row(spec: InputSpec, pixels: Pixels) -> list[Value]:
     """A picture resized and normalised into the input's values (rounded for integer types)."""
     assert spec.image is not None
-    values = spec.image.to_tensor(pixels, spec.dims)
-    if spec.dtype.kind != "int":
-        return spec.check_row(list(values))
-    low, high = spec.dtype.low, spec.dtype.high
-    assert low is not None and high is not None
-    return spec.check_row([max(low, min(high, round(v))) for v in values])
+    values: list[Value] = list(spec.image.to_tensor(pixels, spec.dims))
+    if spec.dtype.kind == "int":
+        low, high = spec.dtype.low, spec.dtype.high
+        assert low is not None and high is not None
+        values = [max(low, min(high, round(v))) for v in values]  # type: ignore[arg-type]
+    return spec.check_numbers(values)
 
 
 def from_form(
