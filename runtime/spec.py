@@ -176,11 +176,26 @@ class InputSpec(TensorSpec):
         dynamic batch) may be left out."""
         if not isinstance(raw, list | tuple):
             items = [raw]
+        elif (numbers := self._numbers(raw)) is not None:
+            return self.check_numbers(numbers)
         elif any(isinstance(item, list | tuple) for item in raw):
             items = self._flatten(raw)
         else:
             items = list(raw)
         return self.check_row([coerce(self.dtype, item) for item in items])
+
+    def _numbers(self, items: list[Any] | tuple[Any, ...]) -> list[Value] | None:
+        """A flat row of plain numbers as `check` makes them (ints become floats for a float
+        type), or None if it holds anything else: a fast path for a tensor's many values."""
+        types = set(map(type, items))
+        if self.dtype.kind == "float" and types <= {float, int}:
+            try:
+                return list(map(float, items)) if int in types else list(items)
+            except OverflowError:  # an int too large for a float: `check` meets it in its turn
+                return None
+        if self.dtype.kind == "int" and types <= {int}:
+            return list(items)
+        return None
 
     def _flatten(self, nested: list[Any] | tuple[Any, ...]) -> list[object]:
         dims = self.dims

@@ -83,6 +83,27 @@ def test_a_bad_element_is_named_by_its_grid_position() -> None:
         spec([None, 4], max=5).read_row([0, 0, 9, 0])
 
 
+def test_a_flat_row_of_numbers_is_checked_as_element_by_element() -> None:
+    """Plain numbers take a fast path: its values and its messages are the slow path's."""
+    row = spec([None, 5], min=-1, max=4).read_row([1, 2.5, 0, -1, 4])
+    assert row == [1.0, 2.5, 0.0, -1.0, 4.0] and all(type(v) is float for v in row)
+    assert spec([None, 3], "int16").read_row([1, 2.0, -3]) == [1, 2, -3]
+    cases = [
+        ([None, 5], "float32", {"max": 4}, [1, float("nan"), 9, 0, 0], "value 2: enter a finite number"),
+        ([None, 3], "float32", {}, [1, 2, 1e39], "value 3: 1e+39 is too large for float32"),
+        ([None, 3], "float64", {"min": 0}, [1, -2, True], "value 2: must be at least 0"),
+        ([None, 3], "float64", {}, [1, True, 2], "value 2: expected a number, got bool True"),
+        ([None, 3], "int8", {}, [1, 200, 1.5], "value 2: 200 does not fit in int8 (-128 to 127)"),
+        ([None, 3], "int8", {}, [1, 2, 1.5], "value 3: 1.5 is not a whole number"),
+        ([None, 2], "int8", {"choices": [1, 2]}, [1, 3], "value 2: must be one of 1, 2"),
+        ([None, 2], "float32", {}, [1, 2, 3], "expected 2 values, got 3"),
+    ]
+    for shape, dtype, extra, given, message in cases:
+        with pytest.raises(ValueProblem) as problem:
+            spec(shape, dtype, **extra).read_row(given)
+        assert str(problem.value) == message
+
+
 def test_predict_and_the_form_accept_the_same_grid_values(tmp_path: Path) -> None:
     (tmp_path / "m.yml").write_text(
         "name: Grid\ninputs:\n  x: {type: float32, shape: [3, 2], max: 10}\n"
