@@ -16,7 +16,7 @@ from typing import Any
 from .dtypes import DTYPES, DType, Value, ValueProblem
 from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
-from .shapes import flatten, format_index, nested_shape, unravel
+from .shapes import flatten, format_index, lists_among, nested_shape, unravel
 
 Dim = int | str | None
 # An input's elements per submission: 2**20 is a 3 × 512 × 512 image with room to spare,
@@ -176,17 +176,18 @@ class InputSpec(TensorSpec):
         dynamic batch) may be left out."""
         if not isinstance(raw, list | tuple):
             items = [raw]
-        elif (numbers := self._numbers(raw)) is not None:
-            return self.check_numbers(numbers)
-        elif any(isinstance(item, list | tuple) for item in raw):
+        elif lists_among(raw) is not False:
             items = self._flatten(raw)
         else:
             items = list(raw)
+        numbers = self._numbers(items)
+        if numbers is not None:
+            return self.check_numbers(numbers)
         return self.check_row([coerce(self.dtype, item) for item in items])
 
-    def _numbers(self, items: list[Any] | tuple[Any, ...]) -> list[Value] | None:
-        """A flat row of plain numbers as `check` makes them (ints become floats for a float
-        type), or None if it holds anything else: a fast path for a tensor's many values."""
+    def _numbers(self, items: list[Any]) -> list[Value] | None:
+        """A row of plain numbers as `check` makes them (ints become floats for a float type),
+        or None if it holds anything else: a fast path for a tensor's many values."""
         types = set(map(type, items))
         if self.dtype.kind == "float" and types <= {float, int}:
             try:

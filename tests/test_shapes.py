@@ -15,6 +15,7 @@ from shipyard.errors import MetadataError
 from shipyard.metadata import load_metadata
 from shipyard_runtime.dtypes import ValueProblem
 from shipyard_runtime.form import render_field
+from shipyard_runtime.shapes import flatten, nested_shape
 from shipyard_runtime.spec import AppSpec, InputSpec
 from shipyard_runtime.values import InputError, from_api, from_form, uses_grid, uses_text_area
 
@@ -70,6 +71,26 @@ def test_a_list_of_the_wrong_shape_names_the_expected_shape(
     with pytest.raises(ValueProblem) as problem:
         spec(shape).read_row(given)
     assert str(problem.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "shape", "leaves"),
+    [
+        (5, (), [5]),
+        ([], (0,), []),
+        ([[], []], (2, 0), []),
+        (((1, 2), [3, 4]), (2, 2), [1, 2, 3, 4]),
+        ([[1, 2], [3]], None, [1, 2, 3]),
+        ([1, [2, [3, [4]]], (5,)], None, [1, 2, 3, 4, 5]),
+        ([[[1]], [[]]], None, [1]),
+        ([["ab", None], [{"k": 1}, True]], (2, 2), ["ab", None, {"k": 1}, True]),
+    ],
+)
+def test_nested_lists_have_a_shape_unless_ragged_and_flatten_in_order(
+    value: object, shape: tuple[int, ...] | None, leaves: list[object]
+) -> None:
+    assert nested_shape(value) == shape
+    assert flatten(value) == leaves
 
 
 def test_a_bad_element_is_named_by_its_grid_position() -> None:
