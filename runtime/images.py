@@ -9,12 +9,13 @@ same numbers (both compute in float64).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import add, mul, sub, truediv
-from typing import Any
+from typing import Any, cast
 
 from .problems import Collector, suggest
 
@@ -192,8 +193,41 @@ def _resize_lists(plane: Sequence[float], source_width: int, across: Taps, down:
     """Each row narrowed, then each column shortened: done a whole column (then row) at a
     time, so the arithmetic runs in C."""
     columns = [plane[j::source_width] for j in range(source_width)]
-    narrowed = list(zip(*[_mix(columns, taps) for taps in across], strict=True))  # the narrowed rows
+    if isinstance(plane, bytes):
+        byte_columns = cast("list[bytes]", columns)  # slices of bytes are bytes
+        packed = [_pack(column) for column in byte_columns]
+        mixed = [_mix_bytes(byte_columns, packed, taps) for taps in across]
+    else:
+        mixed = [_mix(columns, taps) for taps in across]
+    narrowed = list(zip(*mixed, strict=True))  # the narrowed rows
     return list(chain.from_iterable(_mix(narrowed, taps) for taps in down))
+
+
+def _mix_bytes(columns: list[bytes], packed: list[int], taps: list[tuple[int, float]]) -> list[float]:
+    """`_mix` for columns of bytes: those of the largest weight (the ones a target column
+    covers whole, when it covers any) are added as integers, every row at once in one
+    big-int addition (see `_pack`), and weighed once; the others are added by weight. A
+    large photo has many whole columns per target column: most of the work is saved."""
+    whole = max(weight for _, weight in taps)
+    inner = sum(packed[j] for j, weight in taps if weight == whole)
+    total = list(map(mul, _unpack(inner, len(columns[0])), repeat(whole)))
+    for j, weight in taps:
+        if weight != whole:
+            total = list(map(add, total, _weighed(columns[j], weight)))
+    return total
+
+
+def _pack(line: bytes) -> int:
+    """The bytes as one integer with a 32-bit lane per byte: adding such integers adds every
+    lane at once, without carries (255 × 2**24 columns would be needed to overflow one)."""
+    lanes = bytearray(4 * len(line))
+    lanes[::4] = line
+    return int.from_bytes(lanes, sys.byteorder)
+
+
+def _unpack(packed: int, count: int) -> list[int]:
+    """The lanes of a sum of `_pack`ed lines, as ints."""
+    return memoryview(packed.to_bytes(4 * count, sys.byteorder)).cast("I").tolist()
 
 
 def _mix(lines: Sequence[Sequence[float]], taps: list[tuple[int, float]]) -> list[float]:

@@ -61,18 +61,20 @@ def test_crop_keeps_the_centre_at_the_target_aspect() -> None:
 
 
 @pytest.mark.parametrize(
-    ("opaque", "color", "dims"),
+    ("size", "opaque", "color", "dims"),
     [
-        (False, "RGB", (1, 3, 10, 12)),
-        (True, "BGR", (1, 10, 12, 3)),
-        (True, "gray", (1, 1, 40, 9)),
-        (False, "gray", (9, 40)),
+        ((37, 23), False, "RGB", (1, 3, 10, 12)),
+        ((37, 23), True, "BGR", (1, 10, 12, 3)),
+        ((37, 23), True, "gray", (1, 1, 40, 9)),
+        ((37, 23), False, "gray", (9, 40)),
+        ((300, 200), True, "RGB", (1, 3, 7, 11)),  # many source columns per target column
+        ((48, 20), True, "RGB", (1, 3, 10, 24)),  # exactly half: every source column whole
     ],
 )
 def test_numpy_and_pure_python_agree(
-    monkeypatch: pytest.MonkeyPatch, opaque: bool, color: str, dims: tuple[int, ...]
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], opaque: bool, color: str, dims: tuple[int, ...]
 ) -> None:
-    picture = noise(37, 23, seed=4, opaque=opaque)
+    picture = noise(*size, seed=4, opaque=opaque)
     spec = ImageSpec(color=color, fit="crop", mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
     if color == "gray":
         spec = ImageSpec(color=color, mean=(0.5,), std=(0.25,))
