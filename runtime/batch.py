@@ -15,13 +15,15 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html import escape
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from .display import format_output, plain
 from .dtypes import Value, ValueProblem
 from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, wait
 from .shapes import flatten
-from .spec import AppSpec, InputSpec
+from .spec import AppSpec, InputSpec, Show
 from .tensors import Feed, Output
 from .values import Values, split_text_area
 
@@ -30,6 +32,8 @@ MAX_PROBLEMS = 10
 # Rows the page's table shows; the CSV download holds them all.
 TABLE_ROWS = 200
 
+# Each form key's values, row after row: `size` of them per row.
+Columns = dict[str, list[Value]]
 RunModel = Callable[[list[Feed]], Awaitable[list[Output]]]
 
 
@@ -83,8 +87,9 @@ def render_batch(app: AppSpec) -> str:
     )
 
 
-def read_csv(app: AppSpec, text: str) -> tuple[list[str], list[list[str]], list[Values]]:
-    """The header, the raw rows and each row's values; BatchError lists what is wrong."""
+def read_csv(app: AppSpec, text: str) -> tuple[list[str], list[list[str]], Columns]:
+    """The header, the raw rows and each form key's column of values; BatchError lists what
+    is wrong, by line and then by column."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in next(reader, [])]
     keys = [spec.key for spec in app.form]
@@ -94,27 +99,60 @@ def read_csv(app: AppSpec, text: str) -> tuple[list[str], list[list[str]], list[
             f"the CSV has no column {', '.join(missing or keys)}; its header row names the inputs "
             f"({', '.join(keys)})"
         )
-    raw_rows = [row for row in reader if any(cell.strip() for cell in row)]
+    rows = list(reader)
+    raw_rows = list(compress(rows, map(str.strip, map("".join, rows))))  # rows with a non-blank cell
     if not raw_rows:
         raise BatchError("the CSV has a header row but no rows to predict")
-    problems: list[str] = []
-    values = [_read_row(app, header, row, n, problems) for n, row in enumerate(raw_rows, start=2)]
+    problems: list[tuple[int, int, str]] = []
+    columns = {
+        spec.key: _read_column(spec, _cells(header, raw_rows, spec.key), place, problems)
+        for place, spec in enumerate(app.form)
+    }
     if problems:
-        more = len(problems) - MAX_PROBLEMS
-        listed = problems[:MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
+        messages = [message for _, _, message in sorted(problems)]
+        more = len(messages) - MAX_PROBLEMS
+        listed = messages[:MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
         raise BatchError("\n".join(listed))
-    return header, raw_rows, values
+    return header, raw_rows, columns
 
 
-def _read_row(app: AppSpec, header: list[str], row: list[str], line: int, problems: list[str]) -> Values:
-    cells = dict(zip(header, row, strict=False))
-    values: Values = {}
-    for spec in app.form:
+def _cells(header: list[str], rows: list[list[str]], key: str) -> list[str]:
+    """Each row's cell for `key`, as `dict(zip(header, row)).get(key, "")` finds it: the
+    last column of that name that the row reaches."""
+    places = [i for i, name in enumerate(header) if name == key]
+    if places and min(map(len, rows)) > places[-1]:
+        return list(map(itemgetter(places[-1]), rows))
+    return [next((row[i] for i in reversed(places) if i < len(row)), "") for row in rows]
+
+
+def _read_column(
+    spec: InputSpec, cells: list[str], place: int, problems: list[tuple[int, int, str]]
+) -> list[Value]:
+    """A column's values, row after row; each problem goes to `problems` with its line and
+    the column's place in the form, so they sort as a row-by-row reading would list them."""
+    numbers = _numbers(spec, cells)
+    if numbers is not None:
+        return numbers
+    values: list[Value] = []
+    for line, text in enumerate(cells, start=2):
         try:
-            values[spec.key] = _cell(spec, cells.get(spec.key, ""))
+            values += _cell(spec, text)
         except ValueProblem as problem:
-            problems.append(f"line {line}, column {spec.key}: {problem}")
+            problems.append((line, place, f"line {line}, column {spec.key}: {problem}"))
     return values
+
+
+def _numbers(spec: InputSpec, cells: list[str]) -> list[Value] | None:
+    """A column of single numbers read at once, as `_cell` reads each; None when any cell is
+    not plainly a number in range (blank, a typo, too large), so that `_cell` says which."""
+    kind = spec.dtype.kind
+    if spec.size != 1 or spec.choices is not None or kind not in ("float", "int"):
+        return None
+    try:
+        numbers: list[Value] = list(map(float if kind == "float" else int, cells))
+    except ValueError:
+        return None
+    return numbers if spec.all_in_range(numbers) else None
 
 
 def _cell(spec: InputSpec, text: str) -> list[Value]:
@@ -126,27 +164,45 @@ def _cell(spec: InputSpec, text: str) -> list[Value]:
     return spec.check_row([spec.dtype.parse(item) for item in items])
 
 
+def _rows(specs: tuple[InputSpec, ...], columns: Columns, count: int) -> list[Values]:
+    """Columns as one row of values per CSV row, as hooks take them."""
+    return [
+        {spec.key: columns[spec.key][i * spec.size : (i + 1) * spec.size] for spec in specs}
+        for i in range(count)
+    ]
+
+
+def _columns(specs: tuple[InputSpec, ...], rows: list[Values]) -> Columns:
+    return {spec.key: [v for row in rows for v in row[spec.key]] for spec in specs}
+
+
 def batched(app: AppSpec) -> bool:
     """Whether every input and output has a dynamic first dimension, so rows stack into one run."""
     return all(spec.shape and not isinstance(spec.shape[0], int) for spec in (*app.inputs, *app.outputs))
 
 
-def stack(app: AppSpec, rows: list[Values]) -> list[Feed]:
-    """One feed per model input holding `rows` along the first dimension."""
+def stack(app: AppSpec, columns: Columns, start: int, count: int) -> list[Feed]:
+    """One feed per model input holding rows `start` to `start + count` along the first dimension."""
     feeds = []
     for spec in app.inputs:
-        data = [v for row in rows for v in row[spec.key]]
-        dims = (len(rows) * spec.dims[0], *spec.dims[1:])
+        data = columns[spec.key][start * spec.size : (start + count) * spec.size]
+        dims = (count * spec.dims[0], *spec.dims[1:])
         feeds.append(Feed(spec.key, spec.dtype, dims, spec.dtype.pack(data)))
     return feeds
+
+
+def check_rows(outputs: list[Output], count: int) -> list[Output]:
+    """A run's outputs, which must hold one row per CSV row it was given."""
+    for output in outputs:
+        if not output.dims or output.dims[0] != count:
+            raise BatchError(f"output {output.name} has dims {list(output.dims)}, not one row per CSV row")
+    return outputs
 
 
 def split(outputs: list[Output], count: int) -> list[list[Output]]:
     """A batched run's outputs as `count` runs of one row each."""
     rows: list[list[Output]] = [[] for _ in range(count)]
     for output in outputs:
-        if not output.dims or output.dims[0] != count:
-            raise BatchError(f"output {output.name} has dims {list(output.dims)}, not one row per CSV row")
         per = len(output.values) // count
         dims = (1, *output.dims[1:])
         for i, row in enumerate(rows):
@@ -157,24 +213,39 @@ def split(outputs: list[Output], count: int) -> list[list[Output]]:
 
 async def predict_csv(app: AppSpec, hooks: Hooks, text: str, run: RunModel) -> Table:
     """Every row of the CSV through preprocess, the model and postprocess."""
-    header, raw_rows, values = read_csv(app, text)
-    inputs = [hook_inputs(app, row) for row in values]
-    model_input = values
+    header, raw_rows, columns = read_csv(app, text)
+    count = len(raw_rows)
+    hooked = hooks.preprocess is not None or hooks.postprocess is not None
+    inputs = [hook_inputs(app, row) for row in _rows(app.form, columns, count)] if hooked else []
     if hooks.preprocess is not None:
-        model_input = [await _preprocess(app, hooks, row, n) for n, row in enumerate(inputs, start=2)]
-    chunks = [model_input] if batched(app) else [[row] for row in model_input]
-    outputs: list[list[Output]] = []
-    for chunk in chunks:
-        outputs += split(await run(stack(app, chunk)), len(chunk))
-    pairs = zip(outputs, inputs, strict=True)
-    entries = [await _postprocess(hooks, *pair, line) for line, pair in enumerate(pairs, start=2)]
+        rows = [await _preprocess(app, hooks, row, n) for n, row in enumerate(inputs, start=2)]
+        columns = _columns(app.inputs, rows)
+    step = count if batched(app) else 1
+    runs = [check_rows(await run(stack(app, columns, start, step)), step) for start in range(0, count, step)]
+    entries: list[dict[str, Any]] = [{}] * count
+    if hooks.postprocess is not None:
+        pairs = zip([row for outputs in runs for row in split(outputs, step)], inputs, strict=True)
+        entries = [await _postprocess(hooks, *pair, line) for line, pair in enumerate(pairs, start=2)]
+    return _table(header, raw_rows, runs, step, entries)
+
+
+def _table(
+    header: list[str],
+    raw_rows: list[list[str]],
+    runs: list[list[Output]],
+    step: int,
+    entries: list[dict[str, Any]],
+) -> Table:
+    """The CSV's rows with the cells of the runs' outputs (`step` rows each) and postprocess's entries."""
     extra = list(entries[0])  # postprocess's entries for the first row name the last columns
-    table = Table(header + [c for output in outputs[0] for c in _output_columns(output)] + extra)
-    for raw, row_outputs, row_entries in zip(raw_rows, outputs, entries, strict=True):
-        cells = [cell for output in row_outputs for cell in _output_cells(output)]
-        shown = [_text(row_entries[key]) if key in row_entries else "" for key in extra]
-        table.rows.append(raw + [""] * (len(header) - len(raw)) + cells + shown)
-    return table
+    names = [name for output in runs[0] for name in _output_columns(output, len(output.values) // step)]
+    cells = [cell for outputs in runs for cell in _output_cells(outputs, step)]
+    shown = [[_text(row[key]) if key in row else "" for key in extra] for row in entries]
+    rows = [
+        [*raw, *[""] * (len(header) - len(raw)), *row_cells, *row_shown]
+        for raw, row_cells, row_shown in zip(raw_rows, cells, shown, strict=True)
+    ]
+    return Table(header + names + extra, rows)
 
 
 async def _preprocess(app: AppSpec, hooks: Hooks, inputs: dict[str, Any], line: int) -> Values:
@@ -206,23 +277,40 @@ async def _settled(hook: str, result: Any) -> Any:
     return await wait(hook, result) if inspect.isawaitable(result) else result
 
 
-def _output_columns(output: Output) -> list[str]:
-    labels = _labels(output, len(output.values))
+def _output_columns(output: Output, width: int) -> list[str]:
+    labels = _labels(output.show, width)
     return [f"{output.name}[{label}]" for label in labels] if labels else [output.name]
 
 
-def _output_cells(output: Output) -> list[str]:
-    if _labels(output, len(output.values)):
-        return [_text(v) for v in output.values]
-    return [_text(output.values[0] if len(output.values) == 1 else output.values)]
+def _output_cells(outputs: list[Output], count: int) -> list[tuple[str, ...]]:
+    """Each of a run's `count` rows as cells: one per class for labelled probabilities, one
+    per output otherwise."""
+    columns: list[list[str]] = []
+    for output in outputs:
+        per = len(output.values) // count
+        values = output.values[: per * count]
+        if _labels(output.show, per):
+            texts = _texts(values)
+            columns += [texts[k::per] for k in range(per)]
+        elif per == 1:
+            columns.append(_texts(values))
+        else:
+            columns.append([_text(values[i * per : (i + 1) * per]) for i in range(count)])
+    return list(zip(*columns, strict=True)) if columns else [()] * count
 
 
-def _labels(output: Output, width: int) -> tuple[str | int, ...] | None:
+def _labels(show: Show | None, width: int) -> tuple[str | int, ...] | None:
     """Class names when the output is one probability per class: a column each."""
-    show = output.show
     if show and show.display == "probabilities" and show.labels and len(show.labels) == width:
         return show.labels
     return None
+
+
+def _texts(values: list[Value]) -> list[str]:
+    """Each value as `_text` writes it; floats alone (a model's usual output) at once."""
+    if set(map(type, values)) <= {float}:
+        return list(map(repr, values))
+    return [_text(v) for v in values]
 
 
 def _text(value: object) -> str:

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from typing import Any
+
 
 def nested_shape(value: object) -> tuple[int, ...] | None:
     """The shape of nested lists (`()` for a scalar), or None if they are ragged."""
-    if not isinstance(value, list | tuple):
-        return ()
-    inner = {nested_shape(item) for item in value}
-    if len(inner) > 1:
-        return None
-    rest = inner.pop() if inner else ()
-    return None if rest is None else (len(value), *rest)
+    shape: list[int] = []
+    level: list[Any] = [value]
+    while (lists := lists_among(level)) is not False:
+        sizes = set(map(len, level)) if lists else set()
+        if len(sizes) != 1:  # a mix of lists and scalars, or lists of different lengths
+            return None
+        shape.append(sizes.pop())
+        level = list(chain.from_iterable(level))
+    return tuple(shape)
 
 
 def flatten(value: object) -> list[object]:
     """Nested lists' elements in row-major (C) order."""
-    if not isinstance(value, list | tuple):
-        return [value]
-    return [leaf for item in value for leaf in flatten(item)]
+    level: list[Any] = [value]
+    while (lists := lists_among(level)) is not False:
+        if lists:
+            level = list(chain.from_iterable(level))
+        else:  # lists and scalars side by side: only the lists open
+            level = [leaf for item in level for leaf in (item if isinstance(item, list | tuple) else (item,))]
+    return level
+
+
+def lists_among(items: list[Any] | tuple[Any, ...]) -> bool | None:
+    """Whether the items are all lists (or tuples), none of them, or (None) a mix: asked of
+    their types, so that many leaves cost no Python-level loop."""
+    kinds = {issubclass(kind, list | tuple) for kind in set(map(type, items))}
+    return None if len(kinds) > 1 else kinds == {True}
 
 
 def unravel(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -9,14 +9,14 @@ metadata file in one pass. They are the one definition used by the generator
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dtypes import DTYPES, DType, Value, ValueProblem
+from .dtypes import DTYPES, DType, Value, ValueProblem, all_finite
 from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
-from .shapes import flatten, format_index, nested_shape, unravel
+from .shapes import flatten, format_index, lists_among, nested_shape, unravel
 
 Dim = int | str | None
 # An input's elements per submission: 2**20 is a 3 × 512 × 512 image with room to spare,
@@ -144,6 +144,23 @@ class InputSpec(TensorSpec):
                 raise ValueProblem(f"{self.position(i)}{problem}") from None
         return checked
 
+    def check_numbers(self, numbers: list[Value]) -> list[Value]:
+        """`check_row` for numbers already of the type's kind, such as a picture's: all at
+        once when they pass, element by element (to say which fails) when they do not."""
+        if len(numbers) == self.size and self.choices is None and self.all_in_range(numbers):
+            return numbers
+        return self.check_row(numbers)  # type: ignore[arg-type]
+
+    def all_in_range(self, numbers: Sequence[Value]) -> bool:
+        """Whether numbers already of the type's kind (floats for a float type, ints for an
+        int type) all pass `check`: a test of many at once, at C speed; `check` says what fails."""
+        if self.dtype.kind == "float" and not all_finite(numbers):  # type: ignore[arg-type]
+            return False
+        low, high = self.dtype.range
+        low = low if self.minimum is None else max(low, self.minimum)
+        high = high if self.maximum is None else min(high, self.maximum)
+        return not numbers or (low <= min(numbers) and max(numbers) <= high)  # type: ignore[operator]
+
     def position(self, i: int) -> str:
         """How messages name element `i`: nothing for a single value, `value 3: ` (counting
         from 1) in a row, `value [1, 0]: ` (the form's grid indices) in a grid."""
@@ -159,11 +176,27 @@ class InputSpec(TensorSpec):
         dynamic batch) may be left out."""
         if not isinstance(raw, list | tuple):
             items = [raw]
-        elif any(isinstance(item, list | tuple) for item in raw):
+        elif lists_among(raw) is not False:
             items = self._flatten(raw)
         else:
             items = list(raw)
+        numbers = self._numbers(items)
+        if numbers is not None:
+            return self.check_numbers(numbers)
         return self.check_row([coerce(self.dtype, item) for item in items])
+
+    def _numbers(self, items: list[Any]) -> list[Value] | None:
+        """A row of plain numbers as `check` makes them (ints become floats for a float type),
+        or None if it holds anything else: a fast path for a tensor's many values."""
+        types = set(map(type, items))
+        if self.dtype.kind == "float" and types <= {float, int}:
+            try:
+                return list(map(float, items)) if int in types else list(items)
+            except OverflowError:  # an int too large for a float: `check` meets it in its turn
+                return None
+        if self.dtype.kind == "int" and types <= {int}:
+            return list(items)
+        return None
 
     def _flatten(self, nested: list[Any] | tuple[Any, ...]) -> list[object]:
         dims = self.dims

@@ -60,12 +60,27 @@ def test_crop_keeps_the_centre_at_the_target_aspect() -> None:
     assert ImageSpec(scale=1.0).to_tensor(picture, (1, 1, 1, 1)) == pytest.approx([85])
 
 
-def test_numpy_and_pure_python_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    picture = noise(37, 23, seed=4, opaque=False)
-    spec = ImageSpec(fit="crop", mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
-    with_numpy = spec.to_tensor(picture, (1, 3, 10, 12))
+@pytest.mark.parametrize(
+    ("size", "opaque", "color", "dims"),
+    [
+        ((37, 23), False, "RGB", (1, 3, 10, 12)),
+        ((37, 23), True, "BGR", (1, 10, 12, 3)),
+        ((37, 23), True, "gray", (1, 1, 40, 9)),
+        ((37, 23), False, "gray", (9, 40)),
+        ((300, 200), True, "RGB", (1, 3, 7, 11)),  # many source columns per target column
+        ((48, 20), True, "RGB", (1, 3, 10, 24)),  # exactly half: every source column whole
+    ],
+)
+def test_numpy_and_pure_python_agree(
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], opaque: bool, color: str, dims: tuple[int, ...]
+) -> None:
+    picture = noise(*size, seed=4, opaque=opaque)
+    spec = ImageSpec(color=color, fit="crop", mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
+    if color == "gray":
+        spec = ImageSpec(color=color, mean=(0.5,), std=(0.25,))
+    with_numpy = spec.to_tensor(picture, dims)
     hide_numpy(monkeypatch)
-    assert spec.to_tensor(picture, (1, 3, 10, 12)) == pytest.approx(with_numpy, rel=1e-12)
+    assert spec.to_tensor(picture, dims) == pytest.approx(with_numpy, rel=1e-12)
 
 
 def test_an_output_becomes_pixels_clipped_to_the_byte_range() -> None:

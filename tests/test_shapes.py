@@ -14,10 +14,11 @@ import pytest
 
 from shipyard.errors import MetadataError
 from shipyard.metadata import load_metadata
-from shipyard_runtime.dtypes import ValueProblem
+from shipyard_runtime.dtypes import ValueProblem, all_finite
 from shipyard_runtime.form import render_field
+from shipyard_runtime.shapes import flatten, nested_shape
 from shipyard_runtime.spec import AppSpec, InputSpec
-from shipyard_runtime.values import InputError, all_finite, from_api, from_form, uses_grid, uses_text_area
+from shipyard_runtime.values import InputError, from_api, from_form, uses_grid, uses_text_area
 
 MATRIX = [[1.5, -2], [3, 4.25], [5, 6]]
 FLAT = [1.5, -2, 3, 4.25, 5, 6]
@@ -73,6 +74,26 @@ def test_a_list_of_the_wrong_shape_names_the_expected_shape(
     assert str(problem.value) == message
 
 
+@pytest.mark.parametrize(
+    ("value", "shape", "leaves"),
+    [
+        (5, (), [5]),
+        ([], (0,), []),
+        ([[], []], (2, 0), []),
+        (((1, 2), [3, 4]), (2, 2), [1, 2, 3, 4]),
+        ([[1, 2], [3]], None, [1, 2, 3]),
+        ([1, [2, [3, [4]]], (5,)], None, [1, 2, 3, 4, 5]),
+        ([[[1]], [[]]], None, [1]),
+        ([["ab", None], [{"k": 1}, True]], (2, 2), ["ab", None, {"k": 1}, True]),
+    ],
+)
+def test_nested_lists_have_a_shape_unless_ragged_and_flatten_in_order(
+    value: object, shape: tuple[int, ...] | None, leaves: list[object]
+) -> None:
+    assert nested_shape(value) == shape
+    assert flatten(value) == leaves
+
+
 def test_a_bad_element_is_named_by_its_grid_position() -> None:
     x = spec([None, 3, 2], "int8")
     with pytest.raises(ValueProblem, match=r"^value \[2, 1\]: 300 does not fit in int8"):
@@ -82,6 +103,27 @@ def test_a_bad_element_is_named_by_its_grid_position() -> None:
         cube.read_row([0, 0, 0, 0, 0, 9, 0, 0])
     with pytest.raises(ValueProblem, match=r"^value 3: must be at most 5$"):
         spec([None, 4], max=5).read_row([0, 0, 9, 0])
+
+
+def test_a_flat_row_of_numbers_is_checked_as_element_by_element() -> None:
+    """Plain numbers take a fast path: its values and its messages are the slow path's."""
+    row = spec([None, 5], min=-1, max=4).read_row([1, 2.5, 0, -1, 4])
+    assert row == [1.0, 2.5, 0.0, -1.0, 4.0] and all(type(v) is float for v in row)
+    assert spec([None, 3], "int16").read_row([1, 2.0, -3]) == [1, 2, -3]
+    cases = [
+        ([None, 5], "float32", {"max": 4}, [1, float("nan"), 9, 0, 0], "value 2: enter a finite number"),
+        ([None, 3], "float32", {}, [1, 2, 1e39], "value 3: 1e+39 is too large for float32"),
+        ([None, 3], "float64", {"min": 0}, [1, -2, True], "value 2: must be at least 0"),
+        ([None, 3], "float64", {}, [1, True, 2], "value 2: expected a number, got bool True"),
+        ([None, 3], "int8", {}, [1, 200, 1.5], "value 2: 200 does not fit in int8 (-128 to 127)"),
+        ([None, 3], "int8", {}, [1, 2, 1.5], "value 3: 1.5 is not a whole number"),
+        ([None, 2], "int8", {"choices": [1, 2]}, [1, 3], "value 2: must be one of 1, 2"),
+        ([None, 2], "float32", {}, [1, 2, 3], "expected 2 values, got 3"),
+    ]
+    for shape, dtype, extra, given, message in cases:
+        with pytest.raises(ValueProblem) as problem:
+            spec(shape, dtype, **extra).read_row(given)
+        assert str(problem.value) == message
 
 
 def test_predict_and_the_form_accept_the_same_grid_values(tmp_path: Path) -> None:
