@@ -60,8 +60,6 @@ FIGURES = """() => ({
   paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
   ready: performance.getEntriesByName("shipyard-ready")[0]?.startTime
          ?? performance.getEntriesByName("ready")[0]?.startTime ?? window.shownAt ?? null,
-  files: performance.getEntriesByType("resource").map((e) => [e.name, e.encodedBodySize])
-         .concat([[location.href, performance.getEntriesByType("navigation")[0].encodedBodySize]]),
 })"""
 
 # Click Run and wait for the first output to change, polling through a MessageChannel
@@ -189,9 +187,16 @@ def load(
     url: str, page_name: str, example: Example, samples: Samples, files: dict[str, dict[str, int]]
 ) -> None:
     """One cold load of one page in a new browser: its start-up figures and bytes."""
+    fetched: dict[str, int] = {}  # every response, workers' included (a Web Worker loads modelship's model)
+
+    def record(response: Any) -> None:
+        if response.url.startswith(url):
+            fetched[urlsplit(response.url).path] = int(response.headers.get("content-length", 0))
+
     with launch_chromium() as browser:
         page = browser.new_page()
         page.add_init_script(RECORD_SHOWN)
+        page.on("response", record)
         page.goto(f"{url}/{page_name}")
         kind = {"index.html": "shipyard", "floor.html": "floor", "plain.html": "plain"}.get(
             page_name, "modelship"
@@ -212,10 +217,6 @@ def load(
         figures = page.evaluate(FIGURES)
         samples.add(f"{kind} ready ms", figures["ready"])
         samples.add(f"{kind} form visible ms", figures["ready"] if kind == "modelship" else figures["paint"])
-        fetched: dict[str, int] = {}
-        for name, size in figures["files"]:  # a preloaded file appears twice, once with 0 bytes
-            path = urlsplit(name).path
-            fetched[path] = max(size, fetched.get(path, 0))
         files[kind] = fetched
 
 
