@@ -148,7 +148,8 @@ class Page:
         self.runs += 1
         if self.hooks.postprocess is not None:
             self.pending[self.runs] = inputs
-        return _js({"feeds": _js_feeds(build_feeds(self.app, rows)), "run": self.runs})
+        feeds = _js_feeds(build_feeds(self.app, rows))
+        return _js({"feeds": feeds, "run": self.runs, "postprocess": self.hooks.postprocess is not None})
 
     async def _collect_async(self, awaitable: Any, result: dict[str, Any], show: bool) -> Any:
         try:

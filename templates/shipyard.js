@@ -134,10 +134,22 @@ function toTensors(feeds) {
   return Object.fromEntries(feeds.map(([name, type, dims, data]) => [name, new ort.Tensor(type, data, dims)]));
 }
 
+// `predict`'s result for a tensor, as Python's `Output.to_result` makes it: plain arrays,
+// booleans for bool, and 64-bit integers as numbers up to 2^53 and BigInt past it.
+function plainResult({ type, dims, data }) {
+  const wide = type === "int64" || type === "uint64";
+  const safe = (v) => (v >= -Number.MAX_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v);
+  const values = Array.from(data, type === "bool" ? Boolean : wide ? safe : (v) => v);
+  return { type, dims: [...dims], data: values };
+}
+
 async function run(prepared, page, show) {
   if (prepared.error) throw new Error(prepared.error);
   const [s] = await ready;
   const results = await s.run(toTensors(prepared.feeds));
+  if (!show && !prepared.postprocess) {  // nothing for Python to do: no second crossing
+    return Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, plainResult(tensor)]));
+  }
   const collected = await page.collect(results, show, prepared.run);  // awaited: a hook may be async
   if (collected.error) throw new Error(collected.error);
   return collected.ok;
