@@ -105,7 +105,8 @@ def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None, pack
         _copy(file, pyodide)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
-    preloads = Preloads(MODULE_PRELOADS, FETCH_PRELOADS + local_wheels(lock))
+    user_code = (SITE_NAME,) if python is not None else ()
+    preloads = Preloads(MODULE_PRELOADS, FETCH_PRELOADS + user_code + local_wheels(lock))
     context = page_context(app, config, preloads, packages.remote_notice())
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
 

@@ -95,3 +95,8 @@ def test_predict_returns_the_digit_and_what_the_model_saw(site: SitePage, built:
     assert_same(result["probabilities"]["data"], want)
     assert result["postprocess"]["digit"] == entries["digit"]
     assert_same(sum(result["postprocess"]["seen"], []), sum(entries["seen"], []))
+
+
+def test_the_apps_module_is_preloaded_with_the_rest(site: SitePage) -> None:
+    hinted = site.page.evaluate("[...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)")
+    assert f"{site.origin}/app.py" in hinted and f"{site.origin}/app.py" in site.requests
