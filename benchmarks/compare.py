@@ -99,7 +99,10 @@ LATENCY = """async ([inputs, plain, calls]) => {
     return (performance.now() - start) / 10;
   };
   const times = {shipyard: [], plain: []};
-  for (let i = 0; i < 2; i++) await block(() => window.shipyard.predict(inputs)), await block(plainCall);
+  for (let i = 0; i < 20; i++) {  // warm up: Pyodide's wasm is tiered up as it runs
+    await block(() => window.shipyard.predict(inputs));
+    await block(plainCall);
+  }
   for (let i = 0; i < calls / 10; i++) {
     times.shipyard.push(await block(() => window.shipyard.predict(inputs)));
     times.plain.push(await block(plainCall));
