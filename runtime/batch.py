@@ -19,9 +19,9 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any
 
-from .display import format_output, plain
+from .display import format_output
 from .dtypes import Value, ValueProblem
-from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, wait
+from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, shown_entries, wait
 from .shapes import flatten
 from .spec import AppSpec, InputSpec, Show
 from .tensors import Feed, Output
@@ -260,17 +260,17 @@ async def _preprocess(app: AppSpec, hooks: Hooks, inputs: dict[str, Any], line: 
 async def _postprocess(
     hooks: Hooks, outputs: list[Output], inputs: dict[str, Any], line: int
 ) -> dict[str, Any]:
-    if hooks.postprocess is None:
-        return {}
+    assert hooks.postprocess is not None
     try:
         shown = await _settled(
             "postprocess", call("postprocess", hooks.postprocess, hook_outputs(outputs), inputs)
         )
     except HookError as error:
         raise BatchError(f"line {line}: {error.report}") from None
-    if not isinstance(shown, dict):
-        raise BatchError(f"postprocess must return a dict of values to show, not {type(shown).__name__}")
-    return {str(name): plain(value) for name, value in shown.items()}
+    try:
+        return shown_entries(shown)
+    except ValueProblem as problem:
+        raise BatchError(str(problem)) from None
 
 
 async def _settled(hook: str, result: Any) -> Any:

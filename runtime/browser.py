@@ -19,10 +19,10 @@ import js  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
 
 from .batch import BatchError, predict_csv
-from .display import image_of, plain, render_output, render_result, result_output
+from .display import image_of, render_output, render_result, result_output
 from .dtypes import ValueProblem
 from .form import example_texts, render_output_slot
-from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, wait
+from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, shown_entries, wait
 from .images import Pixels
 from .links import from_fragment, to_fragment
 from .spec import AppSpec
@@ -159,11 +159,10 @@ class Page:
         return self._with_postprocess(result, shown, show)
 
     def _with_postprocess(self, result: dict[str, Any], shown: object, show: bool) -> Any:
-        if not isinstance(shown, dict):
-            return _js(
-                {"error": f"postprocess must return a dict of values to show, not {type(shown).__name__}"}
-            )
-        entries = {str(name): plain(value) for name, value in shown.items()}
+        try:
+            entries = shown_entries(shown)
+        except ValueProblem as problem:
+            return _js({"error": str(problem)})
         if show:
             for name, value in entries.items():
                 self._show_result(name, value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from .display import plain
 from .dtypes import DType, ValueProblem
 from .shapes import flatten, format_index, nested_shape
 from .spec import AppSpec
@@ -94,6 +95,13 @@ def model_rows(app: AppSpec, arrays: object) -> Values:
 def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
     """The model's outputs shaped by their dims: numpy arrays when numpy is there."""
     return {o.name: _array(o.values, o.dtype, o.dims) for o in outputs}
+
+
+def shown_entries(shown: object) -> dict[str, Any]:
+    """postprocess's result as `{name: plain value}`; ValueProblem when it is no dict."""
+    if not isinstance(shown, dict):
+        raise ValueProblem(f"postprocess must return a dict of values to show, not {type(shown).__name__}")
+    return {str(name): plain(value) for name, value in shown.items()}
 
 
 def _array(values: Sequence[Any], dtype: DType, dims: tuple[int, ...]) -> Any:

@@ -89,9 +89,9 @@ class ImageSpec:
         channels, height, width = self.geometry(dims)
         area = height * width
         order = self._order(channels)
+        nchw = self.layout_of(dims) == "NCHW"
         levels = []
         for c in range(channels):
-            nchw = self.layout_of(dims) == "NCHW"
             plane = values[c * area : (c + 1) * area] if nchw else values[c::channels]
             mean, std = _at(self.mean, c), _at(self.std, c)
             levels.append(bytes(max(0, min(255, round((float(v) * std + mean) / self.scale))) for v in plane))
@@ -274,7 +274,7 @@ def read_image(c: Collector, raw: object, key: str, dims: tuple[int, ...]) -> Im
         color=_choice(c, data.get("color"), COLORS, f"{key}.color") or "RGB",
         scale=_positive(c, data.get("scale"), f"{key}.scale", 1 / 255),
         mean=_per_channel(c, data.get("mean"), f"{key}.mean", 0.0),
-        std=_per_channel(c, data.get("std"), f"{key}.std", 1.0),
+        std=_per_channel(c, data.get("std"), f"{key}.std", 1.0, positive=True),
         fit=_choice(c, data.get("fit"), FITS, f"{key}.fit") or "stretch",
     )
     if len(c.problems) > found:
@@ -307,11 +307,13 @@ def _positive(c: Collector, raw: object, key: str, default: float) -> float:
     return default if value is None else value
 
 
-def _per_channel(c: Collector, raw: object, key: str, default: float) -> tuple[float, ...]:
+def _per_channel(
+    c: Collector, raw: object, key: str, default: float, positive: bool = False
+) -> tuple[float, ...]:
     items = raw if isinstance(raw, list) else [raw]
     if raw is None:
         return (default,)
     numbers = [c.number(v, key) for v in items]
-    if key.endswith(".std") and any(v is not None and v <= 0 for v in numbers):
+    if positive and any(v is not None and v <= 0 for v in numbers):
         c.add(key, "must be greater than 0")
     return tuple(v if v is not None else default for v in numbers) or (default,)

@@ -25,6 +25,11 @@ Dim = int | str | None
 MAX_ELEMENTS = 2**20
 
 
+def submission_dims(shape: tuple[Dim, ...]) -> tuple[int, ...]:
+    """A shape's dimensions for one form submission: a dynamic one (the batch) becomes 1."""
+    return tuple(d if isinstance(d, int) else 1 for d in shape)
+
+
 def _holds_only(numbers: Sequence[Value], dtype: DType) -> bool:
     """An array of the type's own kind can hold no value out of the type's range (finite ones,
     for floats): min() and max() over 150,528 values would cost a millisecond in Pyodide."""
@@ -75,7 +80,7 @@ class TensorSpec:
     @property
     def dims(self) -> tuple[int, ...]:
         """The dimensions of one form submission: a dynamic batch dimension becomes 1."""
-        return tuple(d if isinstance(d, int) else 1 for d in self.shape)
+        return submission_dims(self.shape)
 
     @property
     def size(self) -> int:
@@ -315,8 +320,7 @@ def _read_input_image(
 ) -> ImageSpec | None:
     if fields["dtype"].kind not in WIDGETS["image"]:
         c.add(f"{where}.image", f"an image becomes numbers, not {fields['dtype'].name} values")
-    dims = tuple(d if isinstance(d, int) else 1 for d in fields["shape"])
-    return read_image(c, data.get("image"), f"{where}.image", dims)
+    return read_image(c, data.get("image"), f"{where}.image", submission_dims(fields["shape"]))
 
 
 def _read_choices(c: Collector, raw: object, dtype: DType, key: str) -> tuple[tuple[str, Value], ...] | None:
@@ -380,8 +384,7 @@ def _read_output(c: Collector, key: str, raw: object) -> OutputSpec | None:
     fields = _read_tensor(c, key, data, where)
     if fields["dtype"] is None or fields["shape"] is None:
         return None
-    dims = tuple(d if isinstance(d, int) else 1 for d in fields["shape"])
-    return OutputSpec(**fields, show=_read_show(c, data, where, dims))
+    return OutputSpec(**fields, show=_read_show(c, data, where, submission_dims(fields["shape"])))
 
 
 def _read_result(c: Collector, key: str, raw: object) -> ResultSpec:

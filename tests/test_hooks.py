@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES
 from shipyard.cli import main
 from shipyard_runtime.dtypes import DTYPES, ValueProblem
-from shipyard_runtime.hooks import HookError, call, hook_inputs, hook_outputs, model_rows
+from shipyard_runtime.hooks import HookError, call, hook_inputs, hook_outputs, model_rows, shown_entries
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Output
@@ -117,3 +117,10 @@ def test_build_names_a_missing_or_broken_module(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "app.py: line 2: invalid Python: '{' was never closed" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_postprocess_entries_are_plain_data_keyed_by_text() -> None:
+    """What the page and the CSV path both make of postprocess's result."""
+    assert shown_entries({1: (2, 3), "x": "y"}) == {"1": [2, 3], "x": "y"}
+    with pytest.raises(ValueProblem, match=r"^postprocess must return a dict of values to show, not list$"):
+        shown_entries(["not", "a", "dict"])
