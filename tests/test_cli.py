@@ -98,6 +98,9 @@ def test_serve_sends_wasm_and_module_types_and_stops_on_ctrl_c(tmp_path: Path) -
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a child inherits an ignored SIGINT, and earlier browser tests
+        # can leave this process ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert server.stdout is not None and server.stderr is not None
     url = server.stdout.readline().strip()
