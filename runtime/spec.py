@@ -12,6 +12,7 @@ import array
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .dtypes import DTYPES, DType, Value, ValueProblem, all_finite
@@ -77,17 +78,19 @@ class TensorSpec:
     dtype: DType
     shape: tuple[Dim, ...]
 
-    @property
+    # Cached: every prediction reads these, and in Pyodide working them out again costs
+    # a sizeable share of a small model's whole run.
+    @cached_property
     def dims(self) -> tuple[int, ...]:
         """The dimensions of one form submission: a dynamic batch dimension becomes 1."""
         return submission_dims(self.shape)
 
-    @property
+    @cached_property
     def size(self) -> int:
         """How many elements one submission holds."""
         return math.prod(self.dims)
 
-    @property
+    @cached_property
     def inner_shape(self) -> tuple[int, ...]:
         """`dims` without its leading sizes of 1 (the batch and any like it), keeping at least
         one: what the form lays out, and the shortest nesting `read_row` accepts."""
@@ -170,10 +173,16 @@ class InputSpec(TensorSpec):
             return False
         if self.minimum is None and self.maximum is None and _holds_only(numbers, self.dtype):
             return True
+        low, high = self.bounds
+        return not numbers or (low <= min(numbers) and max(numbers) <= high)  # type: ignore[operator]
+
+    @cached_property
+    def bounds(self) -> tuple[float, float]:
+        """The least and greatest number `check` accepts: the type's range within min and max."""
         low, high = self.dtype.range
         low = low if self.minimum is None else max(low, self.minimum)
         high = high if self.maximum is None else min(high, self.maximum)
-        return not numbers or (low <= min(numbers) and max(numbers) <= high)  # type: ignore[operator]
+        return low, high
 
     def position(self, i: int) -> str:
         """How messages name element `i`: nothing for a single value, `value 3: ` (counting
@@ -188,6 +197,8 @@ class InputSpec(TensorSpec):
         """A row as YAML, JSON or JS give it: a scalar for one element, a flat list in row-major
         order, or nested lists in the tensor's shape, whose leading sizes of 1 (such as a
         dynamic batch) may be left out."""
+        if type(raw) in (float, int) and self.size == 1 and self.dtype.kind != "string":
+            return [self.check(raw)]  # the commonest case, checked as the general path would
         if not isinstance(raw, list | tuple):
             items = [raw]
         elif lists_among(raw) is not False:
@@ -465,6 +476,11 @@ class AppSpec:
     def form(self) -> tuple[InputSpec, ...]:
         """What the form shows and `predict` takes: the fields, or else the model's inputs."""
         return self.fields or self.inputs
+
+    @cached_property
+    def form_keys(self) -> frozenset[str]:
+        """The keys `predict` and the form's links may name."""
+        return frozenset(spec.key for spec in self.form)
 
     @classmethod
     def from_dict(cls, raw: object) -> AppSpec:

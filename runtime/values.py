@@ -8,14 +8,43 @@ from __future__ import annotations
 
 import array
 import re
+from abc import abstractmethod
 from collections.abc import Mapping, Sequence
+from typing import overload
 
 from .dtypes import Value, ValueProblem
 from .images import Pixels
 from .spec import AppSpec, InputSpec
 
-# An input's values in row-major order: a list, or an `array.array` of its type when they
-# came as a typed array (see `_buffer_row`).
+
+class ForeignArray(Sequence[float]):
+    """A float array that lives outside Python (a JS typed array, in the page).
+
+    A long input that needs no Python hook is checked where it lives and handed on to
+    onnxruntime-web as it is: copying a picture's 150,528 floats into Python and out again
+    costs twice the model's own run. Reading elements copies them all in.
+    """
+
+    typecode: str  # the `array` typecode of its elements
+
+    @abstractmethod
+    def all_within(self, low: float, high: float) -> bool:
+        """Whether every element is finite and between low and high, inclusive."""
+
+    @abstractmethod
+    def to_memoryview(self) -> memoryview:
+        """The elements, copied into Python."""
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[float]: ...
+    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
+        return self.to_memoryview().tolist()[index]  # type: ignore[no-any-return]
+
+
+# An input's values in row-major order: a list, an `array.array` of its type when they
+# came as a typed array (see `_buffer_row`), or a `ForeignArray` left where it was.
 Values = dict[str, Sequence[Value]]
 
 # Above this many elements a row is typed into one text area rather than one field each;
@@ -94,8 +123,7 @@ def _form_row(spec: InputSpec, items: list[str], pixels: Pixels | None) -> list[
 
 def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     """Values passed to `window.shipyard.predict`: a scalar, or a list for a multi-element row."""
-    known = {spec.key for spec in app.form}
-    problems = {key: "not an input of this model" for key in given if key not in known}
+    problems = {key: "not an input of this model" for key in given if key not in app.form_keys}
     values: Values = {}
     for spec in app.form:
         raw = given.get(spec.key, spec.default)
@@ -114,6 +142,8 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
 def _api_row(spec: InputSpec, raw: object) -> Sequence[Value]:
     """An image input takes a picture `{width, height, data}` (RGBA bytes, as in ImageData),
     or its tensor's values as any input does."""
+    if type(raw) in (float, int):  # the commonest case first: one plain number
+        return spec.read_row(raw)
     if spec.image is not None and isinstance(raw, Mapping):
         try:
             pixels = Pixels(int(raw["width"]), int(raw["height"]), bytes(raw["data"]))
@@ -122,7 +152,22 @@ def _api_row(spec: InputSpec, raw: object) -> Sequence[Value]:
         return image_row(spec, pixels)
     if isinstance(raw, memoryview):
         return _buffer_row(spec, raw)
+    if isinstance(raw, ForeignArray):
+        return _foreign_row(spec, raw)
     return spec.read_row(raw)
+
+
+def _foreign_row(spec: InputSpec, values: ForeignArray) -> Sequence[Value]:
+    """The array itself when it is of the input's own float type and every value passes;
+    otherwise its copy takes the buffer path, which words the problem."""
+    fits = (
+        spec.dtype.kind == "float"
+        and spec.choices is None
+        and values.typecode == spec.dtype.typecode
+        and len(values) == spec.size
+        and values.all_within(*spec.bounds)
+    )
+    return values if fits else _buffer_row(spec, values.to_memoryview())
 
 
 def _buffer_row(spec: InputSpec, buffer: memoryview) -> Sequence[Value]:

@@ -90,39 +90,78 @@ addEventListener("paste", (event) => {
 
 // `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
 // as {width, height, data}, and a float input's long flat array of numbers as its own
-// typed array, which Python copies as one buffer instead of element by element.
+// typed array, which Python copies as one buffer, or with no hook to read it leaves in JS.
 const app = JSON.parse(document.getElementById("shipyard-app").textContent);
 const floatArrays = { float32: Float32Array, float64: Float64Array };
 const formTypes = Object.fromEntries(Object.entries(app.fields ?? app.inputs).map(([key, spec]) => [key, spec.type]));
 
-// The array as a typed array, or itself if anything in it is not a number.
+// Each typed array made here, with its least and greatest element.
+const extents = new WeakMap();
+
+// The array as a typed array, or itself if anything in it is not a number (NaN included:
+// Python's path says which). The extent is noted on the way: rounding to float32 keeps
+// order, so the rounded least and greatest numbers are the typed array's.
 function typedNumbers(Typed, values) {
   const typed = new Typed(values.length);
+  let least = Infinity, greatest = -Infinity;
   for (let i = 0; i < values.length; i++) {
-    if (typeof values[i] !== "number") return values;
-    typed[i] = values[i];
+    const v = values[i];
+    if (typeof v !== "number") return values;
+    typed[i] = v;
+    if (v < least) least = v;
+    else if (!(v >= least)) return values;  // NaN
+    if (v > greatest) greatest = v;
   }
+  extents.set(typed, Typed === Float32Array ? [Math.fround(least), Math.fround(greatest)] : [least, greatest]);
   return typed;
 }
 
+function extent(array) {
+  let least = Infinity, greatest = -Infinity;
+  for (let i = 0; i < array.length; i++) {
+    const v = array[i];
+    if (v < least) least = v;
+    if (v > greatest) greatest = v;
+    if (v !== v) return [NaN, NaN];
+  }
+  return [least, greatest];
+}
+
+// Whether every number in a typed array is finite and within [low, high]: Python's check of
+// a long float input that it leaves in JS (runtime/values.py's ForeignArray).
+function within(array, low, high) {
+  const [least, greatest] = extents.get(array) ?? extent(array);
+  return Number.isFinite(least) && Number.isFinite(greatest) && least >= low && greatest <= high;
+}
+
+// [inputs, typed]: the float typed arrays apart, since Python may leave those in JS.
 async function forPython(inputs) {
-  const entries = await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
+  const plain = {}, typed = {};
+  await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
     const image = value instanceof Blob ? await decode(value) : value;
-    if (image instanceof ImageData) return [key, { width: image.width, height: image.height, data: image.data }];
+    if (image instanceof ImageData) {
+      plain[key] = { width: image.width, height: image.height, data: image.data };
+      return;
+    }
     const Typed = floatArrays[formTypes[key]];
-    return [key, Typed && Array.isArray(value) && value.length > 64 ? typedNumbers(Typed, value) : value];
+    const numbers = Typed && Array.isArray(value) && value.length > 64 ? typedNumbers(Typed, value) : value;
+    (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
   }));
-  return Object.fromEntries(entries);
+  return [plain, typed];
 }
 
 let attach, fail;
+let plan;  // Python's, once: where each model input sits in what it prepares, and whether it postprocesses
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
+  plan = page.plan();
   loaded.python = true;
   showStage();
   return page;
 });
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
-window.shipyardBoot = { attach, fail: (message) => fail(new Error(message)), image: (key) => images.get(key) };
+window.shipyardBoot = {
+  attach, fail: (message) => fail(new Error(message)), image: (key) => images.get(key), within,
+};
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
@@ -132,6 +171,18 @@ const ready = Promise.all([session, python]).catch((error) => {
 
 function toTensors(feeds) {
   return Object.fromEntries(feeds.map(([name, type, dims, data]) => [name, new ort.Tensor(type, data, dims)]));
+}
+
+// Python prepares a submission as [packed, own, run], or {error, problems, hook} if it cannot.
+// Its tensors: views on the one packed buffer at the offsets of the plan's layout, and the
+// inputs that travel on their own, in order.
+function submitted([packed, own]) {
+  let next = 0;
+  return Object.fromEntries(plan.layout.map(([name, type, typed, dims, offset]) => {
+    const size = dims.reduce((a, b) => a * b, 1);
+    const data = typeof offset === "number" ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, size) : own[next++];
+    return [name, new ort.Tensor(type, data, dims)];
+  }));
 }
 
 // `predict`'s result for a tensor, as Python's `Output.to_result` makes it: plain arrays,
@@ -144,27 +195,27 @@ function plainResult({ type, dims, data }) {
 }
 
 async function run(prepared, page, show) {
-  if (prepared.error) throw new Error(prepared.error);
+  if (!Array.isArray(prepared)) throw new Error(prepared.error);
   const [s] = await ready;
-  const results = await s.run(toTensors(prepared.feeds));
-  if (!show && !prepared.postprocess) {  // nothing for Python to do: no second crossing
+  const results = await s.run(submitted(prepared));
+  if (!show && !plan.postprocess) {  // nothing for Python to do: no second crossing
     return Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, plainResult(tensor)]));
   }
-  const collected = await page.collect(results, show, prepared.run);  // awaited: a hook may be async
+  const collected = await page.collect(results, show, prepared[2]);  // awaited: a hook may be async
   if (collected.error) throw new Error(collected.error);
   return collected.ok;
 }
 
 async function predict(inputs) {
   const [, page] = await ready;
-  return run(await page.prepare_api(await forPython(inputs ?? {})), page, false);
+  return run(await page.prepare_api(...await forPython(inputs ?? {})), page, false);
 }
 
 async function submit(event) {
   event.preventDefault();
   const [, page] = await ready;
   const prepared = await page.prepare_form();
-  if (prepared.error) {
+  if (!Array.isArray(prepared)) {
     if (prepared.hook) page.show_error(prepared.error);  // a traceback from the user's preprocess
     return;
   }

@@ -119,6 +119,17 @@ def test_predict_takes_the_tensor_itself_as_an_array_or_a_typed_array(site: Site
     assert_same(typed, want["brightness"])
     message = site.predict_error({"photo": [*values[:-1], float("inf")]})
     assert message.endswith("photo: value [2, 15, 23]: enter a finite number")
+    # A typed array is checked where it lives; one that fails is worded like any other row.
+    with_nan = site.page.evaluate(
+        """(v) => window.shipyard.predict({photo: Float32Array.from(v, (x, i) => (i === 5 ? NaN : x))})
+                  .catch((error) => error.message)""",
+        values,
+    )
+    assert with_nan.endswith("photo: value [0, 0, 5]: enter a finite number")
+    as_float64 = site.page.evaluate(
+        "(v) => window.shipyard.predict({photo: Float64Array.from(v)}).then((r) => r.brightness.data)", values
+    )
+    assert_same(as_float64, want["brightness"])
 
 
 def test_running_without_a_picture_asks_for_one(model: Path, open_site: Callable[[Path], SitePage]) -> None:
