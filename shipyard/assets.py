@@ -91,7 +91,7 @@ def _download(asset: NpmAsset, folder: Path) -> None:
         )
         fetched = Path(tmp) / asset.tarball
         if result.returncode != 0 or not fetched.is_file():
-            raise _offline_error(asset, folder, _last_line(result.stderr) or "npm pack failed")
+            raise _offline_error(asset, folder, last_line(result.stderr) or "npm pack failed")
         fetched.replace(folder / asset.tarball)
 
 
@@ -104,7 +104,8 @@ def _offline_error(asset: NpmAsset, folder: Path, why: str) -> AssetError:
     )
 
 
-def _last_line(text: str) -> str:
+def last_line(text: str) -> str:
+    """A tool's last non-blank line of output: the one that says what failed."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
 

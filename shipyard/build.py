@@ -34,6 +34,7 @@ def build(
     python: Path | None = None,
     requirements: Path | None = None,
     pyodide_packages: str | None = None,
+    snapshot: bool = True,
 ) -> BuildReport:
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`."""
     prepared = prepare_model(model)
@@ -49,7 +50,7 @@ def build(
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    build_site(prepared.data(), app, output, source, packages)
+    build_site(prepared.data(), app, output, source, packages, snapshot)
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())

@@ -86,6 +86,13 @@ _output = click.option(
     help="A Pyodide distribution for the packages Pyodide builds (numpy, pandas, ...): "
     "a folder, copied into the site, or a URL the site fetches them from.",
 )
+@click.option(
+    "--snapshot/--no-snapshot",
+    default=True,
+    show_default=True,
+    help="Ship Pyodide's memory after start-up (6 MB, made once by Node) so the page starts "
+    "about twice as fast.",
+)
 def build(
     model: Path,
     metadata: Path | None,
@@ -93,9 +100,10 @@ def build(
     python: Path | None,
     requirements: Path | None,
     pyodide_packages: str | None,
+    snapshot: bool,
 ) -> None:
     """Build a static site that runs MODEL in the browser."""
-    report = build_site(model, metadata, output, python, requirements, pyodide_packages)
+    report = build_site(model, metadata, output, python, requirements, pyodide_packages, snapshot)
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
     if report.pins:
@@ -122,6 +130,7 @@ def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> Non
         python=None,
         requirements=None,
         pyodide_packages=None,
+        snapshot=True,
     )
 
 

@@ -55,6 +55,10 @@ class AssetError(ShipyardError):
     """A pinned browser asset could not be fetched or failed its integrity check."""
 
 
+class SnapshotError(ShipyardError):
+    """Pyodide's start-up snapshot could not be made (see `snapshot`)."""
+
+
 class OutputError(ShipyardError):
     """The output directory cannot be written."""
 

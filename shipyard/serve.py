@@ -15,6 +15,7 @@ MIME_TYPES = {
     ".json": "application/json",
     ".onnx": "application/octet-stream",
     ".whl": "application/zip",
+    ".gz": "application/gzip",  # unpacked by the page (templates/gunzip.mjs), not by the browser
 }
 
 

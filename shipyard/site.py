@@ -13,24 +13,26 @@ from pathlib import Path
 from shipyard_runtime.spec import AppSpec
 
 from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from .compressed import gzipped
 from .errors import OutputError
 from .lockfile import local_wheels, write_site_lock
 from .page import TEMPLATES, Preloads, page_context, render_page
 from .resolve import NO_PACKAGES, SitePackages
+from .snapshot import SNAPSHOT_FILE, ensure_snapshot
 from .user_code import SITE_NAME
 from .wheel import build_runtime_wheel
 
 PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
 MODEL_FILE = "model.onnx"
 ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
+ORT_WASM = "ort-wasm-simd-threaded.wasm"
 
-# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), and
+# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
+# from its start-up snapshot by interpreter.mjs unless the site is built without one, and
 # packages loaded straight from the site's lock, with no micropip and no package index.
 # `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
-PYSCRIPT_CONFIG: dict[str, object] = {
-    "interpreter": "./pyodide/pyodide.mjs",
-    "packages_cache": "passthrough",
-}
+PYSCRIPT_CONFIG: dict[str, object] = {"packages_cache": "passthrough"}
+INTERPRETER = {True: "./interpreter.mjs", False: "./pyodide/pyodide.mjs"}
 RUNTIME_PACKAGE = "shipyard-runtime"
 
 # The PyScript files a page loads (measured: core.js imports these chunks at start-up).
@@ -51,13 +53,14 @@ PYSCRIPT_FILES = (
 # module that needs it asks (PyScript asks for Pyodide's files only after its own chunks).
 MODULE_PRELOADS = (
     ORT_ENTRY,
+    "gunzip.mjs",
     "pyodide/pyodide.mjs",
     "pyodide/pyodide.asm.mjs",
     *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
 )
 FETCH_PRELOADS = (
     MODEL_FILE,
-    "ort/ort-wasm-simd-threaded.wasm",
+    f"ort/{ORT_WASM}.gz",
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",
     "pyodide/pyodide-lock.json",
@@ -70,10 +73,12 @@ def build_site(
     output: Path,
     python: bytes | None = None,
     packages: SitePackages = NO_PACKAGES,
+    snapshot: bool = True,
 ) -> None:
     """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build.
 
     `packages` are already fetched and checked (`resolve`): here they are only copied.
+    `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
     """
     _check_replaceable(output)
     try:
@@ -82,7 +87,7 @@ def build_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages)
+        _assemble(model, app, staging, python, packages, snapshot)
         _swap(staging, output)
     except OSError as error:
         raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
@@ -90,23 +95,34 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _assemble(model: bytes, app: AppSpec, site: Path, python: bytes | None, packages: SitePackages) -> None:
-    config = PYSCRIPT_CONFIG | {"packages": [RUNTIME_PACKAGE, *packages.load]}
+def _assemble(
+    model: bytes, app: AppSpec, site: Path, python: bytes | None, packages: SitePackages, snapshot: bool
+) -> None:
+    config = PYSCRIPT_CONFIG | {
+        "interpreter": INTERPRETER[snapshot],
+        "packages": [RUNTIME_PACKAGE, *packages.load],
+    }
     if python is not None:  # PyScript writes it where Python imports it from
         (site / SITE_NAME).write_bytes(python)
         config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
-    for name in ("style.css", "shipyard.js"):
+    for name in ("style.css", "shipyard.js", "gunzip.mjs", *(["interpreter.mjs"] if snapshot else [])):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (site / MODEL_FILE).write_bytes(model)
-    _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort")
+    ort = _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort", (Path(ORT_ENTRY).name,))
+    _copy(gzipped(ensure_asset(ONNXRUNTIME_WEB) / ORT_WASM), ort)
     pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
+    if snapshot:
+        shutil.copyfile(ensure_snapshot(ensure_asset(PYODIDE)), pyodide / SNAPSHOT_FILE)
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
         _copy(file, pyodide)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
     user_code = (SITE_NAME,) if python is not None else ()
-    preloads = Preloads(MODULE_PRELOADS, FETCH_PRELOADS + user_code + local_wheels(lock))
+    restored = (("interpreter.mjs",), (f"pyodide/{SNAPSHOT_FILE}",)) if snapshot else ((), ())
+    preloads = Preloads(
+        MODULE_PRELOADS + restored[0], FETCH_PRELOADS + restored[1] + user_code + local_wheels(lock)
+    )
     context = page_context(app, config, preloads, packages.remote_notice())
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
 

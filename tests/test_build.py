@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import zipfile
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
+from shipyard.assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard.build import build
 from shipyard.errors import MetadataError, ModelError, OutputError
 
@@ -25,13 +27,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(site: Path) -> None:
     top = sorted(p.name for p in site.iterdir())
-    assert top == ["index.html", "model.onnx", "ort", "pyodide", "pyscript", "shipyard.js", "style.css"]
+    assert top == [
+        "gunzip.mjs",
+        "index.html",
+        "interpreter.mjs",
+        "model.onnx",
+        "ort",
+        "pyodide",
+        "pyscript",
+        "shipyard.js",
+        "style.css",
+    ]
     assert sorted(p.name for p in (site / "ort").iterdir()) == [
-        "ort-wasm-simd-threaded.wasm",
+        "ort-wasm-simd-threaded.wasm.gz",
         "ort.wasm.bundle.min.mjs",
     ]
+    wasm = gzip.decompress((site / "ort" / "ort-wasm-simd-threaded.wasm.gz").read_bytes())
+    assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
     assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
+    assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()
     assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()
 
@@ -52,7 +67,15 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
     for key in ("MedInc", "HouseAge", "AveRooms", "Latitude"):
         assert f'name="{key}"' in html
     assert 'value="37.77"' in html and 'data-output="variable"' in html
-    assert '"interpreter":"./pyodide/pyodide.mjs"' in html.replace("&#34;", '"')
+    assert '"interpreter":"./interpreter.mjs"' in html.replace("&#34;", '"')
+
+
+def test_without_a_snapshot_pyscript_boots_pyodide_itself(tmp_path: Path) -> None:
+    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", snapshot=False)
+    html = (tmp_path / "site" / "index.html").read_text().replace("&#34;", '"')
+    assert '"interpreter":"./pyodide/pyodide.mjs"' in html and "snapshot" not in html
+    assert not (tmp_path / "site" / "interpreter.mjs").exists()
+    assert not (tmp_path / "site" / "pyodide" / "snapshot.bin.gz").exists()
 
 
 def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:

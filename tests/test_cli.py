@@ -107,11 +107,12 @@ def test_serve_sends_wasm_and_module_types_and_stops_on_ctrl_c(tmp_path: Path) -
     assert url.startswith("http://127.0.0.1:")
     types = {
         path: urllib.request.urlopen(url + path).headers["Content-Type"]
-        for path in ("ort/ort-wasm-simd-threaded.wasm", "ort/ort.wasm.bundle.min.mjs", "index.html")
+        for path in ("pyodide/pyodide.asm.wasm", "ort/ort.wasm.bundle.min.mjs", "gunzip.mjs", "index.html")
     }
     assert types == {
-        "ort/ort-wasm-simd-threaded.wasm": "application/wasm",
+        "pyodide/pyodide.asm.wasm": "application/wasm",
         "ort/ort.wasm.bundle.min.mjs": "text/javascript",
+        "gunzip.mjs": "text/javascript",
         "index.html": "text/html",
     }
     server.send_signal(signal.SIGINT)

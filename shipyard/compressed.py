@@ -1,0 +1,27 @@
+"""Large files shipped gzip-compressed, each made once into the cache.
+
+onnxruntime-web's wasm, the largest file of a site (14 MB), is a quarter of that
+gzipped. A host that does not compress (S3 by default, `shipyard serve`) then sends a
+quarter of the bytes, and a host that does loses nothing; the page unpacks the file with
+the browser's own DecompressionStream (templates/gunzip.mjs).
+"""
+
+from __future__ import annotations
+
+import gzip
+import tempfile
+from pathlib import Path
+
+from .assets import cache_dir
+
+
+def gzipped(file: Path) -> Path:
+    """`file` gzipped, from the cache; `file` is a cached asset, so its folder names its version."""
+    target = cache_dir() / "gzip" / file.parent.name / f"{file.name}.gz"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        tmp.write(gzip.compress(file.read_bytes(), compresslevel=9, mtime=0))
+    Path(tmp.name).replace(target)
+    return target
