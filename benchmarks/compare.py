@@ -74,9 +74,11 @@ FIGURES = """() => ({
          ?? performance.getEntriesByName("ready")[0]?.startTime ?? window.shownAt ?? null,
 })"""
 
-# Click Run and wait for the first output to change, polling through a MessageChannel
-# (no timer clamping), the same way on every page.
+# Click Run half a second after the page is ready (a person needs longer to see it and
+# click) and wait for the first output to change, polling through a MessageChannel (no
+# timer clamping), the same way on every page.
 CLICK_TO_RESULT = """async ([button, output]) => {
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const read = () => { const e = document.querySelector(output); return e.value ?? e.textContent; };
   const before = read();
   const channel = new MessageChannel();

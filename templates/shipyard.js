@@ -216,6 +216,12 @@ async function predict(inputs) {
   return run(await page.prepare_api(...await forPython(inputs ?? {})), page, false);
 }
 
+// Once ready, while the visitor reads the form: see Python's `warm_up`.
+async function warmUp(page) {
+  const [s] = await ready;
+  await s.run(submitted(page.warm_up())).catch(() => {});  // a model may refuse blank inputs
+}
+
 async function submit(event) {
   event.preventDefault();
   const [, page] = await ready;
@@ -285,6 +291,7 @@ ready.then(([, page]) => {
   document.getElementById("shipyard-run").disabled = false;
   if (batchFile) batchFile.disabled = false;
   if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
+  else requestIdleCallback(() => warmUp(page));
   status.dataset.state = "ready";
 }, (error) => {
   status.textContent = error.message;

@@ -1,5 +1,6 @@
 """A page restored from Pyodide's start-up snapshot: it fetches the snapshot and the gzipped
-onnxruntime-web wasm, and each visit draws its own random numbers."""
+onnxruntime-web wasm, each visit draws its own random numbers, and the warm-up once ready
+shows nothing."""
 
 from __future__ import annotations
 
@@ -44,3 +45,11 @@ def test_the_page_is_restored_from_the_snapshot_and_each_visit_draws_anew(
         fetched = {url.removeprefix(visit.origin) for url in visit.requests}
         assert {"/pyodide/snapshot.bin.gz", "/ort/ort-wasm-simd-threaded.wasm.gz"} <= fetched
         assert visit.foreign_requests() == [] and visit.errors == []
+
+
+def test_the_warm_up_once_ready_shows_nothing(site: Path, open_site: Callable[[Path], SitePage]) -> None:
+    visit = open_site(site)
+    visit.page.wait_for_timeout(500)  # past the idle callback that warms up
+    shown = visit.page.evaluate("[...document.querySelectorAll('[data-output]')].map((e) => e.textContent)")
+    assert shown and set(shown) == {""}
+    assert visit.page.evaluate("location.hash") == "" and visit.errors == []
