@@ -35,6 +35,7 @@ def build(
     requirements: Path | None = None,
     pyodide_packages: str | None = None,
     snapshot: bool = True,
+    threads: int = 1,
 ) -> BuildReport:
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`."""
     prepared = prepare_model(model)
@@ -50,7 +51,7 @@ def build(
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    build_site(prepared.data(), app, output, source, packages, snapshot)
+    build_site(prepared.data(), app, output, source, packages, snapshot, threads)
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())

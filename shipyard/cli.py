@@ -93,6 +93,15 @@ _output = click.option(
     help="Ship Pyodide's memory after start-up (6 MB, made once by Node) so the page starts "
     "about twice as fast.",
 )
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="onnxruntime-web threads, for models whose run takes milliseconds. Threads need a "
+    "cross-origin-isolated page: `shipyard serve` sends the headers, and on other hosts a "
+    "service worker adds them (one reload on the first visit).",
+)
 def build(
     model: Path,
     metadata: Path | None,
@@ -101,9 +110,10 @@ def build(
     requirements: Path | None,
     pyodide_packages: str | None,
     snapshot: bool,
+    threads: int,
 ) -> None:
     """Build a static site that runs MODEL in the browser."""
-    report = build_site(model, metadata, output, python, requirements, pyodide_packages, snapshot)
+    report = build_site(model, metadata, output, python, requirements, pyodide_packages, snapshot, threads)
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
     if report.pins:
@@ -131,6 +141,7 @@ def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> Non
         requirements=None,
         pyodide_packages=None,
         snapshot=True,
+        threads=1,
     )
 
 

@@ -40,6 +40,7 @@ class PageContext:
     pyscript_config: str
     preloads: Preloads
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
+    threads: int  # onnxruntime-web's threads, where the page is cross-origin isolated
 
 
 def page_context(
@@ -47,6 +48,7 @@ def page_context(
     pyscript_config: dict[str, object],
     preloads: Preloads,
     remote_packages: str | None = None,
+    threads: int = 1,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -59,6 +61,7 @@ def page_context(
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,
         remote_packages=remote_packages,
+        threads=threads,
     )
 
 

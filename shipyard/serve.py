@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
+from .site import ISOLATING_WORKER
 
 MIME_TYPES = {
     ".wasm": "application/wasm",  # required for streaming wasm compilation
@@ -20,7 +22,15 @@ MIME_TYPES = {
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
+    """`isolated`: send the headers that make a page cross-origin isolated (a site built with
+    --threads); `quiet`: drop the per-request log lines (a server inside `shipyard verify`,
+    whose stderr is its progress)."""
+
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    def __init__(self, *args: Any, isolated: bool = False, quiet: bool = False, **kwargs: Any) -> None:
+        self.isolated, self.quiet = isolated, quiet  # set first: the base class serves from __init__
+        super().__init__(*args, **kwargs)
 
     def handle(self) -> None:
         # A browser that cancels a download (navigation, a closed tab) is not an error.
@@ -32,21 +42,22 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         # A rebuilt site must show at once, not after the browser's heuristic cache expires.
         self.send_header("Cache-Control", "no-cache")
+        if self.isolated:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         super().end_headers()
 
-
-class QuietSiteHandler(SiteHandler):
-    """For a server inside another command (`shipyard verify`), whose stderr is its progress."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.quiet:
+            super().log_message(format, *args)
 
 
 def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False) -> ThreadingHTTPServer:
     """A server for `site`; `quiet` drops the per-request log lines."""
     if not (site / "index.html").is_file():
         raise OutputError("holds no index.html; build a site into it first", file=site)
-    handler = functools.partial(QuietSiteHandler if quiet else SiteHandler, directory=str(site))
+    isolated = (site / ISOLATING_WORKER).is_file()
+    handler = functools.partial(SiteHandler, directory=str(site), isolated=isolated, quiet=quiet)
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as error:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from shipyard_runtime.spec import AppSpec
 
-from .assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from .assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from .compressed import gzipped
 from .errors import OutputError
 from .lockfile import local_wheels, write_site_lock
@@ -26,6 +26,7 @@ PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
 MODEL_FILE = "model.onnx"
 ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
 ORT_WASM = "ort-wasm-simd-threaded.wasm"
+ISOLATING_WORKER = "mini-coi.js"  # `shipyard serve` isolates a site that holds it
 
 # PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
 # from its start-up snapshot by interpreter.mjs unless the site is built without one, and
@@ -74,11 +75,14 @@ def build_site(
     python: bytes | None = None,
     packages: SitePackages = NO_PACKAGES,
     snapshot: bool = True,
+    threads: int = 1,
 ) -> None:
     """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build.
 
     `packages` are already fetched and checked (`resolve`): here they are only copied.
     `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
+    `threads`: onnxruntime-web's threads; above 1 the site brings the service worker that
+    makes it cross-origin isolated on hosts that send no such headers (templates/isolate.js).
     """
     _check_replaceable(output)
     try:
@@ -87,7 +91,7 @@ def build_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot)
+        _assemble(model, app, staging, python, packages, snapshot, threads)
         _swap(staging, output)
     except OSError as error:
         raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
@@ -96,7 +100,13 @@ def build_site(
 
 
 def _assemble(
-    model: bytes, app: AppSpec, site: Path, python: bytes | None, packages: SitePackages, snapshot: bool
+    model: bytes,
+    app: AppSpec,
+    site: Path,
+    python: bytes | None,
+    packages: SitePackages,
+    snapshot: bool,
+    threads: int,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -113,6 +123,9 @@ def _assemble(
     pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
     if snapshot:
         shutil.copyfile(ensure_snapshot(ensure_asset(PYODIDE)), pyodide / SNAPSHOT_FILE)
+    if threads > 1:
+        (site / "isolate.js").write_bytes(TEMPLATES.joinpath("isolate.js").read_bytes())
+        _copy(ensure_asset(MINI_COI) / ISOLATING_WORKER, site)
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
         _copy(file, pyodide)
@@ -123,7 +136,7 @@ def _assemble(
     preloads = Preloads(
         MODULE_PRELOADS + restored[0], FETCH_PRELOADS + restored[1] + user_code + local_wheels(lock)
     )
-    context = page_context(app, config, preloads, packages.remote_notice())
+    context = page_context(app, config, preloads, packages.remote_notice(), threads)
     (site / "index.html").write_text(render_page(context), encoding="utf-8")
 
 

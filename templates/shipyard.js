@@ -20,6 +20,9 @@ addEventListener("py:progress", ({ detail }) => { pythonStage = detail; showStag
 showStage();
 
 // onnxruntime-web's wasm comes gzipped: a quarter of the bytes from a host that does not compress.
+// Threads only where the site asks for them (--threads) and the page is isolated: set
+// either way, since an isolated page would otherwise get onnxruntime-web's own default.
+ort.env.wasm.numThreads = crossOriginIsolated ? Number(document.documentElement.dataset.threads) : 1;
 const session = gunzipped("./ort/ort-wasm-simd-threaded.wasm.gz").then((wasm) => {
   ort.env.wasm.wasmBinary = wasm.buffer;
   return ort.InferenceSession.create("./model.onnx");

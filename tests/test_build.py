@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from shipyard.assets import ONNXRUNTIME_WEB, ensure_asset
+from shipyard.assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
 from shipyard.build import build
 from shipyard.errors import MetadataError, ModelError, OutputError
 
@@ -68,6 +68,18 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
         assert f'name="{key}"' in html
     assert 'value="37.77"' in html and 'data-output="variable"' in html
     assert '"interpreter":"./interpreter.mjs"' in html.replace("&#34;", '"')
+
+
+def test_threads_are_opt_in_and_bring_the_isolating_service_worker(site: Path, tmp_path: Path) -> None:
+    assert 'data-threads="1"' in (site / "index.html").read_text()
+    assert not (site / "isolate.js").exists() and not (site / "mini-coi.js").exists()
+    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", threads=2)
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert 'data-threads="2"' in html
+    assert html.index('<script src="./isolate.js">') < html.index("<link")  # before anything loads
+    assert (tmp_path / "site" / "mini-coi.js").read_bytes() == (
+        ensure_asset(MINI_COI) / "mini-coi.js"
+    ).read_bytes()
 
 
 def test_without_a_snapshot_pyscript_boots_pyodide_itself(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES
 from shipyard import __version__
 from shipyard.cli import main
+from shipyard.serve import make_server, url_of
 
 HOUSING = EXAMPLES / "housing"
 MODEL, METADATA = str(HOUSING / "model.onnx"), str(HOUSING / "metadata.yml")
@@ -118,6 +120,22 @@ def test_serve_sends_wasm_and_module_types_and_stops_on_ctrl_c(tmp_path: Path) -
     server.send_signal(signal.SIGINT)
     assert server.wait(timeout=10) == 0
     assert "Traceback" not in server.stderr.read()
+
+
+@pytest.mark.parametrize(("threads", "isolated"), [("1", False), ("2", True)])
+def test_serve_sends_isolation_headers_to_a_site_built_with_threads(
+    tmp_path: Path, threads: str, isolated: bool
+) -> None:
+    run("build", MODEL, "--metadata", METADATA, "--output", str(tmp_path / "site"), "--threads", threads)
+    server = make_server(tmp_path / "site", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        headers = urllib.request.urlopen(url_of(server) + "index.html").headers
+    finally:
+        server.shutdown()
+        server.server_close()
+    policies = (headers["Cross-Origin-Opener-Policy"], headers["Cross-Origin-Embedder-Policy"])
+    assert policies == (("same-origin", "require-corp") if isolated else (None, None))
 
 
 def test_serve_refuses_a_folder_without_a_site(tmp_path: Path) -> None:

@@ -1,0 +1,87 @@
+"""A site built with --threads: onnxruntime-web runs on two threads where the page is
+cross-origin isolated (by `shipyard serve`'s headers, or by the service worker on a host that
+sends none, after one reload), and on one where the browser refuses service workers."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from conftest import EXAMPLES
+from shipyard.browser_session import is_foreign
+from shipyard.build import build
+from shipyard.metadata import load_metadata
+from shipyard.serve import SiteHandler, url_of
+from tests.browser import LOAD_TIMEOUT_MS, SitePage
+from tests.reference import assert_same, run_reference
+
+HOUSING = EXAMPLES / "housing"
+INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
+THREADS = (
+    "import('./ort/ort.wasm.bundle.min.mjs').then((ort) => [crossOriginIsolated, ort.env.wasm.numThreads])"
+)
+PREDICT = "(inputs) => window.shipyard.ready.then(() => window.shipyard.predict(inputs))"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("threads") / "site"
+    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output, threads=2)
+    return output
+
+
+@pytest.fixture(scope="module")
+def plain_host(site: Path) -> Iterator[str]:
+    """The site from a host that sends no isolation headers (most static hosts)."""
+    handler = functools.partial(SiteHandler, directory=str(site), isolated=False, quiet=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url_of(server)
+    server.shutdown()
+    server.server_close()
+
+
+def expected() -> list[float]:
+    app = load_metadata(HOUSING / "metadata.yml")
+    return run_reference(HOUSING / "model.onnx", app, {k: [v] for k, v in INPUTS.items()})["variable"]
+
+
+def test_shipyard_serve_isolates_the_page_and_the_model_runs_on_two_threads(
+    site: Path, open_site: Callable[[Path], SitePage]
+) -> None:
+    page = open_site(site)
+    assert page.page.evaluate(THREADS) == [True, 2]
+    assert_same(page.predict(INPUTS)["variable"]["data"], expected())
+    assert page.foreign_requests() == [] and page.errors == []
+
+
+def test_on_a_host_without_headers_the_service_worker_isolates_after_one_reload(
+    plain_host: str, chromium: Browser
+) -> None:
+    context = chromium.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(plain_host)
+    page.wait_for_function("crossOriginIsolated && window.shipyard", timeout=LOAD_TIMEOUT_MS)
+    assert_same(page.evaluate(PREDICT, INPUTS)["variable"]["data"], expected())
+    assert page.evaluate(THREADS) == [True, 2]
+    assert [u for u in requests if is_foreign(u, plain_host.rstrip("/"))] == []
+    context.close()
+
+
+def test_a_browser_that_refuses_service_workers_runs_on_one_thread(
+    plain_host: str, chromium: Browser
+) -> None:
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(plain_host)
+    assert_same(page.evaluate(PREDICT, INPUTS)["variable"]["data"], expected())
+    assert page.evaluate(THREADS) == [False, 1]
+    context.close()
