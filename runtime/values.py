@@ -9,7 +9,7 @@ from __future__ import annotations
 import array
 import re
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
 from .dtypes import Value, ValueProblem
@@ -41,6 +41,9 @@ class ForeignArray(Sequence[float]):
     def __getitem__(self, index: slice) -> Sequence[float]: ...
     def __getitem__(self, index: int | slice) -> float | Sequence[float]:
         return self.to_memoryview().tolist()[index]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.to_memoryview().tolist())
 
 
 # An input's values in row-major order: a list, an `array.array` of its type when they

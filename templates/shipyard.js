@@ -294,7 +294,7 @@ ready.then(([, page]) => {
   document.getElementById("shipyard-run").disabled = false;
   if (batchFile) batchFile.disabled = false;
   if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
-  else requestIdleCallback(() => warmUp(page));
+  else requestIdleCallback(() => warmUp(page).catch((error) => console.debug("warm-up skipped:", error)));
   status.dataset.state = "ready";
 }, (error) => {
   status.textContent = error.message;

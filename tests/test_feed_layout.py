@@ -108,3 +108,10 @@ def test_a_foreign_array_that_fails_is_copied_and_worded_as_any_row(
 def test_a_foreign_array_of_another_type_is_copied_and_rounded_to_the_input_type() -> None:
     values = from_api(app(LONG), {"picture": HeldArray("d", [0.1] * 100)})
     assert values["picture"] == array.array("f", [0.1] * 100)
+
+
+def test_a_short_foreign_array_is_packed_with_the_other_small_inputs() -> None:
+    spec = app({"row": {"type": "float32", "shape": [1, 3]}})
+    values = from_api(spec, {"row": HeldArray("f", [0.5, 1.5, 2.5])})
+    packed, own = FeedLayout(spec).pack(values)
+    assert array.array("f", packed[:12]).tolist() == [0.5, 1.5, 2.5] and own == []
