@@ -215,8 +215,7 @@ async def predict_csv(app: AppSpec, hooks: Hooks, text: str, run: RunModel) -> T
     """Every row of the CSV through preprocess, the model and postprocess."""
     header, raw_rows, columns = read_csv(app, text)
     count = len(raw_rows)
-    hooked = hooks.preprocess is not None or hooks.postprocess is not None
-    inputs = [hook_inputs(app, row) for row in _rows(app.form, columns, count)] if hooked else []
+    inputs = [hook_inputs(app, row) for row in _rows(app.form, columns, count)] if hooks.any else []
     if hooks.preprocess is not None:
         rows = [await _preprocess(app, hooks, row, n) for n, row in enumerate(inputs, start=2)]
         columns = _columns(app.inputs, rows)

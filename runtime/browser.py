@@ -27,7 +27,7 @@ from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows
 from .images import Pixels
 from .links import from_fragment, to_fragment
 from .spec import AppSpec, TensorSpec
-from .tensors import Feed, FeedLayout, Output, read_output
+from .tensors import PACKED_MAX, Feed, FeedLayout, Output, read_output
 from .values import ForeignArray, InputError, Values, from_api, from_form
 
 # The site's `python` module, written into Pyodide's working directory by PyScript.
@@ -55,8 +55,15 @@ class Page:
 
     def plan(self) -> Any:
         """What JS needs once: where each model input sits in what `prepare_*` returns
-        (see `FeedLayout`), and whether results come back to Python for postprocess."""
-        return _js({"layout": self.layout.to_js_list(), "postprocess": self.hooks.postprocess is not None})
+        (see `FeedLayout`), the length from which a float array travels on its own, and
+        whether results come back to Python for postprocess."""
+        return _js(
+            {
+                "layout": self.layout.to_js_list(),
+                "packedMax": PACKED_MAX,
+                "postprocess": self.hooks.postprocess is not None,
+            }
+        )
 
     def prepare_api(self, given: JsProxy, typed: JsProxy) -> Any:
         """`[packed, own, run]` for `window.shipyard.predict(inputs)` (a JS array, which
@@ -65,9 +72,9 @@ class Page:
         return self._prepare(lambda: from_api(self.app, given.to_py() | self._typed(typed)), show=False)
 
     def _typed(self, typed: JsProxy) -> dict[str, Any]:
-        if self.hooks.preprocess is None and self.hooks.postprocess is None:
-            return {key: JsFloatArray(array) for key, array in js.Object.entries(typed)}
-        return typed.to_py()  # type: ignore[no-any-return]
+        if self.hooks.any:
+            return typed.to_py()  # type: ignore[no-any-return]
+        return {key: JsFloatArray(array) for key, array in js.Object.entries(typed)}
 
     def prepare_form(self) -> Any:
         """Feeds for the form's current values; problems are shown beside their fields."""
@@ -125,8 +132,8 @@ class Page:
         with contextlib.suppress(InputError):
             from_form(self.app, self._read_texts(), {})
         for spec in self.app.outputs:
-            render_output(Output(spec.key, spec.dtype, spec.dims, [_blank(spec)] * spec.size, spec.show))
-        packed, own = self.layout.pack({spec.key: [_blank(spec)] * spec.size for spec in self.app.inputs})
+            render_output(Output(spec.key, spec.dtype, spec.dims, _blanks(spec), spec.show))
+        packed, own = self.layout.pack({spec.key: _blanks(spec) for spec in self.app.inputs})
         return to_js([packed, own, 0])
 
     def show_error(self, message: str) -> None:
@@ -144,7 +151,7 @@ class Page:
             return _js({"error": f"Invalid input: {error}", "problems": error.problems})
         if show:
             self._show_problems({})
-        if self.hooks.preprocess is None and self.hooks.postprocess is None:
+        if not self.hooks.any:
             return self._feeds(values, {})  # the hooks' view of the inputs costs a copy: skip it
         inputs = hook_inputs(self.app, values)
         if self.hooks.preprocess is None:
@@ -297,8 +304,9 @@ class JsFloatArray(ForeignArray):
 _BLANKS: dict[str, Value] = {"string": "", "bool": False, "int": 0, "float": 0.0}
 
 
-def _blank(spec: TensorSpec) -> Value:
-    return _BLANKS[spec.dtype.kind]
+def _blanks(spec: TensorSpec) -> list[Value]:
+    """A submission of zeros (empty text, false) for the tensor."""
+    return [_BLANKS[spec.dtype.kind]] * spec.size
 
 
 def _draw(slot: JsProxy, output: Output) -> None:

@@ -44,6 +44,11 @@ class Hooks:
     def from_module(cls, module: ModuleType | None) -> Hooks:
         return cls(getattr(module, "preprocess", None), getattr(module, "postprocess", None))
 
+    @property
+    def any(self) -> bool:
+        """Whether user code sees the inputs: then they are copied into Python for it."""
+        return self.preprocess is not None or self.postprocess is not None
+
 
 def call(hook: str, function: Hook, *args: Any) -> Any:
     """Call user code, turning whatever it raises into a HookError."""

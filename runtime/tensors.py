@@ -75,7 +75,7 @@ class FeedLayout:
         return packed, [_own(slot.dtype, values[slot.name]) for slot in self.slots if slot.offset is None]
 
     def to_js_list(self) -> list[list[Any]]:
-        """The layout as shipyard.js's `toTensors` reads it: [name, type, typed array, dims, offset]."""
+        """The layout as shipyard.js's `submitted` reads it: [name, type, typed array, dims, offset]."""
         return [[s.name, s.dtype.name, s.dtype.js_array, list(s.dims), s.offset] for s in self.slots]
 
 

@@ -132,17 +132,7 @@ def build(
 @click.pass_context
 def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> None:
     """Build a site, with modelship's command line (same as `build`)."""
-    ctx.invoke(
-        build,
-        model=model,
-        metadata=metadata,
-        output=output,
-        python=None,
-        requirements=None,
-        pyodide_packages=None,
-        snapshot=True,
-        threads=1,
-    )
+    ctx.invoke(build, model=model, metadata=metadata, output=output)  # click fills in the other defaults
 
 
 @main.command()

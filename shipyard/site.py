@@ -27,13 +27,14 @@ MODEL_FILE = "model.onnx"
 ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
 ORT_WASM = "ort-wasm-simd-threaded.wasm"
 ISOLATING_WORKER = "mini-coi.js"  # `shipyard serve` isolates a site that holds it
+SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
 
 # PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
 # from its start-up snapshot by interpreter.mjs unless the site is built without one, and
 # packages loaded straight from the site's lock, with no micropip and no package index.
 # `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
 PYSCRIPT_CONFIG: dict[str, object] = {"packages_cache": "passthrough"}
-INTERPRETER = {True: "./interpreter.mjs", False: "./pyodide/pyodide.mjs"}
+INTERPRETER = {True: f"./{SNAPSHOT_INTERPRETER}", False: "./pyodide/pyodide.mjs"}
 RUNTIME_PACKAGE = "shipyard-runtime"
 
 # The PyScript files a page loads (measured: core.js imports these chunks at start-up).
@@ -115,16 +116,18 @@ def _assemble(
     if python is not None:  # PyScript writes it where Python imports it from
         (site / SITE_NAME).write_bytes(python)
         config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
-    for name in ("style.css", "shipyard.js", "gunzip.mjs", *(["interpreter.mjs"] if snapshot else [])):
+    restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
+    isolating = ("isolate.js",) if threads > 1 else ()
+    for name in ("style.css", "shipyard.js", "gunzip.mjs", *restored, *isolating):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (site / MODEL_FILE).write_bytes(model)
-    ort = _copy_files(ensure_asset(ONNXRUNTIME_WEB), site / "ort", (Path(ORT_ENTRY).name,))
-    _copy(gzipped(ensure_asset(ONNXRUNTIME_WEB) / ORT_WASM), ort)
-    pyodide = _copy_files(ensure_asset(PYODIDE), site / "pyodide")
+    ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
+    ort = _copy_files(ort_asset, site / "ort", (Path(ORT_ENTRY).name,))
+    _copy(gzipped(ort_asset / ORT_WASM), ort)
+    pyodide = _copy_files(pyodide_asset, site / "pyodide")
     if snapshot:
-        shutil.copyfile(ensure_snapshot(ensure_asset(PYODIDE)), pyodide / SNAPSHOT_FILE)
-    if threads > 1:
-        (site / "isolate.js").write_bytes(TEMPLATES.joinpath("isolate.js").read_bytes())
+        shutil.copyfile(ensure_snapshot(pyodide_asset), pyodide / SNAPSHOT_FILE)
+    if isolating:
         _copy(ensure_asset(MINI_COI) / ISOLATING_WORKER, site)
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
@@ -132,9 +135,9 @@ def _assemble(
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
     user_code = (SITE_NAME,) if python is not None else ()
-    restored = (("interpreter.mjs",), (f"pyodide/{SNAPSHOT_FILE}",)) if snapshot else ((), ())
+    snapshot_file = (f"pyodide/{SNAPSHOT_FILE}",) if snapshot else ()
     preloads = Preloads(
-        MODULE_PRELOADS + restored[0], FETCH_PRELOADS + restored[1] + user_code + local_wheels(lock)
+        MODULE_PRELOADS + restored, FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
     )
     context = page_context(app, config, preloads, packages.remote_notice(), threads)
     (site / "index.html").write_text(render_page(context), encoding="utf-8")

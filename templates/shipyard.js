@@ -97,8 +97,9 @@ addEventListener("paste", (event) => {
 });
 
 // `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
-// as {width, height, data}, and a float input's long flat array of numbers as its own
-// typed array, which Python copies as one buffer, or with no hook to read it leaves in JS.
+// as {width, height, data}, and a float input's flat array of numbers, when too long to be
+// packed with the others (Python's plan says), as its own typed array, which Python copies
+// as one buffer, or with no hook to read it leaves in JS.
 const app = JSON.parse(document.getElementById("shipyard-app").textContent);
 const floatArrays = { float32: Float32Array, float64: Float64Array };
 const formTypes = Object.fromEntries(Object.entries(app.fields ?? app.inputs).map(([key, spec]) => [key, spec.type]));
@@ -152,7 +153,7 @@ async function forPython(inputs) {
       return;
     }
     const Typed = floatArrays[formTypes[key]];
-    const numbers = Typed && Array.isArray(value) && value.length > 64 ? typedNumbers(Typed, value) : value;
+    const numbers = Typed && Array.isArray(value) && value.length > plan.packedMax ? typedNumbers(Typed, value) : value;
     (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
   }));
   return [plain, typed];
