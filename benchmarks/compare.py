@@ -267,8 +267,8 @@ def in_page(url: str, example: Example, samples: Samples, calls: int) -> None:
         if example.plain:
             times = page.evaluate(LATENCY, [example.inputs, example.plain, calls])
             for phase, when in (("first", " (first calls)"), ("warm", "")):
-                samples.add(f"predict ms per call{when}", statistics.median(times[phase]["shipyard"]))
-                samples.add(f"plain JS ms per call{when}", statistics.median(times[phase]["plain"]))
+                for page_name, key in (("predict", "shipyard"), ("plain JS", "plain")):
+                    samples.add(f"{page_name} µs per call{when}", 1000 * statistics.median(times[phase][key]))
         if example.inputs:
             cdp = page.context.new_cdp_session(page)
             before = _heaps(page, cdp)
@@ -338,7 +338,7 @@ def ratio(samples: Samples, top: str, bottom: str, target: float | None = None) 
 def report(example: Example, samples: Samples, site: Path, files: dict[str, dict[str, int]]) -> None:
     print(f"\n== {example.name} ==")
     for name in samples.values:
-        unit = "rows/s" if "rows/s" in name else ("MB" if "MB" in name else "ms")
+        unit = next((u for u in ("rows/s", "MB", "µs") if u in name), "ms")
         print(samples.line(name, unit))
     print("ratios (medians):")
     for line in (
@@ -346,8 +346,8 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
         ratio(samples, "shipyard ready ms", "floor ready ms", 1.15),
         ratio(samples, "shipyard ready ms", "modelship ready ms", 2),
         ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
-        ratio(samples, "predict ms per call", "plain JS ms per call", 2 if example.csv else 1.1),
-        ratio(samples, "predict ms per call (first calls)", "plain JS ms per call (first calls)"),
+        ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
+        ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
         ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),
     ):
         if line:

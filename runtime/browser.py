@@ -28,7 +28,7 @@ from .images import Pixels
 from .links import from_fragment, to_fragment
 from .spec import AppSpec, TensorSpec
 from .tensors import PACKED_MAX, Feed, FeedLayout, Output, read_output
-from .values import ForeignArray, InputError, Values, from_api, from_form
+from .values import ForeignArray, InputError, Values, from_api, from_form, js_checks
 
 # The site's `python` module, written into Pyodide's working directory by PyScript.
 USER_MODULE = "shipyard_app"
@@ -55,13 +55,15 @@ class Page:
 
     def plan(self) -> Any:
         """What JS needs once: where each model input sits in what `prepare_*` returns
-        (see `FeedLayout`), the length from which a float array travels on its own, and
-        whether results come back to Python for postprocess."""
+        (see `FeedLayout`), the length from which a float array travels on its own, whether
+        results come back to Python for postprocess, and the checks by which `predict` may
+        run the model with no call into Python (see `js_checks`; none with a hook)."""
         return _js(
             {
                 "layout": self.layout.to_js_list(),
                 "packedMax": PACKED_MAX,
                 "postprocess": self.hooks.postprocess is not None,
+                "checks": None if self.hooks.any else js_checks(self.app),
             }
         )
 

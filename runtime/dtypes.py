@@ -161,8 +161,14 @@ def _parse_float(text: str) -> float:
         raise ValueProblem(f"{text!r} is not a number") from None
 
 
+def is_nothing(value: object) -> bool:
+    """None, or JS's null as Pyodide converts it (`pyodide.ffi.jsnull`, which is not None;
+    named here by its type, since this module runs on CPython too)."""
+    return value is None or type(value).__name__ == "JsNull"
+
+
 def _describe(value: object) -> str:
-    return "nothing" if value is None else f"{type(value).__name__} {value!r}"
+    return "nothing" if is_nothing(value) else f"{type(value).__name__} {value!r}"
 
 
 def _int(name: str, typecode: str, js: str, onnx: int, bits: int, signed: bool) -> DType:

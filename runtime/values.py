@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import array
 import re
+import sys
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
-from .dtypes import Value, ValueProblem
+from .dtypes import Value, ValueProblem, is_nothing
 from .images import Pixels
 from .spec import AppSpec, InputSpec
 
@@ -83,6 +84,30 @@ def split_text_area(spec: InputSpec, text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
+# The largest integer a JS number holds exactly: past it, JS and Python could round apart.
+JS_SAFE_INTEGER = 2**53 - 1
+
+
+def js_checks(app: AppSpec) -> list[tuple[str, float, float]] | None:
+    """For each model input, in order, the check shipyard.js runs on `predict`'s inputs to
+    hand them to onnxruntime-web itself: the kind (`float` and `int`: a number, a whole one
+    for `int`, within [low, high]; `bool`; `string`), from the bounds `check` applies.
+
+    JS only ever accepts by these checks: anything they do not pass comes to Python, which
+    checks it again and words the problem. So the bounds may be narrower than Python's
+    (integers within JS's exact range), never wider. None when Python must see every
+    submission: the form has fields of its own, or an input is limited to `choices`.
+    """
+    if app.fields or any(spec.choices is not None for spec in app.inputs):
+        return None
+    checks: list[tuple[str, float, float]] = []
+    for spec in app.inputs:
+        low, high = spec.bounds
+        limit = sys.float_info.max if spec.dtype.kind == "float" else JS_SAFE_INTEGER
+        checks.append((spec.dtype.kind, max(low, -limit), min(high, limit)))
+    return checks
+
+
 NO_IMAGE = "choose an image: pick a file, drop one here or paste one"
 
 
@@ -130,7 +155,7 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     values: Values = {}
     for spec in app.form:
         raw = given.get(spec.key, spec.default)
-        if raw is None:
+        if is_nothing(raw):
             problems[spec.key] = "a value is required"
             continue
         try:

@@ -1,7 +1,9 @@
 // Boot glue: start onnxruntime-web and the model session while Pyodide boots,
 // define window.shipyard, and run predictions as
-//   Python prepares feeds (sync) -> JS awaits session.run -> Python collects outputs (sync).
-// Validation, formatting and rendering are Python's; this file only awaits.
+//   Python prepares feeds (sync) -> JS awaits session.run -> Python collects outputs (sync),
+// or, for `predict` inputs that pass the checks Python planned (see `quickTensors`), JS alone.
+// Validation, formatting and rendering are Python's: JS runs the checks Python hands it,
+// and words no problem itself.
 import * as ort from "./ort/ort.wasm.bundle.min.mjs";
 import { gunzipped } from "./gunzip.mjs";
 
@@ -108,8 +110,8 @@ const formTypes = Object.fromEntries(Object.entries(app.fields ?? app.inputs).ma
 const extents = new WeakMap();
 
 // The array as a typed array, or itself if anything in it is not a number (NaN included:
-// Python's path says which). The extent is noted on the way: rounding to float32 keeps
-// order, so the rounded least and greatest numbers are the typed array's.
+// Python's path says which). Its least and greatest numbers, as given, are noted on the way
+// (a loop of its own would cost a third more than converting the array).
 function typedNumbers(Typed, values) {
   const typed = new Typed(values.length);
   let least = Infinity, greatest = -Infinity;
@@ -121,7 +123,7 @@ function typedNumbers(Typed, values) {
     else if (!(v >= least)) return values;  // NaN
     if (v > greatest) greatest = v;
   }
-  extents.set(typed, Typed === Float32Array ? [Math.fround(least), Math.fround(greatest)] : [least, greatest]);
+  extents.set(typed, [least, greatest]);
   return typed;
 }
 
@@ -136,11 +138,15 @@ function extent(array) {
   return [least, greatest];
 }
 
-// Whether every number in a typed array is finite and within [low, high]: Python's check of
-// a long float input that it leaves in JS (runtime/values.py's ForeignArray).
+// Whether every number in a float typed array is finite and within [low, high], both as given
+// and as rounded into the array (rounding keeps order, so the extent's rounding is the
+// array's): Python checks a long array's values once rounded to the input's type, where it
+// leaves them in JS (runtime/values.py's ForeignArray), and `quickTensors`'s as given.
 function within(array, low, high) {
   const [least, greatest] = extents.get(array) ?? extent(array);
-  return Number.isFinite(least) && Number.isFinite(greatest) && least >= low && greatest <= high;
+  const round = array instanceof Float32Array ? Math.fround : Number;
+  return Number.isFinite(least) && Number.isFinite(greatest) && least >= low && greatest <= high
+    && round(least) >= low && round(greatest) <= high;
 }
 
 // [inputs, typed]: the float typed arrays apart, since Python may leave those in JS.
@@ -159,10 +165,65 @@ async function forPython(inputs) {
   return [plain, typed];
 }
 
+// `predict` with no call into Python: onnxruntime-web's tensors made from the inputs as
+// they are, when each passes the check Python planned for its input (runtime/values.py's
+// `js_checks`): a number, or a flat array of them, of the input's kind and within its
+// bounds, or a float typed array of the input's own type. Null for anything else (a key
+// missing or unknown, NaN, a value out of range, nested lists, a picture): Python then
+// checks every input and words the problem. JS only ever accepts here, never rejects.
+const accepts = {
+  int: (low, high) => (v) => typeof v === "number" && Number.isInteger(v) && v >= low && v <= high,
+  bool: () => (v) => typeof v === "boolean",
+  string: () => (v) => typeof v === "string",
+};
+let quick;  // per model input: {name, type, dims, size, Typed, kind, low, high, accept}, or null
+
+function quickSlots({ layout, checks }) {
+  return checks && layout.map(([name, type, typed, dims], i) => {
+    const [kind, low, high] = checks[i];
+    const Typed = globalThis[typed];
+    return { name, type, dims, size: count(dims), Typed, kind, low, high, accept: accepts[kind]?.(low, high) };
+  });
+}
+
+function quickTensors(inputs) {
+  if (Object.keys(inputs).length !== quick.length) return null;
+  const tensors = {};
+  for (const slot of quick) {
+    const data = Object.hasOwn(inputs, slot.name) ? quickData(slot, inputs[slot.name]) : null;
+    if (data === null) return null;
+    tensors[slot.name] = new ort.Tensor(slot.type, data, slot.dims);
+  }
+  return tensors;
+}
+
+function quickData({ size, Typed, kind, low, high, accept }, value) {
+  if (ArrayBuffer.isView(value)) {  // used as it is, as Python's ForeignArray would be
+    return kind === "float" && value instanceof Typed && value.length === size && within(value, low, high) ? value : null;
+  }
+  const items = Array.isArray(value) ? value : size === 1 ? [value] : null;
+  if (items === null || items.length !== size) return null;
+  if (kind !== "float") return others(Typed, items, accept);
+  const typed = typedNumbers(Typed, items);
+  return typed instanceof Typed && within(typed, low, high) ? typed : null;
+}
+
+function others(Typed, items, accept) {
+  const data = new Typed(items.length);
+  const cast = Typed === BigInt64Array || Typed === BigUint64Array ? BigInt : null;
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (!accept(v)) return null;
+    data[i] = cast ? cast(v) : v;
+  }
+  return data;
+}
+
 let attach, fail;
 let plan;  // Python's, once: where each model input sits in what it prepares, and whether it postprocesses
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
   plan = page.plan();
+  quick = quickSlots(plan);
   loaded.python = true;
   showStage();
   return page;
@@ -178,6 +239,8 @@ const ready = Promise.all([session, python]).catch((error) => {
   throw new Error(`shipyard failed to load: ${error.message ?? error}`);
 });
 
+const count = (dims) => dims.reduce((a, b) => a * b, 1);
+
 function toTensors(feeds) {
   return Object.fromEntries(feeds.map(([name, type, dims, data]) => [name, new ort.Tensor(type, data, dims)]));
 }
@@ -188,8 +251,7 @@ function toTensors(feeds) {
 function submitted([packed, own]) {
   let next = 0;
   return Object.fromEntries(plan.layout.map(([name, type, typed, dims, offset]) => {
-    const size = dims.reduce((a, b) => a * b, 1);
-    const data = typeof offset === "number" ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, size) : own[next++];
+    const data = typeof offset === "number" ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims)) : own[next++];
     return [name, new ort.Tensor(type, data, dims)];
   }));
 }
@@ -203,21 +265,24 @@ function plainResult({ type, dims, data }) {
   return { type, dims: [...dims], data: values };
 }
 
+const plainResults = (results) => Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, plainResult(tensor)]));
+
 async function run(prepared, page, show) {
   if (!Array.isArray(prepared)) throw new Error(prepared.error);
   const [s] = await ready;
   const results = await s.run(submitted(prepared));
-  if (!show && !plan.postprocess) {  // nothing for Python to do: no second crossing
-    return Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, plainResult(tensor)]));
-  }
+  if (!show && !plan.postprocess) return plainResults(results);  // nothing for Python to do: no second crossing
   const collected = await page.collect(results, show, prepared[2]);  // awaited: a hook may be async
   if (collected.error) throw new Error(collected.error);
   return collected.ok;
 }
 
 async function predict(inputs) {
-  const [, page] = await ready;
-  return run(await page.prepare_api(...await forPython(inputs ?? {})), page, false);
+  const [s, page] = await ready;
+  const given = inputs ?? {};
+  const tensors = quick && quickTensors(given);
+  if (tensors) return plainResults(await s.run(tensors));
+  return run(await page.prepare_api(...await forPython(given)), page, false);
 }
 
 // Once ready, while the visitor reads the form: see Python's `warm_up`.

@@ -1,17 +1,18 @@
-"""One submission's feeds as they cross into JS: the packed buffer, its layout, and long
-float arrays left where they live (`ForeignArray`)."""
+"""One submission's feeds as they cross into JS: the packed buffer, its layout, long
+float arrays left where they live (`ForeignArray`), and the checks JS may run itself."""
 
 from __future__ import annotations
 
 import array
 import math
+import sys
 
 import numpy as np
 import pytest
 
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import ALIGN, PACKED_MAX, FeedLayout
-from shipyard_runtime.values import ForeignArray, InputError, from_api
+from shipyard_runtime.values import JS_SAFE_INTEGER, ForeignArray, InputError, from_api, js_checks
 
 SAMPLES = {
     "float32": [1.5],
@@ -115,3 +116,30 @@ def test_a_short_foreign_array_is_packed_with_the_other_small_inputs() -> None:
     values = from_api(spec, {"row": HeldArray("f", [0.5, 1.5, 2.5])})
     packed, own = FeedLayout(spec).pack(values)
     assert array.array("f", packed[:12]).tolist() == [0.5, 1.5, 2.5] and own == []
+
+
+def test_js_checks_are_pythons_bounds_kept_within_what_js_numbers_hold_exactly() -> None:
+    spec = app(
+        {
+            "a": {"type": "float32", "shape": [1], "min": 0, "max": 1},
+            "b": {"type": "float64", "shape": [1]},
+            "c": {"type": "int64", "shape": [1], "min": -5},
+            "d": {"type": "uint8", "shape": [1]},
+            "e": {"type": "bool", "shape": [1]},
+            "f": {"type": "string", "shape": [1]},
+        }
+    )
+    checks = js_checks(spec)
+    assert checks is not None
+    assert checks[:4] == [
+        ("float", 0, 1),
+        ("float", -sys.float_info.max, sys.float_info.max),
+        ("int", -5, JS_SAFE_INTEGER),
+        ("int", 0, 255),
+    ]
+    assert [kind for kind, _, _ in checks[4:]] == ["bool", "string"]
+
+
+def test_no_js_checks_where_python_must_see_every_submission() -> None:
+    menu = {"type": "int64", "shape": [1], "choices": {"one": 1, "two": 2}}
+    assert js_checks(app({"x": menu})) is None
