@@ -106,25 +106,32 @@ const app = JSON.parse(document.getElementById("shipyard-app").textContent);
 const floatArrays = { float32: Float32Array, float64: Float64Array };
 const formTypes = Object.fromEntries(Object.entries(app.fields ?? app.inputs).map(([key, spec]) => [key, spec.type]));
 
-// Each typed array made here, with its least and greatest element.
+// Each typed array `typedNumbers` made for Python, with its least and greatest number.
 const extents = new WeakMap();
 
-// The array as a typed array, or itself if anything in it is not a number (NaN included:
-// Python's path says which). Its least and greatest numbers, as given, are noted on the way
-// (a loop of its own would cost a third more than converting the array).
-function typedNumbers(Typed, values) {
+// [typed array, least, greatest] for an array of numbers, or null if anything in it is not
+// a number (NaN included: Python's path says which). The extent is found while converting:
+// a loop of its own would cost a third more than the conversion.
+function converted(Typed, values) {
   const typed = new Typed(values.length);
   let least = Infinity, greatest = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== "number") return values;
+    if (typeof v !== "number") return null;
     typed[i] = v;
     if (v < least) least = v;
-    else if (!(v >= least)) return values;  // NaN
+    else if (!(v >= least)) return null;  // NaN
     if (v > greatest) greatest = v;
   }
-  extents.set(typed, [least, greatest]);
-  return typed;
+  return [typed, least, greatest];
+}
+
+// The array as a typed array for Python, or itself if `converted` refuses it.
+function typedNumbers(Typed, values) {
+  const result = converted(Typed, values);
+  if (result === null) return values;
+  extents.set(result[0], result.slice(1));
+  return result[0];
 }
 
 function extent(array) {
@@ -138,12 +145,17 @@ function extent(array) {
   return [least, greatest];
 }
 
-// Whether every number in a float typed array is finite and within [low, high], both as given
-// and as rounded into the array (rounding keeps order, so the extent's rounding is the
-// array's): Python checks a long array's values once rounded to the input's type, where it
-// leaves them in JS (runtime/values.py's ForeignArray), and `quickTensors`'s as given.
+// Whether every number in a float typed array is finite and within [low, high]: Python's
+// check of a long float input that it leaves in JS (runtime/values.py's ForeignArray).
 function within(array, low, high) {
-  const [least, greatest] = extents.get(array) ?? extent(array);
+  return fits(array, ...(extents.get(array) ?? extent(array)), low, high);
+}
+
+// Whether an array with this extent is finite and within [low, high], both as given and as
+// rounded into the array (rounding keeps order, so the extent's rounding is the array's):
+// Python checks a long array's values once rounded to the input's type (`within`), and
+// a short one's as given (`quickTensors`).
+function fits(array, least, greatest, low, high) {
   const round = array instanceof Float32Array ? Math.fround : Number;
   return Number.isFinite(least) && Number.isFinite(greatest) && least >= low && greatest <= high
     && round(least) >= low && round(greatest) <= high;
@@ -204,8 +216,8 @@ function quickData({ size, Typed, kind, low, high, accept }, value) {
   const items = Array.isArray(value) ? value : size === 1 ? [value] : null;
   if (items === null || items.length !== size) return null;
   if (kind !== "float") return others(Typed, items, accept);
-  const typed = typedNumbers(Typed, items);
-  return typed instanceof Typed && within(typed, low, high) ? typed : null;
+  const result = converted(Typed, items);
+  return result !== null && fits(result[0], result[1], result[2], low, high) ? result[0] : null;
 }
 
 function others(Typed, items, accept) {

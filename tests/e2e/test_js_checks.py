@@ -163,6 +163,9 @@ def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
         {"s": [0.5, 0.5], "l": [0.5] * 100},
         {"s": [0.5, 1.00000001], "l": [0.5] * 100},  # past the max, but 1.0 once rounded
         {"s": [0.5, 0.5], "l": [0.5] * 99 + [0.99999998]},  # within the max, but 1.0 once rounded
+        # A nested list takes Python's path, which leaves the long array in JS (ForeignArray).
+        {"s": [[0.5, 0.5]], "l": [0.5] * 100},
+        {"s": [[0.5, 0.5]], "l": [0.5] * 99 + [0.99999998]},
     ]
     got = site.page.evaluate(RUN_ALL, cases)
     for inputs, result in zip(cases, got, strict=True):
