@@ -88,23 +88,25 @@ def split_text_area(spec: InputSpec, text: str) -> list[str]:
 JS_SAFE_INTEGER = 2**53 - 1
 
 
-def js_checks(app: AppSpec) -> list[tuple[str, float, float]] | None:
+def js_checks(app: AppSpec) -> list[tuple[str, float, float, list[Value] | None]] | None:
     """For each model input, in order, the check shipyard.js runs on `predict`'s inputs to
     hand them to onnxruntime-web itself: the kind (`float` and `int`: a number, a whole one
-    for `int`, within [low, high]; `bool`; `string`), from the bounds `check` applies.
+    for `int`, within [low, high]; `bool`; `string`), from the bounds `check` applies, and
+    the values `choices` allows, if any.
 
     JS only ever accepts by these checks: anything they do not pass comes to Python, which
     checks it again and words the problem. So the bounds may be narrower than Python's
-    (integers within JS's exact range), never wider. None when Python must see every
-    submission: the form has fields of its own, or an input is limited to `choices`.
+    (integers within JS's exact range), never wider. None when the form has fields of its
+    own: Python's preprocess makes the model's inputs from them.
     """
-    if app.fields or any(spec.choices is not None for spec in app.inputs):
+    if app.fields:
         return None
-    checks: list[tuple[str, float, float]] = []
+    checks: list[tuple[str, float, float, list[Value] | None]] = []
     for spec in app.inputs:
         low, high = spec.bounds
         limit = sys.float_info.max if spec.dtype.kind == "float" else JS_SAFE_INTEGER
-        checks.append((spec.dtype.kind, max(low, -limit), min(high, limit)))
+        allowed = None if spec.choices is None else [value for _, value in spec.choices]
+        checks.append((spec.dtype.kind, max(low, -limit), min(high, limit), allowed))
     return checks
 
 

@@ -179,22 +179,27 @@ async function forPython(inputs) {
 
 // `predict` with no call into Python: onnxruntime-web's tensors made from the inputs as
 // they are, when each passes the check Python planned for its input (runtime/values.py's
-// `js_checks`): a number, or a flat array of them, of the input's kind and within its
-// bounds, or a float typed array of the input's own type. Null for anything else (a key
-// missing or unknown, NaN, a value out of range, nested lists, a picture): Python then
-// checks every input and words the problem. JS only ever accepts here, never rejects.
+// `js_checks`): a number, or a flat array of them, of the input's kind, within its bounds
+// and among its choices, if it has any; or a float typed array of the input's own type.
+// Null for anything else (a key missing or unknown, NaN, a value out of range, nested
+// lists, a picture): Python then checks every input and words the problem. JS only ever
+// accepts here, never rejects.
 const accepts = {
+  float: (low, high) => (v) => typeof v === "number" && v >= low && v <= high,
   int: (low, high) => (v) => typeof v === "number" && Number.isInteger(v) && v >= low && v <= high,
   bool: () => (v) => typeof v === "boolean",
   string: () => (v) => typeof v === "string",
 };
-let quick;  // per model input: {name, type, dims, size, Typed, kind, low, high, accept}, or null
+let quick;  // per model input: {name, type, dims, size, Typed, low, high, accept, loop}, or null
 
 function quickSlots({ layout, checks }) {
   return checks && layout.map(([name, type, typed, dims], i) => {
-    const [kind, low, high] = checks[i];
-    const Typed = globalThis[typed];
-    return { name, type, dims, size: count(dims), Typed, kind, low, high, accept: accepts[kind]?.(low, high) };
+    const [kind, low, high, choices] = checks[i];
+    const test = accepts[kind](low, high);
+    const accept = choices ? (v) => test(v) && choices.includes(v) : test;
+    // A float input with no choices takes the loop that notes the extent: a picture's.
+    const loop = kind === "float" && !choices ? "extent" : "each";
+    return { name, type, dims, size: count(dims), Typed: globalThis[typed], low, high, accept, loop };
   });
 }
 
@@ -209,18 +214,18 @@ function quickTensors(inputs) {
   return tensors;
 }
 
-function quickData({ size, Typed, kind, low, high, accept }, value) {
+function quickData({ size, Typed, low, high, accept, loop }, value) {
   if (ArrayBuffer.isView(value)) {  // used as it is, as Python's ForeignArray would be
-    return kind === "float" && value instanceof Typed && value.length === size && within(value, low, high) ? value : null;
+    return loop === "extent" && value instanceof Typed && value.length === size && within(value, low, high) ? value : null;
   }
   const items = Array.isArray(value) ? value : size === 1 ? [value] : null;
   if (items === null || items.length !== size) return null;
-  if (kind !== "float") return others(Typed, items, accept);
+  if (loop === "each") return each(Typed, items, accept);
   const result = converted(Typed, items);
   return result !== null && fits(result[0], result[1], result[2], low, high) ? result[0] : null;
 }
 
-function others(Typed, items, accept) {
+function each(Typed, items, accept) {
   const data = new Typed(items.length);
   const cast = Typed === BigInt64Array || Typed === BigUint64Array ? BigInt : null;
   for (let i = 0; i < items.length; i++) {

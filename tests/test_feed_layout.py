@@ -132,14 +132,14 @@ def test_js_checks_are_pythons_bounds_kept_within_what_js_numbers_hold_exactly()
     checks = js_checks(spec)
     assert checks is not None
     assert checks[:4] == [
-        ("float", 0, 1),
-        ("float", -sys.float_info.max, sys.float_info.max),
-        ("int", -5, JS_SAFE_INTEGER),
-        ("int", 0, 255),
+        ("float", 0, 1, None),
+        ("float", -sys.float_info.max, sys.float_info.max, None),
+        ("int", -5, JS_SAFE_INTEGER, None),
+        ("int", 0, 255, None),
     ]
-    assert [kind for kind, _, _ in checks[4:]] == ["bool", "string"]
+    assert [kind for kind, *_ in checks[4:]] == ["bool", "string"]
 
 
-def test_no_js_checks_where_python_must_see_every_submission() -> None:
+def test_js_checks_carry_the_values_choices_allow() -> None:
     menu = {"type": "int64", "shape": [1], "choices": {"one": 1, "two": 2}}
-    assert js_checks(app({"x": menu})) is None
+    assert js_checks(app({"x": menu})) == [("int", -JS_SAFE_INTEGER, JS_SAFE_INTEGER, [1, 2])]

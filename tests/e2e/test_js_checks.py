@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from onnx import TensorProto, helper
+from onnx import helper
 
 from shipyard.build import build
 from shipyard.verify_site import read_site_app
@@ -133,32 +133,35 @@ def test_float_typed_arrays_are_taken_as_they_are_or_checked_by_python(
     assert got[3] == "Invalid input: in_float32: expected 2 values, got 3"
 
 
+def identity_site(
+    folder: Path, open_site: Callable[[Path], SitePage], inputs: dict[str, Any]
+) -> tuple[SitePage, AppSpec]:
+    """A site for a model that returns each input (metadata given, shape [1, n]) as `<key>_out`."""
+    nodes, graph_inputs, graph_outputs = [], [], []
+    for key, spec in inputs.items():
+        onnx_type, shape = DTYPES[spec["type"]].onnx, spec["shape"]
+        graph_inputs.append(helper.make_tensor_value_info(key, onnx_type, shape))
+        graph_outputs.append(helper.make_tensor_value_info(f"{key}_out", onnx_type, shape))
+        nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
+    model = save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), folder / "m.onnx")
+    (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
+    build(model, folder / "m.yml", folder / "site")
+    return open_site(folder / "site"), read_site_app(folder / "site")
+
+
 def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
     tmp_path: Path, open_site: Callable[[Path], SitePage]
 ) -> None:
     """Python checks a short float input's values as given, and a long one's (which JS sends
     as a typed array) once rounded to float32: JS accepts only what passes both."""
-    inputs = [
-        helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, size]) for n, size in (("s", 2), ("l", 100))
-    ]
-    outputs = [
-        helper.make_tensor_value_info(f"{n}_out", TensorProto.FLOAT, [1, size])
-        for n, size in (("s", 2), ("l", 100))
-    ]
-    nodes = [helper.make_node("Identity", [n], [f"{n}_out"]) for n in ("s", "l")]
-    model = save(helper.make_graph(nodes, "bounded", inputs, outputs), tmp_path / "m.onnx")
-    (tmp_path / "m.yml").write_text(
-        yaml.safe_dump(
-            {
-                "inputs": {
-                    "s": {"type": "float32", "shape": [1, 2], "max": 1},
-                    "l": {"type": "float32", "shape": [1, 100], "max": 0.99999999},
-                }
-            }
-        )
+    site, app = identity_site(
+        tmp_path,
+        open_site,
+        {
+            "s": {"type": "float32", "shape": [1, 2], "max": 1},
+            "l": {"type": "float32", "shape": [1, 100], "max": 0.99999999},
+        },
     )
-    build(model, tmp_path / "m.yml", tmp_path / "site")
-    site, app = open_site(tmp_path / "site"), read_site_app(tmp_path / "site")
     cases = [
         {"s": [0.5, 0.5], "l": [0.5] * 100},
         {"s": [0.5, 1.00000001], "l": [0.5] * 100},  # past the max, but 1.0 once rounded
@@ -171,3 +174,27 @@ def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
     for inputs, result in zip(cases, got, strict=True):
         as_sent = inputs | {"l": memoryview(array.array("f", inputs["l"]))}  # a long array goes typed
         assert _floats(result) == expected(app, as_sent), inputs
+
+
+def test_choices_are_checked_in_js_as_python_checks_them(
+    tmp_path: Path, open_site: Callable[[Path], SitePage]
+) -> None:
+    site, app = identity_site(
+        tmp_path,
+        open_site,
+        {
+            "f": {"type": "float32", "shape": [1, 1], "choices": {"half": 0.5, "big": 1e30}, "max": 1},
+            "i": {"type": "int64", "shape": [1, 2], "choices": {"one": 1, "two": 2}},
+            "t": {"type": "string", "shape": [1, 1], "choices": {"Red": "red", "Blue": "blue"}},
+        },
+    )
+    valid = {"f": 0.5, "i": [1, 2], "t": "red"}
+    cases = [valid]
+    cases += [
+        valid | {key: v}
+        for key, v in (("f", 0.25), ("f", 1e30), ("f", [0.5]), ("i", [1, 3]), ("i", [2.0, 1]))
+    ]
+    cases += [valid | {key: v} for key, v in (("t", "Red"), ("t", ["blue"]), ("t", 1))]
+    got = site.page.evaluate(RUN_ALL, cases)
+    for inputs, result in zip(cases, got, strict=True):
+        assert _floats(result) == expected(app, inputs), inputs
