@@ -1,7 +1,8 @@
 """Input values, from the form's text or from `window.shipyard.predict`, checked against the spec.
 
 Both paths end in `InputSpec.check_row`, so the form and the JS API accept and reject
-exactly the same values with the same messages.
+exactly the same values with the same messages. `js_checks` hands the page the same
+rules as data, for `predict` inputs that JS can accept without calling Python.
 """
 
 from __future__ import annotations

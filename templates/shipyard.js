@@ -237,7 +237,7 @@ function each(Typed, items, accept) {
 }
 
 let attach, fail;
-let plan;  // Python's, once: where each model input sits in what it prepares, and whether it postprocesses
+let plan;  // Python's, once: where each model input sits in what it prepares, whether it postprocesses, its checks
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
   plan = page.plan();
   quick = quickSlots(plan);
