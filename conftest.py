@@ -105,10 +105,10 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build_example(name: str, output: Path) -> Path:
-    from shipyard.build import build
+    from shipyard.build import build_site
 
     folder = EXAMPLES / name
-    build(folder / "model.onnx", folder / "metadata.yml", output / name)
+    build_site(folder / "model.onnx", folder / "metadata.yml", output / name)
     return output / name
 
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
 from conftest import EXAMPLES, Server  # noqa: E402
-from shipyard.build import build  # noqa: E402
+from shipyard.build import build_site  # noqa: E402
 from tests.browser import launch_chromium  # noqa: E402
 from tests.e2e.test_batch import housing_rows, to_csv  # noqa: E402
 from tests.e2e.test_digits import picture as digit_picture  # noqa: E402
@@ -205,8 +205,8 @@ class Samples:
 
 def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
     """Build the site and its comparison pages into `folder`; return the pages to load."""
-    build(example.model, example.metadata, folder)
-    build(example.model, example.metadata, folder / "no-snapshot", snapshot=False)
+    build_site(example.model, example.metadata, folder)
+    build_site(example.model, example.metadata, folder / "no-snapshot", snapshot=False)
     (folder / "floor.html").write_text(FLOOR)
     (folder / "plain.html").write_text(PLAIN)
     pages = ["index.html", "no-snapshot/index.html", "floor.html", "plain.html"]

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from conftest import EXAMPLES, Server  # noqa: E402
-from shipyard.build import build  # noqa: E402
+from shipyard.build import build_site  # noqa: E402
 from tests.browser import launch_chromium  # noqa: E402
 
 PLAIN_JS_LATENCY = """async ([inputs, calls]) => {
@@ -66,7 +66,7 @@ def time_builds(example: Path, output: Path, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        build(example / "model.onnx", example / "metadata.yml", output)
+        build_site(example / "model.onnx", example / "metadata.yml", output)
         times.append(time.perf_counter() - start)
     return times
 

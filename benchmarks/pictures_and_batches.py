@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from conftest import EXAMPLES, Server  # noqa: E402
-from shipyard.build import build  # noqa: E402
+from shipyard.build import build_site  # noqa: E402
 from tests.browser import launch_chromium  # noqa: E402
 from tests.e2e.test_batch import housing_rows, to_csv  # noqa: E402
 from tests.pictures import noise, png  # noqa: E402
@@ -82,8 +82,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        build(photo_model(folder / "photo.onnx"), None, folder / "photo")
-        build(EXAMPLES / "housing" / "model.onnx", EXAMPLES / "housing" / "metadata.yml", folder / "housing")
+        build_site(photo_model(folder / "photo.onnx"), None, folder / "photo")
+        build_site(
+            EXAMPLES / "housing" / "model.onnx", EXAMPLES / "housing" / "metadata.yml", folder / "housing"
+        )
         servers = {name: Server(folder / name) for name in ("photo", "housing")}
         try:
             with launch_chromium() as browser:

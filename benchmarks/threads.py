@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from conftest import Server  # noqa: E402
-from shipyard.build import build  # noqa: E402
+from shipyard.build import build_site  # noqa: E402
 from tests.browser import launch_chromium  # noqa: E402
 
 LATENCY = """async (calls) => {
@@ -86,7 +86,7 @@ def main() -> None:
         model = conv_model(Path(tmp) / "conv.onnx")
         servers = {}
         for threads in (1, 2):
-            build(model, None, Path(tmp) / f"threads-{threads}", threads=threads)
+            build_site(model, None, Path(tmp) / f"threads-{threads}", threads=threads)
             servers[threads] = Server(Path(tmp) / f"threads-{threads}")
         try:
             for _ in range(args.runs):

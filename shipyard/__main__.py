@@ -1,3 +1,3 @@
-from .cli import main
+from shipyard.cli import main
 
 main()

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelError
-from .metadata import app_document, load_document
-from .model import read_signature
-from .prepared import prepare_model
-from .reconcile import reconcile
-from .requirements import declared_requirements
-from .resolve import Pin, resolve
-from .rewrite import Rewrite
-from .site import build_site
-from .user_code import SITE_NAME, find_module, read_module
+from shipyard.errors import ModelError
+from shipyard.metadata.read import app_document, load_document
+from shipyard.metadata.reconcile import reconcile
+from shipyard.metadata.user_code import find_module, read_module
+from shipyard.model.load import read_signature
+from shipyard.model.prepared import prepare_model
+from shipyard.model.rewrite import Rewrite
+from shipyard.packages.declared import declared_requirements
+from shipyard.packages.resolve import Pin, resolve
+from shipyard.site.assemble import write_site
+from shipyard.site.layout import USER_CODE
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class BuildReport:
     remote_packages: str | None = None  # what the site fetches from elsewhere at run time
 
 
-def build(
+def build_site(
     model: Path,
     metadata: Path | None,
     output: Path,
@@ -46,12 +47,12 @@ def build(
     given = app_document(document)
     module = find_module(given, metadata, python)
     if module is not None:
-        given = given | {"python": SITE_NAME}
+        given = given | {"python": USER_CODE}
     signature = read_signature(prepared.model)
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    build_site(prepared.data(), app, output, source, packages, snapshot, threads)
+    write_site(prepared.data(), app, output, source, packages, snapshot, threads)
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())

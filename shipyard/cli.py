@@ -20,15 +20,17 @@ from typing import Any
 
 import click
 
+from shipyard.build import build_site
+from shipyard.errors import NoBrowserError, ShipyardError
+from shipyard.metadata.write import render_metadata, write_new
+from shipyard.model.prepared import prepare_model
+from shipyard.model.report import format_report, inspect_report
+from shipyard.site.serve import make_server, url_of
+from shipyard.verify.compare import Tolerance
+from shipyard.verify.report import report_dict, report_text
+from shipyard.verify.run import VerifyOptions, verify_site
+
 from . import __version__
-from .build import build as build_site
-from .errors import NoBrowserError, ShipyardError
-from .metadata_file import render_metadata, write_new
-from .prepared import prepare_model
-from .report import format_report, inspect_report
-from .serve import make_server, url_of
-from .verify import Tolerance, report_dict, report_text
-from .verify_site import VerifyOptions, verify_site
 
 
 class UserError(click.ClickException):

@@ -69,3 +69,14 @@ class VerifyError(ShipyardError):
 
 class NoBrowserError(VerifyError):
     """No Chromium to open the site in; the site itself was not checked (exit code 3, not a failure)."""
+
+
+def os_reason(error: OSError | UnicodeDecodeError) -> str:
+    """Why a file operation failed, as the system words it ("No such file or directory")."""
+    return getattr(error, "strerror", None) or str(error)
+
+
+def last_line(text: str) -> str:
+    """A tool's last non-blank line of output: the one that says what failed."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page
 
-from shipyard.browser_session import CHROMIUM, is_foreign, launch_chromium
+from shipyard.verify.chromium import CHROMIUM, is_foreign, launch_chromium
 
 __all__ = ["CHROMIUM", "LOAD_TIMEOUT_MS", "SitePage", "launch_chromium"]
 

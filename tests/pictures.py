@@ -6,7 +6,7 @@ import random
 import struct
 import zlib
 
-from shipyard.verify import random_picture
+from shipyard.verify.inputs import random_picture
 from shipyard_runtime.images import Pixels
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.assets import ASSETS, PYODIDE, cache_dir, ensure_asset, integrity_of
+from shipyard.cache import cache_dir
 from shipyard.errors import AssetError
+from shipyard.site.npm_assets import ASSETS, PYODIDE, ensure_asset, integrity_of
 
 
 def test_cached_assets_hold_every_file_a_site_ships() -> None:

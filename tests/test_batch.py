@@ -13,7 +13,7 @@ import onnxruntime as ort
 import pytest
 
 from conftest import EXAMPLES
-from shipyard.metadata import load_metadata
+from shipyard.metadata.read import load_metadata
 from shipyard_runtime.batch import MAX_PROBLEMS, BatchError, RunModel, Table, predict_csv, read_csv
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from shipyard.assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
-from shipyard.build import build
+from shipyard.build import build_site
 from shipyard.errors import MetadataError, ModelError, OutputError
+from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
 
 HOUSING = EXAMPLES / "housing"
 
@@ -21,7 +21,7 @@ HOUSING = EXAMPLES / "housing"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("build") / "site"
-    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
     return output
 
 
@@ -73,7 +73,7 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
 def test_threads_are_opt_in_and_bring_the_isolating_service_worker(site: Path, tmp_path: Path) -> None:
     assert 'data-threads="1"' in (site / "index.html").read_text()
     assert not (site / "isolate.js").exists() and not (site / "mini-coi.js").exists()
-    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", threads=2)
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", threads=2)
     html = (tmp_path / "site" / "index.html").read_text()
     assert 'data-threads="2"' in html
     assert html.index('<script src="./isolate.js">') < html.index("<link")  # before anything loads
@@ -83,7 +83,7 @@ def test_threads_are_opt_in_and_bring_the_isolating_service_worker(site: Path, t
 
 
 def test_without_a_snapshot_pyscript_boots_pyodide_itself(tmp_path: Path) -> None:
-    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", snapshot=False)
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", snapshot=False)
     html = (tmp_path / "site" / "index.html").read_text().replace("&#34;", '"')
     assert '"interpreter":"./pyodide/pyodide.mjs"' in html and "snapshot" not in html
     assert not (tmp_path / "site" / "interpreter.mjs").exists()
@@ -97,7 +97,7 @@ def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:
         .replace("name: California housing", 'name: "</script><b>x</b>"')
     )
     (tmp_path / "m.yml").write_text(text)
-    build(HOUSING / "model.onnx", tmp_path / "m.yml", tmp_path / "site")
+    build_site(HOUSING / "model.onnx", tmp_path / "m.yml", tmp_path / "site")
     html = (tmp_path / "site" / "index.html").read_text()
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
@@ -123,14 +123,14 @@ def test_failed_build_leaves_the_previous_output_as_it_was(
     tmp_path: Path, metadata: str | None, model: str, error: type[Exception]
 ) -> None:
     output = tmp_path / "site"
-    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
     before = _snapshot(output)
     path = HOUSING / "metadata.yml"
     if metadata is not None:
         path = tmp_path / "bad.yml"
         path.write_text(metadata)
     with pytest.raises(error):
-        build(HOUSING / model, path, output)
+        build_site(HOUSING / model, path, output)
     assert _snapshot(output) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -138,5 +138,5 @@ def test_failed_build_leaves_the_previous_output_as_it_was(
 def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(OutputError, match="holds no shipyard site"):
-        build(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path)
+        build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"

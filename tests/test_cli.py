@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES
 from shipyard import __version__
 from shipyard.cli import main
-from shipyard.serve import make_server, url_of
+from shipyard.site.serve import make_server, url_of
 
 HOUSING = EXAMPLES / "housing"
 MODEL, METADATA = str(HOUSING / "model.onnx"), str(HOUSING / "metadata.yml")

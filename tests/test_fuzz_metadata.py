@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from shipyard.errors import MetadataError
-from shipyard.metadata import load_document
-from shipyard.model import read_signature
-from shipyard.prepared import prepare_model
-from shipyard.reconcile import reconcile
+from shipyard.metadata.read import load_document
+from shipyard.metadata.reconcile import reconcile
+from shipyard.model.load import read_signature
+from shipyard.model.prepared import prepare_model
 
 HOUSING = prepare_model(EXAMPLES / "housing" / "model.onnx")
 INFERRED = HOUSING.inferred()

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from onnx import TensorProto, helper
 
 from shipyard.cli import main
-from shipyard.metadata import load_metadata
-from shipyard.prepared import prepare_model
+from shipyard.metadata.read import load_metadata
+from shipyard.model.prepared import prepare_model
 from tests import classifiers
 from tests.models import edge_model, save
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.errors import MetadataError
-from shipyard.metadata import load_metadata
+from shipyard.metadata.read import load_metadata
 from shipyard_runtime.values import InputError, from_api, from_form
 
 # modelship's own example file, byte for byte in its layout (keys are tensor names).

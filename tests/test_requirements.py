@@ -16,14 +16,14 @@ from packaging.requirements import Requirement
 from pyodide_lock import PyodideLockSpec
 
 from conftest import EXAMPLES
-from shipyard import pure_wheels
-from shipyard.assets import PYODIDE, ensure_asset
 from shipyard.cli import main
 from shipyard.errors import MetadataError, RequirementError
-from shipyard.metadata import load_metadata
-from shipyard.pyodide_packages import open_distribution, take
-from shipyard.requirements import Declared, declared_requirements
-from shipyard.resolve import resolve
+from shipyard.metadata.read import load_metadata
+from shipyard.packages import index_wheels as pure_wheels
+from shipyard.packages.declared import Declared, declared_requirements
+from shipyard.packages.pyodide_dist import open_distribution, take
+from shipyard.packages.resolve import resolve
+from shipyard.site.npm_assets import PYODIDE, ensure_asset
 
 HOUSING = EXAMPLES / "housing"
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from shipyard.errors import MetadataError
-from shipyard.metadata import load_metadata
+from shipyard.metadata.read import load_metadata
 from shipyard_runtime.dtypes import ValueProblem, all_finite
 from shipyard_runtime.form import render_field
 from shipyard_runtime.shapes import flatten, nested_shape

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import EXAMPLES
-from shipyard import snapshot
 from shipyard.cli import main
+from shipyard.site import snapshot
 
 RUNTIME_MODULES = ("batch", "display", "form", "hooks", "images", "links", "spec", "tensors", "values")
 

@@ -25,26 +25,14 @@ from click.testing import CliRunner
 from onnx import helper, numpy_helper
 
 from conftest import EXAMPLES, build_example
-from shipyard import browser_session
-from shipyard.build import build
+from shipyard.build import build_site
 from shipyard.cli import main
-from shipyard.metadata import load_metadata
-from shipyard.verify import (
-    WORDS,
-    InputSet,
-    OutputCheck,
-    Report,
-    Tolerance,
-    compare,
-    from_page,
-    input_sets,
-    random_row,
-    report_dict,
-    report_text,
-    to_page,
-    value_range,
-)
-from shipyard.verify_site import read_site_app
+from shipyard.metadata.read import load_metadata
+from shipyard.site.page import read_site_app
+from shipyard.verify import chromium as browser_session
+from shipyard.verify.compare import OutputCheck, Tolerance, compare, from_page
+from shipyard.verify.inputs import WORDS, InputSet, input_sets, random_row, to_page, value_range
+from shipyard.verify.report import Report, report_dict, report_text
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.spec import AppSpec
 from tests.models import identity_model
@@ -252,7 +240,7 @@ def test_every_type_and_64_bit_integers_past_2_53_match(tmp_path: Path) -> None:
         metadata["inputs"][f"in_{name}"] = {"type": name, "shape": [None, 2], **bounds}
         metadata["outputs"][f"out_{name}"] = {"type": name, "shape": [None, 2]}
     (tmp_path / "m.yml").write_text(yaml.safe_dump(metadata))
-    build(identity_model(tmp_path / "m.onnx"), tmp_path / "m.yml", tmp_path / "site")
+    build_site(identity_model(tmp_path / "m.onnx"), tmp_path / "m.yml", tmp_path / "site")
     result = verify(tmp_path / "site", "--samples", "5", "--json")
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["passed"], result.stdout + result.stderr

@@ -15,7 +15,7 @@ import onnxruntime as ort
 import pytest
 
 from conftest import EXAMPLES, build_example
-from shipyard.build import build
+from shipyard.build import build_site
 from tests.browser import LOAD_TIMEOUT_MS, SitePage
 from tests.e2e.test_hooked_example import on_cpython
 from tests.models import gather_model
@@ -118,7 +118,7 @@ def test_a_model_without_a_batch_dimension_runs_row_by_row(
     tmp_path_factory: pytest.TempPathFactory, open_site: Callable[[Path], SitePage]
 ) -> None:
     folder = tmp_path_factory.mktemp("gather")
-    build(gather_model(folder / "gather.onnx"), None, folder / "site")
+    build_site(gather_model(folder / "gather.onnx"), None, folder / "site")
     site = open_site(folder / "site")
     result = site.page.evaluate("(t) => window.shipyard.predictCsv(t)", "index\n2\n0\n1\n")
     assert result["csv"] == "index,value\n2,30.0\n0,10.0\n1,20.0\n"

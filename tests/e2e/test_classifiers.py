@@ -13,7 +13,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from shipyard.build import build
+from shipyard.build import build_site
 from tests import classifiers
 from tests.browser import SitePage
 from tests.reference import assert_same
@@ -43,7 +43,7 @@ def classifier(
 ) -> tuple[str, Path, SitePage]:
     folder = tmp_path_factory.mktemp(request.param)
     model = MODELS[request.param][0](folder / "model.onnx")
-    build(model, None, folder / "site")
+    build_site(model, None, folder / "site")
     return request.param, model, open_site(folder / "site")
 
 

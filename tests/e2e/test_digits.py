@@ -14,7 +14,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from conftest import EXAMPLES, build_example, example_module
-from shipyard.verify_site import read_site_app
+from shipyard.site.page import read_site_app
 from shipyard_runtime.hooks import hook_inputs
 from shipyard_runtime.images import ImageSpec, Pixels
 from shipyard_runtime.spec import AppSpec

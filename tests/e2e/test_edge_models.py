@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from shipyard.build import build
+from shipyard.build import build_site
 from tests.browser import SitePage
 from tests.models import edge_model
 from tests.reference import assert_same
@@ -18,7 +18,7 @@ def test_inferred_site_predicts_what_onnxruntime_does(
     tmp_path: Path, open_site: Callable[[Path], SitePage]
 ) -> None:
     model = edge_model(tmp_path / "edge.onnx")
-    build(model, None, tmp_path / "site")
+    build_site(model, None, tmp_path / "site")
     site = open_site(tmp_path / "site")
     session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
     for x in ([1.5, -2.0, 4.25], [0.0, 0.0, 1e-3]):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, build_example
-from shipyard.metadata import load_metadata
+from shipyard.metadata.read import load_metadata
 from tests.browser import SitePage
 from tests.reference import assert_same, run_reference
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from shipyard.build import build
-from shipyard.metadata import load_metadata
+from shipyard.build import build_site
+from shipyard.metadata.read import load_metadata
 from tests.browser import SitePage
 from tests.reference import run_reference
 
@@ -52,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, open_site: Callable[[Path], S
     folder = tmp_path_factory.mktemp("hooks")
     (folder / "app.py").write_text(APP)
     (folder / "metadata.yml").write_text(METADATA)
-    build(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site")
+    build_site(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site")
     return open_site(folder / "site")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.build import build
-from shipyard.prepared import prepare_model
+from shipyard.build import build_site
+from shipyard.model.prepared import prepare_model
 from shipyard_runtime.images import ImageSpec, Pixels
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import image_row
@@ -44,7 +44,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(model: Path, open_site: Callable[[Path], SitePage]) -> SitePage:
-    build(model, None, model.parent / "site")  # no metadata: the picture input and output are inferred
+    build_site(model, None, model.parent / "site")  # no metadata: the picture input and output are inferred
     return open_site(model.parent / "site")
 
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from onnx import helper
 
-from shipyard.build import build
-from shipyard.verify_site import read_site_app
+from shipyard.build import build_site
+from shipyard.site.page import read_site_app
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import InputError, from_api
@@ -74,7 +74,7 @@ def identity(
 ) -> tuple[SitePage, AppSpec]:
     folder = tmp_path_factory.mktemp("identity")
     model, metadata = identity_model(folder / "m.onnx"), identity_metadata(folder / "m.yml")
-    build(model, metadata, folder / "site")
+    build_site(model, metadata, folder / "site")
     return open_site(folder / "site"), read_site_app(folder / "site")
 
 
@@ -145,7 +145,7 @@ def identity_site(
         nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
     model = save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), folder / "m.onnx")
     (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
-    build(model, folder / "m.yml", folder / "site")
+    build_site(model, folder / "m.yml", folder / "site")
     return open_site(folder / "site"), read_site_app(folder / "site")
 
 

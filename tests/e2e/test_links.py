@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import EXAMPLES, Server, build_example
-from shipyard.metadata import load_metadata
+from shipyard.metadata.read import load_metadata
 from tests.browser import SitePage
 from tests.reference import run_reference
 

@@ -12,11 +12,11 @@ import pytest
 from packaging.requirements import Requirement
 
 from conftest import EXAMPLES
-from shipyard.assets import PYODIDE, ensure_asset
-from shipyard.build import build
-from shipyard.lockfile import write_site_lock
-from shipyard.metadata import load_metadata
-from shipyard.pure_wheels import fetch_pure_wheel
+from shipyard.build import build_site
+from shipyard.metadata.read import load_metadata
+from shipyard.packages.index_wheels import fetch_pure_wheel
+from shipyard.packages.site_lock import write_site_lock
+from shipyard.site.npm_assets import PYODIDE, ensure_asset
 from tests.browser import SitePage
 from tests.reference import assert_same, run_reference
 
@@ -79,7 +79,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, open_site: Callable[[Path], S
     metadata = "name: Housing by city\n" + FIELDS
     (folder / "metadata.yml").write_text(metadata)
     distribution = str(pyodide_distribution(folder / "pyodide-dist"))
-    build(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site", pyodide_packages=distribution)
+    build_site(
+        HOUSING / "model.onnx", folder / "metadata.yml", folder / "site", pyodide_packages=distribution
+    )
     return open_site(folder / "site")
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from shipyard.build import build
-from shipyard.metadata import load_metadata
+from shipyard.build import build_site
+from shipyard.metadata.read import load_metadata
 from shipyard_runtime.display import format_output
 from shipyard_runtime.spec import AppSpec
 from tests.browser import SitePage
@@ -68,7 +68,7 @@ def app(model: tuple[Path, Path]) -> AppSpec:
 @pytest.fixture(scope="module")
 def site(model: tuple[Path, Path], open_site: Callable[[Path], SitePage]) -> SitePage:
     onnx_file, metadata = model
-    build(onnx_file, metadata, onnx_file.parent / "site")
+    build_site(onnx_file, metadata, onnx_file.parent / "site")
     return open_site(onnx_file.parent / "site")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from shipyard.build import build
+from shipyard.build import build_site
 from tests.browser import SitePage
 
 HOUSING = EXAMPLES / "housing"
@@ -30,7 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "app.py").write_text(APP)
     metadata = (HOUSING / "metadata.yml").read_text() + "python: app.py\n"
     (folder / "metadata.yml").write_text(metadata)
-    build(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site")
+    build_site(HOUSING / "model.onnx", folder / "metadata.yml", folder / "site")
     return folder / "site"
 
 

@@ -14,10 +14,10 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import EXAMPLES
-from shipyard.browser_session import is_foreign
-from shipyard.build import build
-from shipyard.metadata import load_metadata
-from shipyard.serve import SiteHandler, url_of
+from shipyard.build import build_site
+from shipyard.metadata.read import load_metadata
+from shipyard.site.serve import SiteHandler, url_of
+from shipyard.verify.chromium import is_foreign
 from tests.browser import LOAD_TIMEOUT_MS, SitePage
 from tests.reference import assert_same, run_reference
 
@@ -32,7 +32,7 @@ PREDICT = "(inputs) => window.shipyard.ready.then(() => window.shipyard.predict(
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("threads") / "site"
-    build(HOUSING / "model.onnx", HOUSING / "metadata.yml", output, threads=2)
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output, threads=2)
     return output
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.build import build
+from shipyard.build import build_site
 from tests.browser import SitePage
 from tests.models import gather_model, identity_metadata, identity_model
 
@@ -34,7 +34,7 @@ def identity_site(
 ) -> SitePage:
     folder = tmp_path_factory.mktemp("identity")
     model, metadata = identity_model(folder / "m.onnx"), identity_metadata(folder / "m.yml")
-    build(model, metadata, folder / "site")
+    build_site(model, metadata, folder / "site")
     return open_site(folder / "site")
 
 
@@ -95,7 +95,7 @@ def test_onnxruntime_error_is_shown_and_the_page_keeps_working(
         "name: Gather\ninputs:\n  index: {name: Row, type: int64, shape: [1], default: 1}\n"
         "outputs:\n  value: {name: Value, type: float32, shape: [1]}\n"
     )
-    build(model, tmp_path / "m.yml", tmp_path / "site")
+    build_site(model, tmp_path / "m.yml", tmp_path / "site")
     site = open_site(tmp_path / "site")
     assert "out of" in site.predict_error({"index": 7})
     site.submit_form({"index": "7"})

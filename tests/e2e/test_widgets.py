@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from shipyard.build import build
+from shipyard.build import build_site
 from tests.browser import SitePage
 from tests.models import widgets_model
 
@@ -27,7 +27,7 @@ def test_select_slider_and_textarea_feed_the_model_and_outputs_show_their_kind(
     tmp_path: Path, open_site: Callable[[Path], SitePage]
 ) -> None:
     (tmp_path / "m.yml").write_text(METADATA)
-    build(widgets_model(tmp_path / "m.onnx"), tmp_path / "m.yml", tmp_path / "site")
+    build_site(widgets_model(tmp_path / "m.onnx"), tmp_path / "m.yml", tmp_path / "site")
     site = open_site(tmp_path / "site")
     page = site.page
     assert page.input_value("select[name=colour]") == "blue"

@@ -38,9 +38,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def prepare(folder: Path) -> None:
     """Put the Pyodide core, the runtime wheel and the test wheels in `folder`, with their lock."""
-    from shipyard.assets import PYODIDE, cache_dir, ensure_asset
-    from shipyard.lockfile import write_site_lock
-    from shipyard.wheel import build_runtime_wheel
+    from shipyard.cache import cache_dir
+    from shipyard.packages.runtime_wheel import build_runtime_wheel
+    from shipyard.packages.site_lock import write_site_lock
+    from shipyard.site.npm_assets import PYODIDE, ensure_asset
 
     folder.mkdir(parents=True, exist_ok=True)
     core = ensure_asset(PYODIDE)

@@ -11,8 +11,8 @@ from typing import Any
 import onnx
 from onnx import numpy_helper
 
-from .model import ModelInfo, TensorSignature, read_signature
-from .rewrite import zipmap_labels
+from shipyard.model.load import ModelInfo, TensorSignature, read_signature
+from shipyard.model.rewrite import zipmap_labels
 
 Labels = tuple[str | int, ...]
 # ai.onnx.ml classifiers carry their class labels as attributes.

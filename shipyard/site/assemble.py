@@ -7,69 +7,36 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from importlib import resources
 from pathlib import Path
 
+from shipyard.errors import OutputError
+from shipyard.packages.resolve import NO_PACKAGES, SitePackages
+from shipyard.packages.runtime_wheel import build_runtime_wheel
+from shipyard.packages.site_lock import local_wheels, write_site_lock
+from shipyard.site.gzipped import gzipped
+from shipyard.site.layout import (
+    FETCH_PRELOADS,
+    INTERPRETER,
+    ISOLATING_WORKER,
+    MODEL_FILE,
+    MODULE_PRELOADS,
+    ORT_ENTRY,
+    ORT_WASM,
+    PYSCRIPT,
+    PYSCRIPT_CONFIG,
+    PYSCRIPT_FILES,
+    RUNTIME_PACKAGE,
+    SNAPSHOT_FILE,
+    SNAPSHOT_INTERPRETER,
+    USER_CODE,
+)
+from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from shipyard.site.page import TEMPLATES, Preloads, page_context, render_page
+from shipyard.site.snapshot import ensure_snapshot
 from shipyard_runtime.spec import AppSpec
 
-from .assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
-from .compressed import gzipped
-from .errors import OutputError
-from .lockfile import local_wheels, write_site_lock
-from .page import TEMPLATES, Preloads, page_context, render_page
-from .resolve import NO_PACKAGES, SitePackages
-from .snapshot import SNAPSHOT_FILE, ensure_snapshot
-from .user_code import SITE_NAME
-from .wheel import build_runtime_wheel
 
-PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
-MODEL_FILE = "model.onnx"
-ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
-ORT_WASM = "ort-wasm-simd-threaded.wasm"
-ISOLATING_WORKER = "mini-coi.js"  # `shipyard serve` isolates a site that holds it
-SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
-
-# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
-# from its start-up snapshot by interpreter.mjs unless the site is built without one, and
-# packages loaded straight from the site's lock, with no micropip and no package index.
-# `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
-PYSCRIPT_CONFIG: dict[str, object] = {"packages_cache": "passthrough"}
-INTERPRETER = {True: f"./{SNAPSHOT_INTERPRETER}", False: "./pyodide/pyodide.mjs"}
-RUNTIME_PACKAGE = "shipyard-runtime"
-
-# The PyScript files a page loads (measured: core.js imports these chunks at start-up).
-# The rest of the vendored dist (editor, terminal, TOML parser, MicroPython) is never fetched.
-PYSCRIPT_FILES = (
-    "core.js",
-    "core-C9KDLldu.js",
-    "deprecations-manager-UpAPKqCb.js",
-    "donkey-4Hrqd7WZ.js",
-    "error-D2315lOB.js",
-    "py-editor-C4XsZtn7.js",
-    "py-game-DWiCrr7a.js",
-    "py-terminal-CwQ6kcjg.js",
-    "pyodide_graph-CX6fRcVL.js",
-)
-
-# Every file on the way to "ready", fetched from the first moment rather than when the
-# module that needs it asks (PyScript asks for Pyodide's files only after its own chunks).
-MODULE_PRELOADS = (
-    ORT_ENTRY,
-    "gunzip.mjs",
-    "pyodide/pyodide.mjs",
-    "pyodide/pyodide.asm.mjs",
-    *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
-)
-FETCH_PRELOADS = (
-    MODEL_FILE,
-    f"ort/{ORT_WASM}.gz",
-    "pyodide/pyodide.asm.wasm",
-    "pyodide/python_stdlib.zip",
-    "pyodide/pyodide-lock.json",
-)
-
-
-def build_site(
+def write_site(
     model: bytes,
     app: AppSpec,
     output: Path,
@@ -114,8 +81,8 @@ def _assemble(
         "packages": [RUNTIME_PACKAGE, *packages.load],
     }
     if python is not None:  # PyScript writes it where Python imports it from
-        (site / SITE_NAME).write_bytes(python)
-        config = config | {"files": {f"./{SITE_NAME}": "./shipyard_app.py"}}
+        (site / USER_CODE).write_bytes(python)
+        config = config | {"files": {f"./{USER_CODE}": "./shipyard_app.py"}}
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
     isolating = ("isolate.js",) if threads > 1 else ()
     for name in ("style.css", "shipyard.js", "gunzip.mjs", *restored, *isolating):
@@ -134,7 +101,7 @@ def _assemble(
         _copy(file, pyodide)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
-    user_code = (SITE_NAME,) if python is not None else ()
+    user_code = (USER_CODE,) if python is not None else ()
     snapshot_file = (f"pyodide/{SNAPSHOT_FILE}",) if snapshot else ()
     preloads = Preloads(
         MODULE_PRELOADS + restored, FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)

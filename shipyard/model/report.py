@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import ModelInfo, TensorSignature
-from .rewrite import Rewrite
+from shipyard.model.load import ModelInfo, TensorSignature
+from shipyard.model.rewrite import Rewrite
 
 
 def inspect_report(original: ModelInfo, rewritten: ModelInfo, rewrites: list[Rewrite]) -> dict[str, Any]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import MetadataError, UserCodeError
-
-# The name the module has inside a site; the page imports it as `shipyard_app`.
-SITE_NAME = "app.py"
+from shipyard.errors import MetadataError, UserCodeError
 
 
 def find_module(given: dict[str, Any], metadata: Path | None, option: Path | None) -> Path | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from .errors import MetadataError, RequirementError
+from shipyard.errors import MetadataError, RequirementError
 
 KEY = "requirements"
 _COMMENT = re.compile(r"(^|\s)#.*$")

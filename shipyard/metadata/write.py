@@ -7,9 +7,8 @@ from typing import Any
 
 import yaml
 
+from shipyard.errors import OutputError
 from shipyard_runtime.dtypes import DTYPES
-
-from .errors import OutputError
 
 HEADER = """\
 # Metadata for {model}, written by `shipyard init` from the model itself.

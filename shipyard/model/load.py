@@ -8,9 +8,8 @@ from pathlib import Path
 import onnx
 from google.protobuf.message import DecodeError
 
+from shipyard.errors import ModelError
 from shipyard_runtime.dtypes import BY_ONNX, DTYPES
-
-from .errors import ModelError
 
 Dim = int | str | None
 # protobuf cannot parse a message past 2 GiB, and a browser ArrayBuffer of the model is capped alike.

@@ -12,7 +12,7 @@ import gzip
 import tempfile
 from pathlib import Path
 
-from .assets import cache_dir
+from shipyard.cache import cache_dir
 
 
 def gzipped(file: Path) -> Path:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
-from .site import ISOLATING_WORKER
+from shipyard.errors import OutputError
+from shipyard.site.layout import ISOLATING_WORKER
 
 MIME_TYPES = {
     ".wasm": "application/wasm",  # required for streaming wasm compilation
@@ -67,3 +70,17 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = Fa
 def url_of(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host!s}:{port}/"
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL."""
+    server = make_server(site, 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

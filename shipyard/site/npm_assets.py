@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import shutil
 import subprocess
 import tarfile
@@ -18,9 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from .errors import AssetError
+from shipyard.cache import cache_dir
+from shipyard.errors import AssetError, last_line
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,6 @@ MINI_COI = NpmAsset(
 ASSETS = (PYODIDE, ONNXRUNTIME_WEB, MINI_COI)
 
 
-def cache_dir() -> Path:
-    """`SHIPYARD_CACHE_DIR`, or the user cache directory."""
-    override = os.environ.get("SHIPYARD_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("shipyard"))
-
-
 def ensure_asset(asset: NpmAsset) -> Path:
     """The folder holding `asset.files` (by base name), downloading and verifying if needed."""
     target = cache_dir() / "npm" / f"{asset.tarball.removesuffix('.tgz')}"
@@ -111,12 +103,6 @@ def _offline_error(asset: NpmAsset, folder: Path, why: str) -> AssetError:
         f"{asset.tarball} into {folder}/, then build again.",
         file=asset.spec,
     )
-
-
-def last_line(text: str) -> str:
-    """A tool's last non-blank line of output: the one that says what failed."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
 
 
 def integrity_of(path: Path) -> str:

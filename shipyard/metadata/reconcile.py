@@ -10,11 +10,10 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from shipyard.errors import MetadataError
+from shipyard.model.load import Signature, TensorSignature
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
-
-from .errors import MetadataError
-from .model import Signature, TensorSignature
 
 SECTIONS = ("inputs", "outputs")
 

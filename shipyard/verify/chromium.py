@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-
-from .serve import make_server, url_of
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -83,20 +79,6 @@ def launch_chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
 def is_foreign(url: str, origin: str) -> bool:
     """Whether a request left the site's origin (data: and blob: URLs stay in the page)."""
     return not url.startswith((origin.rstrip("/") + "/", "data:", "blob:"))
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL."""
-    server = make_server(site, 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield url_of(server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @dataclass

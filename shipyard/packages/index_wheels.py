@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from .assets import cache_dir
+from shipyard.cache import cache_dir
 
 _NO_VERSIONS = re.compile(r"\(from versions: ([^)]*)\)")
 

@@ -16,10 +16,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .assets import PYODIDE, cache_dir, last_line
-from .errors import SnapshotError
-
-SNAPSHOT_FILE = "snapshot.bin.gz"
+from shipyard.cache import cache_dir
+from shipyard.errors import SnapshotError, last_line
+from shipyard.site.layout import SNAPSHOT_FILE
+from shipyard.site.npm_assets import PYODIDE
 
 # Imported before the snapshot is taken: the standard modules that shipyard_runtime (see
 # tests/test_snapshot.py) and PyScript's start-up import, which a page then finds loaded.

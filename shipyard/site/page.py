@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from shipyard import __version__
+from shipyard.errors import VerifyError
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
+from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
-
-from . import __version__
 
 TEMPLATES = resources.files("shipyard_templates")
 
@@ -80,3 +83,39 @@ def _script_json(data: object) -> str:
     """JSON that cannot close its <script> element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _SpecFinder(HTMLParser):
+    """Collects the text of `<script id="shipyard-app">`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and ("id", "shipyard-app") in attrs:
+            self.inside, self.text = True, []
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.text is not None:
+            self.text.append(data)
+
+
+def read_site_app(site: Path) -> AppSpec:
+    """The app spec a built site embeds in its index.html, read back as the page reads it."""
+    page = site / "index.html"
+    try:
+        finder = _SpecFinder()
+        finder.feed(page.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise VerifyError(f"cannot read it ({error}); is {site} a shipyard site?", file=page) from None
+    if finder.text is None:
+        raise VerifyError('holds no <script id="shipyard-app">; is it a shipyard site?', file=page)
+    try:
+        return AppSpec.from_dict(json.loads("".join(finder.text)))
+    except (json.JSONDecodeError, SpecError) as error:
+        raise VerifyError(f"its app spec is not valid ({error}); rebuild the site", file=page) from None

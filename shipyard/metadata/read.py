@@ -7,10 +7,9 @@ from typing import Any
 
 import yaml
 
+from shipyard.errors import MetadataError
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
-
-from .errors import MetadataError
 
 # Keys only the generator reads; the page's AppSpec never sees them.
 BUILD_KEYS = ("requirements",)

@@ -25,10 +25,10 @@ from packaging.utils import canonicalize_name
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.spec import InfoSpec
 
-from .assets import PYODIDE, ensure_asset
-from .pure_wheels import NoWheel, fetch_pure_wheel, wheel_version
-from .pyodide_packages import OPTION, Distribution, Taken, minor_version, open_distribution, take
-from .requirements import Declared
+from shipyard.packages.declared import Declared
+from shipyard.packages.index_wheels import NoWheel, fetch_pure_wheel, wheel_version
+from shipyard.packages.pyodide_dist import OPTION, Distribution, Taken, minor_version, open_distribution, take
+from shipyard.site.npm_assets import PYODIDE, ensure_asset
 
 Problems = list[tuple[str, str]]
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from pyodide_lock import PackageSpec, PyodideLockSpec
 
-from .assets import PYODIDE
-from .errors import RequirementError
+from shipyard.errors import RequirementError
+from shipyard.site.npm_assets import PYODIDE
 
 OPTION = "--pyodide-packages"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import onnx
 
-from .infer import infer_document
-from .model import ModelInfo, inspect_model, load_model
-from .rewrite import Rewrite, tensor_outputs
+from shipyard.model.infer import infer_document
+from shipyard.model.load import ModelInfo, inspect_model, load_model
+from shipyard.model.rewrite import Rewrite, tensor_outputs
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""The model file: loaded and inspected (`inspect`'s report), rewritten for the browser, and
+read for the metadata it implies."""

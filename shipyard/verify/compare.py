@@ -1,0 +1,147 @@
+"""How a run in the browser and a run in onnxruntime compare, output by output: floats within
+a tolerance, everything else equal. Plain data in, plain data out: unit-tested as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from shipyard.verify.inputs import InputSet
+from shipyard_runtime.dtypes import DTYPES
+from shipyard_runtime.shapes import flatten, nested_shape
+
+# One run's outputs, as `window.shipyard.predict` gives them: {name: {type, dims, data}};
+# a string instead is the message the run failed with.
+Result = dict[str, dict[str, Any]] | str
+
+
+def from_page(result: Result) -> Result:
+    """The page's result with integers that came back as text (BigInts) made numbers again,
+    and postprocess's entries as outputs of their own (see `entries_as_outputs`)."""
+    if isinstance(result, str):
+        return result
+    entries = result.pop("postprocess", None)
+    outputs = {name: _ints_from_text(output) for name, output in result.items()}
+    return outputs | (entries_as_outputs(entries) if entries is not None else {})
+
+
+def entries_as_outputs(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """postprocess's `{name: value}` as outputs the comparison knows: numbers (and nested
+    lists of them) as float64 within tolerance, anything else as its JSON text, compared exactly."""
+    outputs = {}
+    for name, value in entries.items():
+        shape = nested_shape(value)
+        items = flatten(value)
+        if shape is not None and all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+            outputs[f"postprocess.{name}"] = {"type": "float64", "dims": list(shape) or [1], "data": items}
+        else:
+            text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+            outputs[f"postprocess.{name}"] = {"type": "string", "dims": [1], "data": [text]}
+    return outputs
+
+
+def _ints_from_text(output: dict[str, Any]) -> dict[str, Any]:
+    dtype = DTYPES.get(output.get("type", ""))
+    if dtype is None or dtype.kind != "int":
+        return output
+    return output | {"data": [int(v) if isinstance(v, str) else v for v in output["data"]]}
+
+
+@dataclass
+class OutputCheck:
+    """One output over every input set: floats within tolerance, everything else equal."""
+
+    name: str
+    dtype: str
+    compared: int = 0  # values compared
+    mismatches: int = 0  # values past tolerance or unequal, and runs whose shapes differ
+    max_abs: float = 0.0
+    max_rel: float = 0.0  # over values whose onnxruntime value is not 0
+    first_mismatch: str | None = None
+
+    @property
+    def is_float(self) -> bool:
+        return self.dtype in DTYPES and DTYPES[self.dtype].kind == "float"
+
+    @property
+    def passed(self) -> bool:
+        return self.mismatches == 0
+
+    def add(self, label: str, browser: dict[str, Any] | None, native: dict[str, Any], tol: Tolerance) -> None:
+        """Compare one input set's output from the browser with onnxruntime's."""
+        shapes = _shape_problem(browser, native)
+        if shapes or browser is None:
+            self._mismatch(f"{label}: {shapes}")
+            return
+        for i, (got, want) in enumerate(zip(browser["data"], native["data"], strict=True)):
+            self.compared += 1
+            if not self._same(got, want, tol):
+                self._mismatch(f"{label} [{i}]: browser {got!r}, onnxruntime {want!r}")
+
+    def _same(self, got: Any, want: Any, tol: Tolerance) -> bool:
+        if not self.is_float:
+            return bool(got == want)
+        if not (_is_number(got) and _is_number(want)):
+            return False
+        if not (math.isfinite(got) and math.isfinite(want)):
+            return got == want or (math.isnan(got) and math.isnan(want))
+        diff = abs(got - want)
+        self.max_abs = max(self.max_abs, diff)
+        if want != 0:
+            self.max_rel = max(self.max_rel, diff / abs(want))
+        return diff <= tol.atol + tol.rtol * abs(want)
+
+    def _mismatch(self, where: str) -> None:
+        self.mismatches += 1
+        self.first_mismatch = self.first_mismatch or where
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A float matches when |browser - onnxruntime| <= atol + rtol * |onnxruntime| (numpy's rule)."""
+
+    rtol: float = 1e-5
+    atol: float = 1e-6
+
+
+def _is_number(value: object) -> bool:
+    # A float the browser gives may arrive as an int: JSON writes 2.0 as 2.
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shape_problem(browser: dict[str, Any] | None, native: dict[str, Any]) -> str | None:
+    if browser is None:
+        return "missing from the browser's result"
+    for key in ("type", "dims"):
+        if browser.get(key) != native[key]:
+            return f"{key} {browser.get(key)} in the browser, {native[key]} in onnxruntime"
+    if len(browser["data"]) != len(native["data"]):
+        return f"{len(browser['data'])} values in the browser, {len(native['data'])} in onnxruntime"
+    return None
+
+
+def compare(
+    sets: list[InputSet], browser: list[Result], native: list[Result], tol: Tolerance
+) -> tuple[list[OutputCheck], list[str]]:
+    """Per-output checks over all input sets, and the runs that failed on one side only.
+
+    A set both sides reject (an index out of the model's range, say) agrees, so it is skipped.
+    """
+    checks: dict[str, OutputCheck] = {}
+    errors = []
+    for input_set, got, want in zip(sets, browser, native, strict=True):
+        label = input_set.label
+        if isinstance(got, str) or isinstance(want, str):
+            if not isinstance(want, str):
+                errors.append(f"{label}: the browser failed: {got}")
+            elif not isinstance(got, str):
+                errors.append(f"{label}: onnxruntime failed: {want}")
+            continue
+        for name, output in want.items():
+            check = checks.setdefault(name, OutputCheck(name, output["type"]))
+            check.add(label, got.get(name), output, tol)
+        errors += [f"{label}: the browser gave {name!r}, not a model output" for name in got.keys() - want]
+    return list(checks.values()), errors
