@@ -22,6 +22,7 @@ from typing import Any
 from .display import format_output
 from .dtypes import Value, ValueProblem
 from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, shown_entries, wait
+from .problems import Problem, ShipyardError
 from .shapes import flatten
 from .spec import AppSpec, InputSpec, Show
 from .tensors import Feed, Output
@@ -37,8 +38,10 @@ Columns = dict[str, list[Value]]
 RunModel = Callable[[list[Feed]], Awaitable[list[Output]]]
 
 
-class BatchError(ValueError):
-    """The CSV cannot be predicted; the message says where and why."""
+class BatchError(ShipyardError):
+    """The CSV cannot be predicted; a problem per line (and column) that says why."""
+
+    separator = "\n"
 
 
 @dataclass
@@ -103,16 +106,15 @@ def read_csv(app: AppSpec, text: str) -> tuple[list[str], list[list[str]], Colum
     raw_rows = list(compress(rows, map(str.strip, map("".join, rows))))  # rows with a non-blank cell
     if not raw_rows:
         raise BatchError("the CSV has a header row but no rows to predict")
-    problems: list[tuple[int, int, str]] = []
+    problems: list[tuple[int, int, Problem]] = []
     columns = {
         spec.key: _read_column(spec, _cells(header, raw_rows, spec.key), place, problems)
         for place, spec in enumerate(app.form)
     }
     if problems:
-        messages = [message for _, _, message in sorted(problems)]
-        more = len(messages) - MAX_PROBLEMS
-        listed = messages[:MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
-        raise BatchError("\n".join(listed))
+        found = [problem for _, _, problem in sorted(problems)]
+        more = len(found) - MAX_PROBLEMS
+        raise BatchError(found[:MAX_PROBLEMS] + ([Problem("", f"and {more} more")] if more > 0 else []))
     return header, raw_rows, columns
 
 
@@ -126,7 +128,7 @@ def _cells(header: list[str], rows: list[list[str]], key: str) -> list[str]:
 
 
 def _read_column(
-    spec: InputSpec, cells: list[str], place: int, problems: list[tuple[int, int, str]]
+    spec: InputSpec, cells: list[str], place: int, problems: list[tuple[int, int, Problem]]
 ) -> list[Value]:
     """A column's values, row after row; each problem goes to `problems` with its line and
     the column's place in the form, so they sort as a row-by-row reading would list them."""
@@ -138,7 +140,7 @@ def _read_column(
         try:
             values += _cell(spec, text)
         except ValueProblem as problem:
-            problems.append((line, place, f"line {line}, column {spec.key}: {problem}"))
+            problems.append((line, place, Problem(f"line {line}, column {spec.key}", str(problem))))
     return values
 
 
@@ -253,7 +255,7 @@ async def _preprocess(app: AppSpec, hooks: Hooks, inputs: dict[str, Any], line: 
         arrays = await _settled("preprocess", call("preprocess", hooks.preprocess, inputs))
         return model_rows(app, arrays)
     except (HookError, ValueProblem) as error:
-        raise BatchError(f"line {line}: {getattr(error, 'report', error)}") from None
+        raise BatchError([Problem(f"line {line}", str(error))]) from None
 
 
 async def _postprocess(
@@ -265,7 +267,7 @@ async def _postprocess(
             "postprocess", call("postprocess", hooks.postprocess, hook_outputs(outputs), inputs)
         )
     except HookError as error:
-        raise BatchError(f"line {line}: {error.report}") from None
+        raise BatchError([Problem(f"line {line}", str(error))]) from None
     try:
         return shown_entries(shown)
     except ValueProblem as problem:

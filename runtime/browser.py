@@ -96,7 +96,7 @@ class Page:
         try:
             shown = call("postprocess", self.hooks.postprocess, hook_outputs(outputs), inputs)
         except HookError as error:
-            return _js({"error": error.report})
+            return _js({"error": str(error)})
         if inspect.isawaitable(shown):
             return self._collect_async(shown, result, show)
         return self._with_postprocess(result, shown, show)
@@ -149,8 +149,8 @@ class Page:
             values = read()
         except InputError as error:
             if show:
-                self._show_problems(error.problems)
-            return _js({"error": f"Invalid input: {error}", "problems": error.problems})
+                self._show_problems(dict(error.problems))
+            return _js({"error": f"Invalid input: {error}"})
         if show:
             self._show_problems({})
         if not self.hooks.any:
@@ -161,7 +161,7 @@ class Page:
         try:
             arrays = call("preprocess", self.hooks.preprocess, inputs)
         except HookError as error:
-            return _js({"error": error.report, "hook": True})
+            return _js({"error": str(error), "hook": True})
         if inspect.isawaitable(arrays):
             return self._prepare_async(arrays, inputs)
         return self._feeds_from(arrays, inputs)
@@ -170,7 +170,7 @@ class Page:
         try:
             arrays = await wait("preprocess", awaitable)
         except HookError as error:
-            return _js({"error": error.report, "hook": True})
+            return _js({"error": str(error), "hook": True})
         return self._feeds_from(arrays, inputs)
 
     def _feeds_from(self, arrays: object, inputs: dict[str, Any]) -> Any:
@@ -193,7 +193,7 @@ class Page:
         try:
             shown = await wait("postprocess", awaitable)
         except HookError as error:
-            return _js({"error": error.report})
+            return _js({"error": str(error)})
         return self._with_postprocess(result, shown, show)
 
     def _with_postprocess(self, result: dict[str, Any], shown: object, show: bool) -> Any:

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .problems import ShipyardError
+
 Kind = Literal["float", "int", "bool", "string"]
 Value = float | int | bool | str
 
 FLOAT32_MAX = 3.4028234663852886e38
 
 
-class ValueProblem(ValueError):
+class ValueProblem(ShipyardError):
     """A single value that does not fit its type; the message is for the user."""
 
 

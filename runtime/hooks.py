@@ -18,6 +18,7 @@ from typing import Any
 
 from .display import plain
 from .dtypes import DType, ValueProblem
+from .problems import ShipyardError
 from .shapes import flatten, format_index, nested_shape
 from .spec import AppSpec
 from .tensors import Output
@@ -26,13 +27,14 @@ from .values import Values
 Hook = Callable[..., Any]
 
 
-class HookError(Exception):
-    """User code raised; `report` is its traceback, without shipyard's own frames."""
+class HookError(ShipyardError):
+    """User code raised (the message is its traceback, without shipyard's own frames), or
+    returned what the model or the page cannot take."""
 
-    def __init__(self, hook: str, error: BaseException) -> None:
-        frames = traceback.format_exception(type(error), error, error.__traceback__)
-        super().__init__(f"{hook} failed: {error}")
-        self.report = f"{hook} raised an exception:\n" + "".join(frames[:1] + frames[2:])
+
+def _raised(hook: str, error: BaseException) -> HookError:
+    frames = traceback.format_exception(type(error), error, error.__traceback__)
+    return HookError(f"{hook} raised an exception:\n" + "".join(frames[:1] + frames[2:]))
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,14 @@ def call(hook: str, function: Hook, *args: Any) -> Any:
     try:
         return function(*args)
     except Exception as error:  # user code may raise anything; the page shows it
-        raise HookError(hook, error) from None
+        raise _raised(hook, error) from None
 
 
 async def wait(hook: str, awaitable: Any) -> Any:
     try:
         return await awaitable
     except Exception as error:
-        raise HookError(hook, error) from None
+        raise _raised(hook, error) from None
 
 
 def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:

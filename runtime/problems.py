@@ -1,17 +1,22 @@
-"""Problems found while reading a metadata document, gathered so all are reported at once."""
+"""What is wrong, and the one family of errors that carries it.
+
+Every failure a user can act on, on either side, is a `ShipyardError`: a list of
+`Problem`s (each a reason at a key, such as `inputs.x.min`, `line 3` or an input's
+name), with the file it is about and a fix where one is known. The generator turns
+one into a message at the command line's edge; the page shows it.
+"""
 
 from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a metadata document, at a dotted key such as `inputs.x.min`."""
+class Problem(NamedTuple):
+    """One thing wrong, at a key such as `inputs.x.min` (or "" for the whole)."""
 
     key: str
     reason: str
@@ -20,12 +25,49 @@ class Problem:
         return f"{self.key}: {self.reason}" if self.key else self.reason
 
 
-class SpecError(ValueError):
+class ShipyardError(Exception):
+    """A failure the user can act on. Every error class takes the same arguments: what is
+    wrong (one reason, or a list of problems), then `file`, `key` and `fix` by keyword.
+
+    The message names the file and key, then the problems: one on the same line with the
+    fix after it, several one per line under `headline` (by default, how many there are).
+    A class whose message is a one-line report instead (the page shows some of these)
+    sets `separator`, which joins the problems.
+    """
+
+    headline: ClassVar[str] = ""
+    separator: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        problems: str | Sequence[Problem],
+        *,
+        file: Path | str | None = None,
+        key: str | None = None,
+        fix: str = "",
+    ) -> None:
+        self.problems = [Problem("", problems)] if isinstance(problems, str) else list(problems)
+        self.file, self.key, self.fix = file, key, fix
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        where = ": ".join(str(part) for part in (self.file, self.key) if part)
+        return f"{where}: {self._body()}" if where else self._body()
+
+    def _body(self) -> str:
+        lines = [str(problem) for problem in self.problems]
+        if self.separator is not None:
+            return self.separator.join(lines)
+        if len(lines) == 1 and not self.headline:
+            return lines[0] + (f"; {self.fix}" if self.fix else "")
+        fix = [f"To fix: {self.fix}"] if self.fix else []
+        return "\n  ".join([self.headline or f"{len(lines)} problems", *lines, *fix])
+
+
+class SpecError(ShipyardError):
     """The metadata does not describe a valid app; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+    separator = "; "
 
 
 class Collector:

@@ -16,6 +16,7 @@ from typing import overload
 
 from .dtypes import Value, ValueProblem, is_nothing
 from .images import Pixels
+from .problems import Problem, ShipyardError
 from .spec import AppSpec, InputSpec
 
 
@@ -60,12 +61,10 @@ FIELD_LIMIT = 8
 GRID_LIMIT = 64
 
 
-class InputError(ValueError):
-    """Some input values were rejected; `problems` maps each input key to its reason."""
+class InputError(ShipyardError):
+    """Some input values were rejected: a problem per input, keyed by its name."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{key}: {reason}" for key, reason in problems.items()))
-        self.problems = problems
+    separator = "; "
 
 
 def uses_grid(spec: InputSpec) -> bool:
@@ -130,13 +129,13 @@ def from_form(
 ) -> Values:
     """Values from the form: each key maps to the texts of its controls, in order, and each
     image input to the picture chosen for it."""
-    problems: dict[str, str] = {}
+    problems: list[Problem] = []
     values: Values = {}
     for spec in app.form:
         try:
             values[spec.key] = _form_row(spec, texts.get(spec.key, []), (images or {}).get(spec.key))
         except ValueProblem as problem:
-            problems[spec.key] = str(problem)
+            problems.append(Problem(spec.key, str(problem)))
     if problems:
         raise InputError(problems)
     return values
@@ -154,17 +153,17 @@ def _form_row(spec: InputSpec, items: list[str], pixels: Pixels | None) -> list[
 
 def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     """Values passed to `window.shipyard.predict`: a scalar, or a list for a multi-element row."""
-    problems = {key: "not an input of this model" for key in given if key not in app.form_keys}
+    problems = [Problem(key, "not an input of this model") for key in given if key not in app.form_keys]
     values: Values = {}
     for spec in app.form:
         raw = given.get(spec.key, spec.default)
         if is_nothing(raw):
-            problems[spec.key] = "a value is required"
+            problems.append(Problem(spec.key, "a value is required"))
             continue
         try:
             values[spec.key] = _api_row(spec, raw)
         except ValueProblem as problem:
-            problems[spec.key] = str(problem)
+            problems.append(Problem(spec.key, str(problem)))
     if problems:
         raise InputError(problems)
     return values

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from shipyard.errors import ModelError
+from shipyard.errors import UnrunnableModelError
 from shipyard.metadata.read import app_document, load_document
 from shipyard.metadata.reconcile import reconcile
 from shipyard.metadata.user_code import find_module, read_module
@@ -41,7 +41,7 @@ def build_site(
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`."""
     prepared = prepare_model(model)
     if prepared.info.problems:
-        raise ModelError("cannot run in a browser:\n  " + "\n  ".join(prepared.info.problems), file=model)
+        raise UnrunnableModelError(prepared.info.problems, file=model)
     document = load_document(metadata) if metadata else {}
     declared = declared_requirements(document, metadata, requirements)
     given = app_document(document)

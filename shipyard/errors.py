@@ -1,35 +1,47 @@
-"""The failures a user can fix, one class per kind; the CLI turns them into messages."""
+"""The failures a user can fix, one class per kind; the CLI turns them into messages.
+
+Each is a `ShipyardError` (the runtime's, so that the generator and the page share one
+family) and takes its arguments as every one does: what is wrong, then `file`, `key` and
+`fix` by keyword.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from shipyard_runtime.problems import Problem, ShipyardError
 
-
-class ShipyardError(Exception):
-    """A user-facing failure: what went wrong, where (file and key), and what to do."""
-
-    def __init__(self, reason: str, file: Path | str | None = None, key: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.file = file
-        self.key = key
-
-    def __str__(self) -> str:
-        where = ": ".join(str(part) for part in (self.file, self.key) if part)
-        return f"{where}: {self.reason}" if where else self.reason
+__all__ = [
+    "AssetError",
+    "MetadataError",
+    "InstallError",
+    "ModelError",
+    "NoBrowserError",
+    "OutputError",
+    "Problem",
+    "RequirementError",
+    "ShipyardError",
+    "SnapshotError",
+    "UnrunnableModelError",
+    "UserCodeError",
+    "VerifyError",
+    "last_line",
+    "os_reason",
+]
 
 
 class MetadataError(ShipyardError):
     """The metadata file cannot be read or does not describe a valid app."""
 
-    def __init__(self, file: Path | str, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        lines = [f"{key}: {reason}" if key else reason for key, reason in problems]
-        super().__init__("\n  ".join(["invalid metadata", *lines]), file)
+    headline = "invalid metadata"
 
 
 class ModelError(ShipyardError):
     """The model file is not usable ONNX, or disagrees with the metadata."""
+
+
+class UnrunnableModelError(ModelError):
+    """The model is ONNX, but a browser cannot run it as it is; a problem per reason."""
+
+    headline = "cannot run in a browser:"
 
 
 class UserCodeError(ShipyardError):
@@ -39,20 +51,14 @@ class UserCodeError(ShipyardError):
 class RequirementError(ShipyardError):
     """A requirement of the app's Python module is invalid, or no wheel the browser can load exists."""
 
-    def __init__(
-        self, file: Path | str, problems: list[tuple[str, str]], key: str | None = None, fix: str = ""
-    ) -> None:
-        self.problems = problems
-        lines = [f"{where}: {reason}" if where else reason for where, reason in problems]
-        if len(lines) == 1:
-            reason = lines[0] + (f"; {fix}" if fix else "")
-        else:
-            reason = "\n  ".join([f"{len(lines)} problems", *lines, *([f"To fix: {fix}"] if fix else [])])
-        super().__init__(reason, file, key)
-
 
 class AssetError(ShipyardError):
-    """A pinned browser asset could not be fetched or failed its integrity check."""
+    """A pinned browser asset could not be fetched, failed its integrity check, or could not be read
+    from the cache."""
+
+
+class InstallError(ShipyardError):
+    """One of shipyard's own files (a template, the runtime) is missing or unreadable."""
 
 
 class SnapshotError(ShipyardError):
@@ -71,8 +77,9 @@ class NoBrowserError(VerifyError):
     """No Chromium to open the site in; the site itself was not checked (exit code 3, not a failure)."""
 
 
-def os_reason(error: OSError | UnicodeDecodeError) -> str:
-    """Why a file operation failed, as the system words it ("No such file or directory")."""
+def os_reason(error: Exception) -> str:
+    """Why an operation failed: an OS error as the system words it ("No such file or
+    directory"), any other error by its message."""
     return getattr(error, "strerror", None) or str(error)
 
 

@@ -103,7 +103,7 @@ def test_a_foreign_array_that_fails_is_copied_and_worded_as_any_row(
 ) -> None:
     with pytest.raises(InputError) as rejected:
         from_api(app(LONG), {"picture": HeldArray(typecode, values)})
-    assert rejected.value.problems == {"picture": problem}
+    assert dict(rejected.value.problems) == {"picture": problem}
 
 
 def test_a_foreign_array_of_another_type_is_copied_and_rounded_to_the_input_type() -> None:

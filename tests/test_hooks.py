@@ -74,7 +74,7 @@ def test_a_user_error_keeps_the_users_frames_only() -> None:
 
     with pytest.raises(HookError) as error:
         call("preprocess", preprocess, {})
-    report = error.value.report
+    report = str(error.value)
     assert report.startswith("preprocess raised an exception:\nTraceback")
     assert "in preprocess" in report and "KeyError: 'colour'" in report
     assert "shipyard_runtime" not in report and "def call" not in report

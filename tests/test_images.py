@@ -109,7 +109,7 @@ def test_a_picture_fills_an_image_input_from_the_form_and_the_api() -> None:
     assert from_api(app, given)["photo"] == row
     with pytest.raises(InputError) as missing:
         from_form(app, {}, {})
-    assert missing.value.problems == {"photo": NO_IMAGE}
+    assert dict(missing.value.problems) == {"photo": NO_IMAGE}
     with pytest.raises(InputError, match="expected a picture"):
         from_api(app, {"photo": {"width": 9, "height": 5, "data": b"short"}})
 

@@ -71,7 +71,7 @@ def test_any_value_in_range_is_accepted_whatever_the_step(tmp_path: Path) -> Non
     assert values["Latitude"] == [37.19]
     with pytest.raises(InputError) as error:
         from_form(app, {"MedInc": ["15.01"], "Latitude": ["x"]})
-    assert error.value.problems == {"MedInc": "must be at most 15", "Latitude": "'x' is not a number"}
+    assert dict(error.value.problems) == {"MedInc": "must be at most 15", "Latitude": "'x' is not a number"}
 
 
 def test_multi_element_rows_and_every_type(tmp_path: Path) -> None:

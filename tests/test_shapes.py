@@ -136,11 +136,11 @@ def test_predict_and_the_form_accept_the_same_grid_values(tmp_path: Path) -> Non
     assert from_form(app, {"x": [str(v) for v in FLAT]}) == {"x": FLAT}
     with pytest.raises(InputError) as error:
         from_api(app, {"x": MATRIX[:2]})
-    assert error.value.problems == {"x": "expected shape [3, 2], got [2, 2]"}
+    assert dict(error.value.problems) == {"x": "expected shape [3, 2], got [2, 2]"}
     assert str(error.value) == "x: expected shape [3, 2], got [2, 2]"
     with pytest.raises(InputError) as error:
         from_form(app, {"x": ["1", "2", "3", "4", "5", "11"]})
-    assert error.value.problems == {"x": "value [2, 1]: must be at most 10"}
+    assert dict(error.value.problems) == {"x": "value [2, 1]: must be at most 10"}
 
 
 def test_metadata_defaults_and_examples_may_be_nested(tmp_path: Path) -> None:
@@ -321,7 +321,7 @@ def test_a_typed_array_is_taken_whole_and_checked_as_a_list_would_be() -> None:
         values[50] = bad
         with pytest.raises(InputError) as error:
             from_api(app, {"v": memoryview(values)})
-        assert error.value.problems == {"v": message}
+        assert dict(error.value.problems) == {"v": message}
     with pytest.raises(InputError, match="expected 100 values"):
         from_api(app, {"v": memoryview(good[:99])})
     for typecode, big in (("f", 3e38), ("d", 1e308)):

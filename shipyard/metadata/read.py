@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from shipyard.errors import MetadataError
-from shipyard_runtime.problems import SpecError
+from shipyard.errors import MetadataError, os_reason
+from shipyard_runtime.problems import Problem, SpecError
 from shipyard_runtime.spec import AppSpec
 
 # Keys only the generator reads; the page's AppSpec never sees them.
@@ -20,7 +20,7 @@ def load_metadata(path: Path) -> AppSpec:
     try:
         return AppSpec.from_dict(app_document(load_document(path)))
     except SpecError as error:
-        raise MetadataError(path, [(p.key, p.reason) for p in error.problems]) from None
+        raise MetadataError(error.problems, file=path) from None
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -28,15 +28,15 @@ def load_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise MetadataError(path, [("", f"cannot read the file ({_reason(error)})")]) from None
+        raise MetadataError(f"cannot read the file ({os_reason(error)})", file=path) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise MetadataError(path, [_yaml_problem(error)]) from None
+        raise MetadataError([_yaml_problem(error)], file=path) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise MetadataError(path, [("", f"expected a mapping of metadata keys, got {type(data).__name__}")])
+        raise MetadataError(f"expected a mapping of metadata keys, got {type(data).__name__}", file=path)
     return data
 
 
@@ -45,12 +45,8 @@ def app_document(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key not in BUILD_KEYS}
 
 
-def _yaml_problem(error: yaml.YAMLError) -> tuple[str, str]:
+def _yaml_problem(error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     problem = getattr(error, "problem", None) or str(error)
-    return where, f"invalid YAML: {problem}"
-
-
-def _reason(error: Exception) -> str:
-    return getattr(error, "strerror", None) or str(error)
+    return Problem(where, f"invalid YAML: {problem}")

@@ -12,7 +12,7 @@ from typing import Any
 
 from shipyard.errors import MetadataError
 from shipyard.model.load import Signature, TensorSignature
-from shipyard_runtime.problems import SpecError
+from shipyard_runtime.problems import Problem, SpecError
 from shipyard_runtime.spec import AppSpec
 
 SECTIONS = ("inputs", "outputs")
@@ -48,16 +48,16 @@ def reconcile(inferred: dict[str, Any], given: dict[str, Any], signature: Signat
     try:
         app = AppSpec.from_dict(merge(inferred, given))
     except SpecError as error:
-        problems = [(p.key, p.reason) for p in error.problems] + problems
+        problems = error.problems + problems
         app = None
     if problems or app is None:
-        raise MetadataError(file, problems)
+        raise MetadataError(problems, file=file)
     return app
 
 
-def _disagreements(given: dict[str, Any], signature: Signature) -> list[tuple[str, str]]:
+def _disagreements(given: dict[str, Any], signature: Signature) -> list[Problem]:
     """Where the user's own entries contradict the model."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     for section, tensors in (("inputs", signature.inputs), ("outputs", signature.outputs)):
         entries = given.get(section)
         if not isinstance(entries, dict):
@@ -69,29 +69,33 @@ def _disagreements(given: dict[str, Any], signature: Signature) -> list[tuple[st
                 close = difflib.get_close_matches(str(key), list(by_name), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 names = ", ".join(by_name) or "none"
-                problems.append((f"{section}.{key}", f"not in the model ({hint}its {section}: {names})"))
+                problems.append(
+                    Problem(f"{section}.{key}", f"not in the model ({hint}its {section}: {names})")
+                )
             elif isinstance(entry, dict):
-                problems += [(f"{section}.{key}.{k}", r) for k, r in _compare(entry, real)]
+                problems += [Problem(f"{section}.{key}.{k}", r) for k, r in _compare(entry, real)]
         if section == "inputs" and not given.get("python"):  # a preprocess makes the inputs
             missing = [t.name for t in tensors if t.name not in entries]
             problems += [
-                ("inputs", f"the model's input {name!r} is missing (add `{name}: {{}}` to infer it)")
+                Problem("inputs", f"the model's input {name!r} is missing (add `{name}: {{}}` to infer it)")
                 for name in missing
             ]
     return problems
 
 
-def _compare(entry: dict[str, Any], real: TensorSignature) -> list[tuple[str, str]]:
+def _compare(entry: dict[str, Any], real: TensorSignature) -> list[Problem]:
     problems = []
     if "type" in entry and entry["type"] != real.type_name:
-        problems.append(("type", f"{entry['type']}, but the model says {real.type_name}"))
+        problems.append(Problem("type", f"{entry['type']}, but the model says {real.type_name}"))
     shape = entry.get("shape")
     if isinstance(shape, list) and real.shape is not None:
         if len(shape) != len(real.shape):
-            problems.append(("shape", f"rank {len(shape)}, but the model's is {len(real.shape)}"))
+            problems.append(Problem("shape", f"rank {len(shape)}, but the model's is {len(real.shape)}"))
         else:
             problems += [
-                (f"shape[{i}]", f"{'null' if mine is None else mine}, but the model fixes it at {theirs}")
+                Problem(
+                    f"shape[{i}]", f"{'null' if mine is None else mine}, but the model fixes it at {theirs}"
+                )
                 for i, (mine, theirs) in enumerate(zip(shape, real.shape, strict=True))
                 if isinstance(theirs, int) and mine != theirs
             ]

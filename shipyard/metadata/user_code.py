@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from shipyard.errors import MetadataError, UserCodeError
+from shipyard.errors import MetadataError, Problem, UserCodeError
 
 
 def find_module(given: dict[str, Any], metadata: Path | None, option: Path | None) -> Path | None:
@@ -16,7 +16,9 @@ def find_module(given: dict[str, Any], metadata: Path | None, option: Path | Non
     if entry is None:
         return None
     if not isinstance(entry, str) or not entry.strip():
-        raise MetadataError(metadata or "metadata", [("python", "expected the path of a Python file")])
+        raise MetadataError(
+            [Problem("python", "expected the path of a Python file")], file=metadata or "metadata"
+        )
     path = (metadata.parent if metadata else Path.cwd()) / entry
     if not path.is_file():
         raise UserCodeError(f"{path} is not a file", file=metadata, key="python")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from shipyard.errors import OutputError
+from shipyard.errors import OutputError, os_reason
 from shipyard_runtime.dtypes import DTYPES
 
 HEADER = """\
@@ -81,4 +81,4 @@ def write_new(path: Path, text: str, force: bool) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise OutputError(f"cannot write it ({error.strerror or error})", file=path) from None
+        raise OutputError(f"cannot write it ({os_reason(error)})", file=path) from None

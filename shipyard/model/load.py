@@ -8,7 +8,7 @@ from pathlib import Path
 import onnx
 from google.protobuf.message import DecodeError
 
-from shipyard.errors import ModelError
+from shipyard.errors import ModelError, Problem
 from shipyard_runtime.dtypes import BY_ONNX, DTYPES
 
 Dim = int | str | None
@@ -45,7 +45,7 @@ class ModelInfo:
     opsets: dict[str, int]
     metadata_props: dict[str, str]
     signature: Signature
-    problems: list[str] = field(default_factory=list)  # why a browser cannot run it as is
+    problems: list[Problem] = field(default_factory=list)  # why a browser cannot run it as is
 
 
 def load_model(path: Path) -> onnx.ModelProto:
@@ -93,21 +93,25 @@ def external_data_files(model: onnx.ModelProto) -> list[str]:
     return sorted(set(files))
 
 
-def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) -> list[str]:
+def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) -> list[Problem]:
     problems = []
     for output in signature.outputs:
         if not output.is_tensor:
             reason = f"is a {output.kind}, not a tensor: onnxruntime-web cannot return it"
-            problems.append(f"output {output.name!r} {reason}")
+            problems.append(Problem("", f"output {output.name!r} {reason}"))
         elif output.type_name not in DTYPES:
-            problems.append(f"output {output.name!r} is {output.type_name}, which shipyard cannot show")
+            problems.append(
+                Problem("", f"output {output.name!r} is {output.type_name}, which shipyard cannot show")
+            )
     for tensor in signature.inputs:
         if tensor.type_name not in DTYPES:
-            problems.append(f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
+            problems.append(
+                Problem("", f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
+            )
     for name in external_data_files(model):
         where = path.parent / name
         state = "is missing" if not where.is_file() else "is not supported yet: save the model as one file"
-        problems.append(f"external data file {name} {state}")
+        problems.append(Problem("", f"external data file {name} {state}"))
     return problems
 
 

@@ -21,7 +21,7 @@ def inspect_report(original: ModelInfo, rewritten: ModelInfo, rewrites: list[Rew
         "outputs": [_tensor(t) for t in original.signature.outputs],
         "rewrites": [r.describe() for r in rewrites],
         "runs_in_browser": not rewritten.problems,
-        "problems": rewritten.problems,
+        "problems": [str(problem) for problem in rewritten.problems],
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from shipyard.errors import MetadataError, RequirementError
+from shipyard.errors import MetadataError, Problem, RequirementError, os_reason
 
 KEY = "requirements"
 _COMMENT = re.compile(r"(^|\s)#.*$")
@@ -32,8 +32,8 @@ class Declared:
     file: Path | str
     key: str | None  # "requirements" in a metadata file; None in a requirements file
 
-    def error(self, problems: list[tuple[str, str]], fix: str = "") -> RequirementError:
-        return RequirementError(self.file, problems, self.key, fix)
+    def error(self, problems: list[Problem], fix: str = "") -> RequirementError:
+        return RequirementError(problems, file=self.file, key=self.key, fix=fix)
 
 
 def declared_requirements(given: dict[str, Any], metadata: Path | None, option: Path | None) -> Declared:
@@ -49,7 +49,7 @@ def declared_requirements(given: dict[str, Any], metadata: Path | None, option: 
     if isinstance(entry, list):
         return Declared(_parse_list(entry, where), where, KEY)
     reason = "expected a list of requirements (such as `humanize==4.9.0`) or the path of a requirements file"
-    raise MetadataError(where, [(KEY, reason)])
+    raise MetadataError([Problem(KEY, reason)], file=where)
 
 
 def _parse_list(entries: list[object], where: Path | str) -> tuple[Requirement, ...]:
@@ -63,19 +63,19 @@ def _parse_list(entries: list[object], where: Path | str) -> tuple[Requirement, 
         for i, entry in enumerate(entries)
     )
     if problems:
-        raise MetadataError(where, problems)
+        raise MetadataError(problems, file=where)
     return requirements
 
 
 def _sort(
     parsed: Iterable[tuple[str, Requirement | str]],
-) -> tuple[tuple[Requirement, ...], list[tuple[str, str]]]:
+) -> tuple[tuple[Requirement, ...], list[Problem]]:
     """Parsed entries, each at its key: the requirements, and the problems (a str is one)."""
     requirements: list[Requirement] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     for key, result in parsed:
         if isinstance(result, str):
-            problems.append((key, result))
+            problems.append(Problem(key, result))
         else:
             requirements.append(result)
     return tuple(requirements), problems
@@ -86,12 +86,11 @@ def read_requirements_file(path: Path) -> Declared:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise RequirementError(path, [("", f"cannot read the requirements file ({reason})")]) from None
+        raise RequirementError(f"cannot read the requirements file ({os_reason(error)})", file=path) from None
     lines = [(n, _COMMENT.sub("", line).strip()) for n, line in enumerate(text.splitlines(), start=1)]
     requirements, problems = _sort((f"line {n}", _parse_line(line)) for n, line in lines if line)
     if problems:
-        raise RequirementError(path, problems)
+        raise RequirementError(problems, file=path)
     return Declared(requirements, path, None)
 
 

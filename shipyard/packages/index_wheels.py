@@ -23,11 +23,12 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
 from shipyard.cache import cache_dir
+from shipyard.errors import RequirementError
 
 _NO_VERSIONS = re.compile(r"\(from versions: ([^)]*)\)")
 
 
-class NoWheel(Exception):
+class NoWheel(RequirementError):
     """No pure-Python wheel for a requirement; the message says why."""
 
 

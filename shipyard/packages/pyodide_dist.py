@@ -23,7 +23,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from pyodide_lock import PackageSpec, PyodideLockSpec
 
-from shipyard.errors import RequirementError
+from shipyard.errors import Problem, RequirementError, os_reason
 from shipyard.site.npm_assets import PYODIDE
 
 OPTION = "--pyodide-packages"
@@ -64,12 +64,12 @@ def open_distribution(where: str, pinned: PyodideLockSpec) -> Distribution:
     folder = Path(where)
     lock_file = folder / "pyodide-lock.json"
     if not folder.is_dir():
-        raise RequirementError(where, [("", "is neither a folder nor an http(s) URL")], OPTION)
+        raise RequirementError("is neither a folder nor an http(s) URL", file=where, key=OPTION)
     try:
         lock = PyodideLockSpec.from_json(lock_file)
     except (OSError, ValueError, TypeError, KeyError, ExceptionGroup) as error:
-        reason = f"cannot read it as a Pyodide lock file ({getattr(error, 'strerror', None) or error})"
-        raise RequirementError(lock_file, [("", reason)], OPTION) from None
+        reason = f"cannot read it as a Pyodide lock file ({os_reason(error)})"
+        raise RequirementError(reason, file=lock_file, key=OPTION) from None
     _check_python(lock_file, lock, pinned)
     return Distribution(where, lock, folder)
 
@@ -83,7 +83,7 @@ def _check_python(lock_file: Path, lock: PyodideLockSpec, pinned: PyodideLockSpe
             f"is for Python {mine[0]} (ABI {mine[1]}), but sites run Pyodide {PYODIDE.version} "
             f"(Python {wanted[0]}, ABI {wanted[1]}); use a Pyodide {PYODIDE.version} distribution"
         )
-        raise RequirementError(lock_file, [("", reason)], OPTION)
+        raise RequirementError(reason, file=lock_file, key=OPTION)
 
 
 def minor_version(version: str) -> str:
@@ -106,7 +106,7 @@ def _moved(entry: PackageSpec, file_name: str) -> PackageSpec:
 
 def _closure(distribution: Distribution, names: list[str]) -> list[PackageSpec]:
     found: dict[str, PackageSpec] = {}
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     queue = [(name, "") for name in names]
     while queue:
         name, needed_by = queue.pop(0)
@@ -115,24 +115,26 @@ def _closure(distribution: Distribution, names: list[str]) -> list[PackageSpec]:
         entry = distribution.entry(name)
         if entry is None:
             why = f" (needed by {needed_by})" if needed_by else ""
-            problems.append((name, f"not in {distribution.lock_name}{why}"))
+            problems.append(Problem(name, f"not in {distribution.lock_name}{why}"))
             continue
         found[canonicalize_name(name)] = entry
         queue.extend((dependency, entry.name) for dependency in entry.depends)
     if problems:
-        raise RequirementError(distribution.where, problems, OPTION)
+        raise RequirementError(problems, file=distribution.where, key=OPTION)
     return list(found.values())
 
 
 def _checked_files(distribution: Distribution, folder: Path, entries: list[PackageSpec]) -> tuple[Path, ...]:
     """Each entry's file in `folder`, present and with the sha256 its lock gives."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     files = tuple(folder / entry.file_name for entry in entries)
     for entry, file in zip(entries, files, strict=True):
         if not file.is_file():
-            problems.append((entry.name, f"{file} is missing (listed in {distribution.lock_name})"))
+            problems.append(Problem(entry.name, f"{file} is missing (listed in {distribution.lock_name})"))
         elif (digest := hashlib.sha256(file.read_bytes()).hexdigest()) != entry.sha256:
-            problems.append((entry.name, f"{file} has sha256 {digest}, but its lock says {entry.sha256}"))
+            problems.append(
+                Problem(entry.name, f"{file} has sha256 {digest}, but its lock says {entry.sha256}")
+            )
     if problems:
-        raise RequirementError(distribution.where, problems, OPTION)
+        raise RequirementError(problems, file=distribution.where, key=OPTION)
     return files

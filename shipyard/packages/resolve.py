@@ -25,12 +25,11 @@ from packaging.utils import canonicalize_name
 from pyodide_lock import PyodideLockSpec
 from pyodide_lock.spec import InfoSpec
 
+from shipyard.errors import Problem
 from shipyard.packages.declared import Declared
 from shipyard.packages.index_wheels import NoWheel, fetch_pure_wheel, wheel_version
 from shipyard.packages.pyodide_dist import OPTION, Distribution, Taken, minor_version, open_distribution, take
 from shipyard.site.npm_assets import PYODIDE, ensure_asset
-
-Problems = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def resolve(declared: Declared, pyodide_packages: str | None) -> SitePackages:
     walk = _Walk(pyodide_environment(pinned.info), _distributed(pinned, distribution))
     walk.run(declared.requirements)
     unavailable = [] if distribution else walk.from_pyodide
-    problems = walk.problems + [(_where(r, by), "Pyodide distributes it") for r, by in unavailable]
+    problems = walk.problems + [Problem(_where(r, by), "Pyodide distributes it") for r, by in unavailable]
     if problems:
         raise declared.error(problems, _how_to_get(unavailable))
     taken = take(distribution, _names(r for r, _ in walk.from_pyodide)) if distribution else Taken()
@@ -126,7 +125,7 @@ class _Walk:
         self.distributed = distributed
         self.chosen: dict[str, _Chosen] = {}
         self.from_pyodide: list[tuple[Requirement, str]] = []
-        self.problems: Problems = []
+        self.problems: list[Problem] = []
 
     def applies(self, requirement: Requirement, extras: set[str]) -> bool:
         marker = requirement.marker
@@ -161,10 +160,12 @@ class _Walk:
             wheel = fetch_pure_wheel(requirement, self.environment["python_version"])
             depends = [Requirement(text) for text in pkginfo.Wheel(str(wheel)).requires_dist]
         except NoWheel as error:
-            self.problems.append((where, str(error)))
+            self.problems.append(Problem(where, str(error)))
             return None
         except InvalidRequirement as error:
-            self.problems.append((where, f"its wheel's metadata holds an invalid requirement ({error})"))
+            self.problems.append(
+                Problem(where, f"its wheel's metadata holds an invalid requirement ({error})")
+            )
             return None
         self.chosen[canonicalize_name(requirement.name)] = _Chosen(wheel, needed_by, depends)
         return self.chosen[canonicalize_name(requirement.name)]
@@ -174,7 +175,7 @@ class _Walk:
         if not requirement.specifier.contains(version, prereleases=True):
             first = f" for {chosen.needed_by}" if chosen.needed_by else ""
             reason = f"needs {requirement.specifier}, but {version} was chosen{first}; pin one both accept"
-            self.problems.append((_where(requirement, needed_by), reason))
+            self.problems.append(Problem(_where(requirement, needed_by), reason))
 
     def pins(self) -> tuple[Pin, ...]:
         return tuple(
@@ -201,10 +202,10 @@ def _how_to_get(pyodide_packages: list[tuple[Requirement, str]]) -> str:
     )
 
 
-def _version_problems(wanted: list[tuple[Requirement, str]], taken: Taken) -> Problems:
+def _version_problems(wanted: list[tuple[Requirement, str]], taken: Taken) -> list[Problem]:
     versions = {canonicalize_name(e.name): e.version for e in taken.entries}
     return [
-        (_where(r, by), f"needs {r.specifier}, but the Pyodide distribution has {versions[name]}")
+        Problem(_where(r, by), f"needs {r.specifier}, but the Pyodide distribution has {versions[name]}")
         for r, by in wanted
         if not r.specifier.contains(versions[name := canonicalize_name(r.name)], prereleases=True)
     ]

@@ -9,7 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from shipyard.errors import OutputError
+from shipyard.cache import cache_dir
+from shipyard.errors import AssetError, InstallError, OutputError, ShipyardError, os_reason
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
@@ -57,12 +58,12 @@ def write_site(
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.building-"))
     except OSError as error:
-        raise OutputError(f"cannot create a folder here ({error.strerror or error})", file=output) from None
+        raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
         _assemble(model, app, staging, python, packages, snapshot, threads)
         _swap(staging, output)
     except OSError as error:
-        raise OutputError(f"cannot write the site ({error.strerror or error})", file=output) from None
+        raise _blame(error, output, staging) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -121,6 +122,23 @@ def _copy(file: Path, folder: Path) -> Path:
     return Path(shutil.copyfile(file, folder / file.name))
 
 
+def _blame(error: OSError, output: Path, staging: Path) -> ShipyardError:
+    """The error for an OS error met while assembling, naming the file it is about: the site
+    being written (the output, or the staging folder beside it), a file of the asset cache,
+    or one of shipyard's own files (a broken install). A write that fails with no file named
+    (a full disk) is the site's."""
+    reason = os_reason(error)
+    culprit = Path(error.filename).absolute() if error.filename else None
+    site = [path.absolute() for path in (output, staging, _old(staging))]
+    if culprit is None or any(culprit == path or path in culprit.parents for path in site):
+        return OutputError(f"cannot write the site ({reason})", file=output)
+    if culprit.is_relative_to(cache_dir()):
+        return AssetError(
+            f"cannot read it ({reason})", file=culprit, fix=f"delete {cache_dir()} and build again"
+        )
+    return InstallError(f"cannot read it ({reason})", file=culprit, fix="reinstall shipyard")
+
+
 def _check_replaceable(output: Path) -> None:
     """Refuse to replace a folder that holds anything but a previous shipyard site."""
     if output.exists() and not output.is_dir():
@@ -136,7 +154,7 @@ def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         staging.rename(output)
         return
-    old = staging.with_name(staging.name + "-old")
+    old = _old(staging)
     output.rename(old)
     try:
         staging.rename(output)
@@ -144,3 +162,8 @@ def _swap(staging: Path, output: Path) -> None:
         old.rename(output)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _old(staging: Path) -> Path:
+    """Where the previous site waits while the new one takes its place."""
+    return staging.with_name(staging.name + "-old")

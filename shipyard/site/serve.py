@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from shipyard.errors import OutputError
+from shipyard.errors import OutputError, os_reason
 from shipyard.site.layout import ISOLATING_WORKER
 
 MIME_TYPES = {
@@ -64,7 +64,7 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = Fa
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as error:
-        raise OutputError(f"cannot listen on {host}:{port} ({error.strerror})", key="--port") from None
+        raise OutputError(f"cannot listen on {host}:{port} ({os_reason(error)})", key="--port") from None
 
 
 def url_of(server: ThreadingHTTPServer) -> str:

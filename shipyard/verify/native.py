@@ -66,7 +66,7 @@ def _run_one(session: Any, app: AppSpec, hooks: Hooks, values: Values) -> dict[s
         return result
     shown = _hook("postprocess", hooks.postprocess, dict(zip(names, arrays, strict=True)), inputs)
     if not isinstance(shown, dict):
-        raise HookError("postprocess", TypeError(f"returned {type(shown).__name__}, not a dict"))
+        raise HookError(f"postprocess failed: returned {type(shown).__name__}, not a dict")
     return result | entries_as_outputs(plain(shown))  # type: ignore[arg-type]
 
 

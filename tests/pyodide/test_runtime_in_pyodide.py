@@ -98,7 +98,7 @@ def test_form_texts_are_parsed_and_checked_as_on_cpython(
 
     with pytest.raises(InputError) as rejected:
         from_form(app, form | {"lat": ["abc"], "count": ["-1"], "row": ["1", "2", "3", "x"]})
-    assert rejected.value.problems == {
+    assert dict(rejected.value.problems) == {
         "lat": "'abc' is not a number",
         "count": "must be at least 0",
         "row": "'x' is not a number",
