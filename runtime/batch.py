@@ -3,17 +3,18 @@ run where the model's batch dimension allows and row by row where it does not, a
 results as a table and as CSV.
 
 The model itself is run by a caller-supplied coroutine (onnxruntime-web in the page,
-onnxruntime in tests), so this module stays plain Python.
+onnxruntime in tests), so this module stays plain Python; each row goes through the one
+`Pipeline` (preprocess and postprocess), as a submission of the form does.
 """
 
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from itertools import compress
 from operator import itemgetter
@@ -21,7 +22,8 @@ from typing import Any
 
 from .display import format_output
 from .dtypes import Value, ValueProblem
-from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, shown_entries, wait
+from .hooks import HookError
+from .pipeline import Maybe, Pipeline, Prepared, resolved
 from .problems import Problem, ShipyardError
 from .shapes import flatten
 from .spec import AppSpec, InputSpec, Show
@@ -35,7 +37,7 @@ TABLE_ROWS = 200
 
 # Each form key's values, row after row: `size` of them per row.
 Columns = dict[str, list[Value]]
-RunModel = Callable[[list[Feed]], Awaitable[list[Output]]]
+RunBatch = Callable[[list[Feed]], Awaitable[list[Output]]]
 
 
 class BatchError(ShipyardError):
@@ -213,20 +215,25 @@ def split(outputs: list[Output], count: int) -> list[list[Output]]:
     return rows
 
 
-async def predict_csv(app: AppSpec, hooks: Hooks, text: str, run: RunModel) -> Table:
-    """Every row of the CSV through preprocess, the model and postprocess."""
+async def predict_csv(pipeline: Pipeline, text: str, run: RunBatch) -> Table:
+    """Every row of the CSV through the pipeline: preprocess row by row, the model in as few
+    runs as its batch dimension allows, postprocess row by row."""
+    app, hooks = pipeline.app, pipeline.hooks
     header, raw_rows, columns = read_csv(app, text)
     count = len(raw_rows)
-    inputs = [hook_inputs(app, row) for row in _rows(app.form, columns, count)] if hooks.any else []
+    prepared: list[Prepared] = []
+    if hooks.any:  # without hooks the columns go to the model as they are: no row is made
+        rows = _rows(app.form, columns, count)
+        prepared = [await _line(n, partial(pipeline.prepare, row)) for n, row in enumerate(rows, start=2)]
     if hooks.preprocess is not None:
-        rows = [await _preprocess(app, hooks, row, n) for n, row in enumerate(inputs, start=2)]
-        columns = _columns(app.inputs, rows)
+        columns = _columns(app.inputs, [p.rows for p in prepared])
     step = count if batched(app) else 1
     runs = [check_rows(await run(stack(app, columns, start, step)), step) for start in range(0, count, step)]
     entries: list[dict[str, Any]] = [{}] * count
     if hooks.postprocess is not None:
-        pairs = zip([row for outputs in runs for row in split(outputs, step)], inputs, strict=True)
-        entries = [await _postprocess(hooks, *pair, line) for line, pair in enumerate(pairs, start=2)]
+        pairs = zip(prepared, [row for outputs in runs for row in split(outputs, step)], strict=True)
+        finished = [await _line(n, partial(pipeline.finish, *pair)) for n, pair in enumerate(pairs, start=2)]
+        entries = [prediction.entries or {} for prediction in finished]
     return _table(header, raw_rows, runs, step, entries)
 
 
@@ -249,33 +256,12 @@ def _table(
     return Table(header + names + extra, rows)
 
 
-async def _preprocess(app: AppSpec, hooks: Hooks, inputs: dict[str, Any], line: int) -> Values:
-    assert hooks.preprocess is not None
+async def _line[T](line: int, step: Callable[[], Maybe[T]]) -> T:
+    """What a row's step gives; a BatchError naming the row's line if user code failed."""
     try:
-        arrays = await _settled("preprocess", call("preprocess", hooks.preprocess, inputs))
-        return model_rows(app, arrays)
-    except (HookError, ValueProblem) as error:
-        raise BatchError([Problem(f"line {line}", str(error))]) from None
-
-
-async def _postprocess(
-    hooks: Hooks, outputs: list[Output], inputs: dict[str, Any], line: int
-) -> dict[str, Any]:
-    assert hooks.postprocess is not None
-    try:
-        shown = await _settled(
-            "postprocess", call("postprocess", hooks.postprocess, hook_outputs(outputs), inputs)
-        )
+        return await resolved(step())
     except HookError as error:
         raise BatchError([Problem(f"line {line}", str(error))]) from None
-    try:
-        return shown_entries(shown)
-    except ValueProblem as problem:
-        raise BatchError(str(problem)) from None
-
-
-async def _settled(hook: str, result: Any) -> Any:
-    return await wait(hook, result) if inspect.isawaitable(result) else result
 
 
 def _output_columns(output: Output, width: int) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -21,11 +20,12 @@ from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-
 
 from .batch import BatchError, predict_csv
 from .display import image_of, render_output, render_result, result_output
-from .dtypes import Value, ValueProblem
+from .dtypes import Value
 from .form import example_texts, render_output_slot
-from .hooks import HookError, Hooks, call, hook_inputs, hook_outputs, model_rows, shown_entries, wait
+from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
+from .pipeline import Pipeline, Prediction, Prepared, attempt
 from .spec import AppSpec, TensorSpec
 from .tensors import PACKED_MAX, Feed, FeedLayout, Output, read_output
 from .values import ForeignArray, InputError, Values, from_api, from_form, js_checks
@@ -48,8 +48,9 @@ class Page:
     def __init__(self, app: AppSpec, hooks: Hooks) -> None:
         self.app = app
         self.hooks = hooks
+        self.pipeline = Pipeline(app, hooks)
         self.form = js.document.getElementById("shipyard-form")
-        self.pending: dict[int, dict[str, Any]] = {}  # postprocess's inputs, by run
+        self.pending: dict[int, Prepared] = {}  # what postprocess will need, by run
         self.runs = 0
         self.layout = FeedLayout(app)
 
@@ -84,22 +85,17 @@ class Page:
 
     def collect(self, results: JsProxy, show: bool, run: int) -> Any:
         """`{ok: {name: {type, dims, data}}}` from onnxruntime-web's result map, with
-        `postprocess`'s entries under `ok.postprocess`; or `{error}` if it raised."""
+        `postprocess`'s entries under `ok.postprocess`; or `{error}` if it failed."""
         outputs = [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
         if show:
             for output in outputs:
                 self._show_output(output)
-        result: dict[str, Any] = {o.name: o.to_result() for o in outputs}
-        inputs = self.pending.pop(run, None)
-        if self.hooks.postprocess is None or inputs is None:
-            return _js({"ok": result})
-        try:
-            shown = call("postprocess", self.hooks.postprocess, hook_outputs(outputs), inputs)
-        except HookError as error:
-            return _js({"error": str(error)})
-        if inspect.isawaitable(shown):
-            return self._collect_async(shown, result, show)
-        return self._with_postprocess(result, shown, show)
+        prepared = self.pending.pop(run, Prepared({}))
+        return attempt(
+            lambda: self.pipeline.finish(prepared, outputs),
+            lambda prediction: self._result(prediction, show),
+            lambda error: _js({"error": str(error)}),
+        )
 
     async def predict_csv(self, text: str, run: JsProxy, show: bool) -> Any:
         """`{ok: {rows, csv}}` for a CSV file's rows, or `{error}`; `run(feeds)` is JS's
@@ -110,7 +106,7 @@ class Page:
             return [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
 
         try:
-            table = await predict_csv(self.app, self.hooks, text, run_model)
+            table = await predict_csv(self.pipeline, text, run_model)
         except BatchError as error:
             return _js({"error": str(error)})
         if show:
@@ -153,58 +149,24 @@ class Page:
             return _js({"error": f"Invalid input: {error}"})
         if show:
             self._show_problems({})
-        if not self.hooks.any:
-            return self._feeds(values, {})  # the hooks' view of the inputs costs a copy: skip it
-        inputs = hook_inputs(self.app, values)
-        if self.hooks.preprocess is None:
-            return self._feeds(values, inputs)
-        try:
-            arrays = call("preprocess", self.hooks.preprocess, inputs)
-        except HookError as error:
-            return _js({"error": str(error), "hook": True})
-        if inspect.isawaitable(arrays):
-            return self._prepare_async(arrays, inputs)
-        return self._feeds_from(arrays, inputs)
+        return attempt(
+            lambda: self.pipeline.prepare(values),
+            self._feeds,
+            lambda error: _js({"error": str(error), "hook": True}),
+        )
 
-    async def _prepare_async(self, awaitable: Any, inputs: dict[str, Any]) -> Any:
-        try:
-            arrays = await wait("preprocess", awaitable)
-        except HookError as error:
-            return _js({"error": str(error), "hook": True})
-        return self._feeds_from(arrays, inputs)
-
-    def _feeds_from(self, arrays: object, inputs: dict[str, Any]) -> Any:
-        try:
-            rows = model_rows(self.app, arrays)
-        except ValueProblem as problem:
-            return _js(
-                {"error": f"preprocess returned something the model cannot take: {problem}", "hook": True}
-            )
-        return self._feeds(rows, inputs)
-
-    def _feeds(self, rows: Values, inputs: dict[str, Any]) -> Any:
+    def _feeds(self, prepared: Prepared) -> Any:
         self.runs += 1
         if self.hooks.postprocess is not None:
-            self.pending[self.runs] = inputs
-        packed, own = self.layout.pack(rows)
+            self.pending[self.runs] = prepared
+        packed, own = self.layout.pack(prepared.rows)
         return to_js([packed, [v.array if isinstance(v, JsFloatArray) else v for v in own], self.runs])
 
-    async def _collect_async(self, awaitable: Any, result: dict[str, Any], show: bool) -> Any:
-        try:
-            shown = await wait("postprocess", awaitable)
-        except HookError as error:
-            return _js({"error": str(error)})
-        return self._with_postprocess(result, shown, show)
-
-    def _with_postprocess(self, result: dict[str, Any], shown: object, show: bool) -> Any:
-        try:
-            entries = shown_entries(shown)
-        except ValueProblem as problem:
-            return _js({"error": str(problem)})
+    def _result(self, prediction: Prediction, show: bool) -> Any:
         if show:
-            for name, value in entries.items():
+            for name, value in (prediction.entries or {}).items():
                 self._show_result(name, value)
-        return _js({"ok": result | {"postprocess": entries}})
+        return _js({"ok": prediction.to_result()})
 
     def _show_result(self, name: str, value: object) -> None:
         spec = next((r for r in self.app.results if r.key == name), None)

@@ -10,6 +10,7 @@ hooks can be checked outside the browser.
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,14 +54,16 @@ class Hooks:
 
 
 def call(hook: str, function: Hook, *args: Any) -> Any:
-    """Call user code, turning whatever it raises into a HookError."""
+    """Call user code, turning whatever it raises into a HookError; an `async def` hook's
+    result is an awaitable that does the same when awaited."""
     try:
-        return function(*args)
+        result = function(*args)
     except Exception as error:  # user code may raise anything; the page shows it
         raise _raised(hook, error) from None
+    return _awaited(hook, result) if inspect.isawaitable(result) else result
 
 
-async def wait(hook: str, awaitable: Any) -> Any:
+async def _awaited(hook: str, awaitable: Any) -> Any:
     try:
         return await awaitable
     except Exception as error:

@@ -14,16 +14,17 @@ import pytest
 
 from conftest import EXAMPLES
 from shipyard.metadata.read import load_metadata
-from shipyard_runtime.batch import MAX_PROBLEMS, BatchError, RunModel, Table, predict_csv, read_csv
+from shipyard_runtime.batch import MAX_PROBLEMS, BatchError, RunBatch, Table, predict_csv, read_csv
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
+from shipyard_runtime.pipeline import Pipeline
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Feed, Output
 
 HOUSING = EXAMPLES / "housing"
 
 
-def onnxruntime_runner(model: str, app: AppSpec) -> tuple[RunModel, list[int]]:
+def onnxruntime_runner(model: str, app: AppSpec) -> tuple[RunBatch, list[int]]:
     """onnxruntime on CPython as the batch path's model runner; `runs` records each run's rows."""
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     runs: list[int] = []
@@ -53,7 +54,7 @@ def test_rows_stack_into_one_run_and_keep_their_own_columns() -> None:
     app = load_metadata(HOUSING / "metadata.yml")
     run, runs = onnxruntime_runner(str(HOUSING / "model.onnx"), app)
     text = "note,MedInc,HouseAge\nfirst,3.5,20\nsecond,8,\n"  # missing cells take the defaults
-    table = run_apart(predict_csv(app, Hooks(), text, run))
+    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
     assert runs == [2]
     assert table.columns == ["note", "MedInc", "HouseAge", "variable"]
     assert [row[:3] for row in table.rows] == [["first", "3.5", "20"], ["second", "8", ""]]
@@ -114,7 +115,7 @@ def test_cells_are_found_as_each_row_reaches_them() -> None:
     app = echo_app({"a": number, "b": number})
     run, fed = echo_runner(app)
     text = "a,b,a\n1,2,3\n\n , ,\n4,5\n6\n7,8,9,extra\n"
-    table = run_apart(predict_csv(app, Hooks(), text, run))
+    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
     assert fed == [{"a": [3.0, 4.0, 6.0, 9.0], "b": [2.0, 5.0, 9.0, 8.0]}]
     assert table.columns == ["a", "b", "a", "a", "b"]
     assert table.rows == [
@@ -144,7 +145,7 @@ def test_problems_are_ordered_by_line_then_column() -> None:
 def test_integer_columns_read_whole_numbers_and_check_their_range() -> None:
     app = echo_app({"n": {"type": "int8", "shape": [None, 1], "min": -5}})
     run, fed = echo_runner(app)
-    table = run_apart(predict_csv(app, Hooks(), "n\n 3 \n4.0\n1_0\n", run))
+    table = run_apart(predict_csv(Pipeline(app, Hooks()), "n\n 3 \n4.0\n1_0\n", run))
     assert fed == [{"n": [3, 4, 10]}] and [row[-1] for row in table.rows] == ["3", "4", "10"]
     with pytest.raises(BatchError) as error:
         read_csv(app, "n\n-6\n128\n1.5\n")
@@ -171,7 +172,7 @@ def test_output_cells_are_written_in_full() -> None:
     app = echo_app(inputs, shows)
     run, _ = echo_runner(app)
     text = "p,v,k,b\n0.1 0.9,1 2.5 1e20,3 -4,yes\n"
-    table = run_apart(predict_csv(app, Hooks(), text, run))
+    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
     assert table.columns[4:] == ["p[no]", "p[yes]", "v", "k[0]", "k[1]", "b"]
     assert table.rows[0][4:] == [
         "0.10000000149011612",

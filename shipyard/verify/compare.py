@@ -18,9 +18,10 @@ from shipyard_runtime.shapes import flatten, nested_shape
 Result = dict[str, dict[str, Any]] | str
 
 
-def from_page(result: Result) -> Result:
-    """The page's result with integers that came back as text (BigInts) made numbers again,
-    and postprocess's entries as outputs of their own (see `entries_as_outputs`)."""
+def comparable(result: Result) -> Result:
+    """A result as `compare` takes it, from the page or from onnxruntime: integers that came
+    back as text (the page's BigInts) made numbers again, and postprocess's entries as
+    outputs of their own (see `entries_as_outputs`)."""
     if isinstance(result, str):
         return result
     entries = result.pop("postprocess", None)
@@ -82,17 +83,12 @@ class OutputCheck:
                 self._mismatch(f"{label} [{i}]: browser {got!r}, onnxruntime {want!r}")
 
     def _same(self, got: Any, want: Any, tol: Tolerance) -> bool:
-        if not self.is_float:
-            return bool(got == want)
-        if not (_is_number(got) and _is_number(want)):
-            return False
-        if not (math.isfinite(got) and math.isfinite(want)):
-            return got == want or (math.isnan(got) and math.isnan(want))
-        diff = abs(got - want)
-        self.max_abs = max(self.max_abs, diff)
-        if want != 0:
-            self.max_rel = max(self.max_rel, diff / abs(want))
-        return diff <= tol.atol + tol.rtol * abs(want)
+        if self.is_float and _finite(got) and _finite(want):
+            diff = abs(got - want)
+            self.max_abs = max(self.max_abs, diff)
+            if want != 0:
+                self.max_rel = max(self.max_rel, diff / abs(want))
+        return tol.matches(got, want, self.is_float)
 
     def _mismatch(self, where: str) -> None:
         self.mismatches += 1
@@ -101,15 +97,31 @@ class OutputCheck:
 
 @dataclass(frozen=True)
 class Tolerance:
-    """A float matches when |browser - onnxruntime| <= atol + rtol * |onnxruntime| (numpy's rule)."""
+    """When the browser's value is onnxruntime's: a float within |browser - onnxruntime| <=
+    atol + rtol * |onnxruntime| (numpy's rule), anything else equal. The one comparison of
+    parity, for `shipyard verify` and the tests alike; the README documents its defaults."""
 
     rtol: float = 1e-5
     atol: float = 1e-6
+
+    def matches(self, got: Any, want: Any, is_float: bool) -> bool:
+        """Whether `got` (the browser's) matches `want` (onnxruntime's); infinities must be
+        the same, and NaN matches NaN."""
+        if not is_float:
+            return bool(got == want)
+        if _finite(got) and _finite(want):
+            return abs(got - want) <= self.atol + self.rtol * abs(want)
+        both_nan = _is_number(got) and _is_number(want) and math.isnan(got) and math.isnan(want)
+        return _is_number(got) and (got == want or both_nan)
 
 
 def _is_number(value: object) -> bool:
     # A float the browser gives may arrive as an int: JSON writes 2.0 as 2.
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _finite(value: object) -> bool:
+    return _is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
 
 
 def _shape_problem(browser: dict[str, Any] | None, native: dict[str, Any]) -> str | None:

@@ -1,5 +1,9 @@
-"""The reference side of `shipyard verify`: each input set through the site's own hooks and
-onnxruntime on CPython, shaped like the page's results."""
+"""The reference side of `shipyard verify` (and of the tests): a site's predictions made on
+CPython, through the page's own `Pipeline` and the site's own hooks, with onnxruntime
+running the model.
+
+onnxruntime and numpy are optional (`shipyard[verify]`): imported when a model is opened.
+"""
 
 from __future__ import annotations
 
@@ -11,69 +15,78 @@ from typing import Any
 
 from shipyard.errors import VerifyError
 from shipyard.site.layout import USER_CODE
-from shipyard.verify.compare import Result, entries_as_outputs
+from shipyard.verify.compare import Result, comparable
 from shipyard.verify.inputs import InputSet
-from shipyard_runtime.display import plain
 from shipyard_runtime.dtypes import DTYPES
-from shipyard_runtime.hooks import HookError, Hooks, call, hook_inputs, model_rows, wait
+from shipyard_runtime.hooks import HookError, Hooks
+from shipyard_runtime.pipeline import Maybe, Pipeline, Prediction, resolved
 from shipyard_runtime.spec import AppSpec
+from shipyard_runtime.tensors import Output, read_output
 from shipyard_runtime.values import Values
 
 # numpy's dtype names back to shipyard's (numpy holds strings as objects).
 TYPE_NAMES = {d.numpy: d.name for d in DTYPES.values()}
 
 
-def run_native(model: Path, app: AppSpec, sets: list[InputSet], hooks: Hooks) -> list[Result]:
-    """Each set's outputs from onnxruntime on CPython, around the site's own hooks, shaped
-    like the page's results."""
-    import onnxruntime as ort
+class NativeModel:
+    """A site's model in onnxruntime on CPython. `run` takes a row per model input, as the
+    pipeline gives them, and gives the outputs as the page reads onnxruntime-web's."""
 
-    try:
-        session = ort.InferenceSession(str(model), ort_options(), providers=["CPUExecutionProvider"])
-    except Exception as error:  # onnxruntime raises its own exception classes
-        raise VerifyError(f"onnxruntime cannot load it ({error})", file=model) from None
+    def __init__(self, path: Path, app: AppSpec) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3  # errors only: stderr carries the progress
+        try:
+            self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except onnxruntime_errors() as error:
+            raise VerifyError(f"onnxruntime cannot load it ({error})", file=path) from None
+        self.app = app
+        self.names = [output.name for output in self.session.get_outputs()]
+
+    def run(self, rows: Values) -> list[Output]:
+        import numpy as np
+
+        feeds = {s.key: np.array(rows[s.key], dtype=s.dtype.numpy).reshape(s.dims) for s in self.app.inputs}
+        arrays = [np.asarray(out) for out in self.session.run(self.names, feeds)]
+        return [self._output(name, array) for name, array in zip(self.names, arrays, strict=True)]
+
+    def _output(self, name: str, array: Any) -> Output:
+        type_name = TYPE_NAMES.get(str(array.dtype))
+        if type_name is None:
+            raise VerifyError(f"output {name!r} is {array.dtype}, which shipyard cannot compare")
+        return read_output(self.app, name, type_name, list(array.shape), array.ravel().tolist())
+
+
+def onnxruntime_errors() -> tuple[type[Exception], ...]:
+    """onnxruntime's own exception classes (Fail, InvalidArgument, ...): what it raises for a
+    model it cannot load or an input the model rejects. Anything else is shipyard's bug."""
+    from onnxruntime.capi import onnxruntime_pybind11_state as state
+
+    return tuple(v for v in vars(state).values() if isinstance(v, type) and issubclass(v, Exception))
+
+
+def predict_native(pipeline: Pipeline, model: NativeModel, values: Values) -> Prediction:
+    """One submission through the pipeline, with an async hook run to completion here."""
+    prediction: Maybe[Prediction] = pipeline.predict(values, model.run)
+    if inspect.isawaitable(prediction):
+        return asyncio.run(resolved(prediction))
+    return prediction
+
+
+def run_native(model: Path, app: AppSpec, sets: list[InputSet], hooks: Hooks) -> list[Result]:
+    """Each set's result as the page gives it, or the message it failed with: a hook's, or
+    onnxruntime's for a set the model rejects."""
+    pipeline, native = Pipeline(app, hooks), NativeModel(model, app)
     results: list[Result] = []
     for input_set in sets:
         try:
-            results.append(_run_one(session, app, hooks, input_set.values))
+            results.append(comparable(predict_native(pipeline, native, input_set.values).to_result()))
         except HookError as error:
             results.append(str(error))
-        except Exception as error:  # onnxruntime's own, for a set the model rejects
+        except onnxruntime_errors() as error:
             results.append(str(error).strip().splitlines()[0])
     return results
-
-
-def ort_options() -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.log_severity_level = 3  # errors only: stderr carries the progress
-    return options
-
-
-def _run_one(session: Any, app: AppSpec, hooks: Hooks, values: Values) -> dict[str, Any]:
-    import numpy as np
-
-    inputs = hook_inputs(app, values)
-    rows = (
-        values if hooks.preprocess is None else model_rows(app, _hook("preprocess", hooks.preprocess, inputs))
-    )
-    feeds = {s.key: np.array(rows[s.key], dtype=s.dtype.numpy).reshape(s.dims) for s in app.inputs}
-    names = [output.name for output in session.get_outputs()]
-    arrays = [np.asarray(out) for out in session.run(names, feeds)]
-    result = {name: _native_output(array) for name, array in zip(names, arrays, strict=True)}
-    if hooks.postprocess is None:
-        return result
-    shown = _hook("postprocess", hooks.postprocess, dict(zip(names, arrays, strict=True)), inputs)
-    if not isinstance(shown, dict):
-        raise HookError(f"postprocess failed: returned {type(shown).__name__}, not a dict")
-    return result | entries_as_outputs(plain(shown))  # type: ignore[arg-type]
-
-
-def _hook(name: str, function: Any, *args: Any) -> Any:
-    """Call a hook as the page does; an async one runs to completion here."""
-    value = call(name, function, *args)
-    return asyncio.run(wait(name, value)) if inspect.isawaitable(value) else value
 
 
 def load_hooks(site: Path, app: AppSpec) -> Hooks:
@@ -87,16 +100,8 @@ def load_hooks(site: Path, app: AppSpec) -> Hooks:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception as error:
+    except Exception as error:  # the user's module may raise anything while it is imported
         raise VerifyError(
             f"cannot import it on this machine ({type(error).__name__}: {error})", file=path
         ) from None
     return Hooks.from_module(module)
-
-
-def _native_output(array: Any) -> dict[str, Any]:
-    return {
-        "type": TYPE_NAMES.get(str(array.dtype), str(array.dtype)),
-        "dims": list(array.shape),
-        "data": array.ravel().tolist(),
-    }

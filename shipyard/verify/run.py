@@ -16,7 +16,7 @@ from pathlib import Path
 from shipyard.errors import NoBrowserError, VerifyError
 from shipyard.site.layout import MODEL_FILE
 from shipyard.site.page import read_site_app
-from shipyard.verify.compare import Result, Tolerance, compare, from_page
+from shipyard.verify.compare import Result, Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet, input_sets, to_page
 from shipyard.verify.native import load_hooks, run_native
 from shipyard.verify.report import Report
@@ -101,5 +101,5 @@ def _run_in_browser(
             raise NoBrowserError(
                 f"cannot start {chromium} ({error.message.splitlines()[0]}); the site itself was not checked"
             ) from None
-    results = run.load_error if run.load_error is not None else [from_page(r) for r in run.results]
+    results = run.load_error if run.load_error is not None else [comparable(r) for r in run.results]
     return results, run.foreign_requests(url)
