@@ -86,7 +86,7 @@ def test_the_table_writes_csv_and_shows_the_first_rows() -> None:
     assert table.to_html().count("<tr>") == 201 and "and 5 more rows" in table.to_html()
 
 
-def echo_runner(app: AppSpec) -> tuple[RunModel, list[dict[str, list[Any]]]]:
+def echo_runner(app: AppSpec) -> tuple[RunBatch, list[dict[str, list[Any]]]]:
     """A model that gives back each input's values as the output of the same name (with the
     metadata's display), so a test sees what each row fed the model and how cells are written."""
     fed: list[dict[str, list[Any]]] = []
