@@ -96,7 +96,7 @@ LATENCY = """async ([inputs, plain, calls]) => {
   await window.shipyard.ready;
   const session = await window.shipyard.session;
   const ort = await import("./ort/ort.wasm.bundle.min.mjs");
-  const spec = JSON.parse(document.getElementById("shipyard-app").textContent).inputs;
+  const spec = JSON.parse(document.getElementById("shipyard-page").textContent).app.inputs;
   const tensors = () => Object.fromEntries(Object.entries(plain).map(([key, values]) => {
     const dims = spec[key].shape.map((d) => (typeof d === "number" ? d : 1));
     return [key, new ort.Tensor("float32", Float32Array.from(values), dims)];

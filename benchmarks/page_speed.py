@@ -28,7 +28,7 @@ from tests.browser import launch_chromium  # noqa: E402
 PLAIN_JS_LATENCY = """async ([inputs, calls]) => {
   const ort = await import("./ort/ort.wasm.bundle.min.mjs");
   const session = await ort.InferenceSession.create("./model.onnx");
-  const spec = JSON.parse(document.getElementById("shipyard-app").textContent).inputs;
+  const spec = JSON.parse(document.getElementById("shipyard-page").textContent).app.inputs;
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
     const feeds = {};

@@ -23,6 +23,7 @@ from typing import Any
 from .display import format_output
 from .dtypes import Value, ValueProblem
 from .hooks import HookError
+from .names import IDS
 from .pipeline import Maybe, Pipeline, Prepared, resolved
 from .problems import Problem, ShipyardError
 from .shapes import flatten
@@ -86,9 +87,9 @@ def render_batch(app: AppSpec) -> str:
         '<section class="batch" aria-label="Many rows">\n<h2>Many rows</h2>\n'
         f"<p>Predict a CSV file whose header row names the columns {columns}; other columns are "
         "kept in the results. Empty cells take the default.</p>\n"
-        '<input type="file" id="shipyard-batch-file" accept=".csv,text/csv" disabled>\n'
-        '<p id="shipyard-batch-status" class="batch-status" role="status"></p>\n'
-        '<div id="shipyard-batch-result"></div>\n</section>'
+        f'<input type="file" id="{IDS.batch_file}" accept=".csv,text/csv" disabled>\n'
+        f'<p id="{IDS.batch_status}" class="batch-status" role="status"></p>\n'
+        f'<div id="{IDS.batch_result}"></div>\n</section>'
     )
 
 

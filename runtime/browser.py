@@ -25,13 +25,12 @@ from .form import example_texts, render_output_slot
 from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
+from .names import ATTRIBUTES, IDS, PAGE_DATA, USER_MODULE
 from .pipeline import Pipeline, Prediction, Prepared, attempt
+from .plan import page_plan
 from .spec import AppSpec, TensorSpec
-from .tensors import PACKED_MAX, Feed, FeedLayout, Output, read_output
-from .values import ForeignArray, InputError, Values, from_api, from_form, js_checks
-
-# The site's `python` module, written into Pyodide's working directory by PyScript.
-USER_MODULE = "shipyard_app"
+from .tensors import Feed, FeedLayout, Output, read_output
+from .values import ForeignArray, InputError, Values, from_api, from_form
 
 
 def _js(value: object) -> Any:
@@ -49,29 +48,19 @@ class Page:
         self.app = app
         self.hooks = hooks
         self.pipeline = Pipeline(app, hooks)
-        self.form = js.document.getElementById("shipyard-form")
+        self.form = js.document.getElementById(IDS.form)
         self.pending: dict[int, Prepared] = {}  # what postprocess will need, by run
         self.runs = 0
         self.layout = FeedLayout(app)
 
     def plan(self) -> Any:
-        """What JS needs once: where each model input sits in what `prepare_*` returns
-        (see `FeedLayout`), the length from which a float array travels on its own, whether
-        results come back to Python for postprocess, and the checks by which `predict` may
-        run the model with no call into Python (see `js_checks`; none with a hook)."""
-        return _js(
-            {
-                "layout": self.layout.to_js_list(),
-                "packedMax": PACKED_MAX,
-                "postprocess": self.hooks.postprocess is not None,
-                "checks": None if self.hooks.any else js_checks(self.app),
-            }
-        )
+        """What JS needs once: see `plan.page_plan`."""
+        return _js(page_plan(self.app, self.hooks, self.layout))
 
     def prepare_api(self, given: JsProxy, typed: JsProxy) -> Any:
-        """`[packed, own, run]` for `window.shipyard.predict(inputs)` (a JS array, which
-        converts in half the time of an object), or `{error, problems}`. `typed` holds the
-        inputs JS sent as typed arrays: with no hook to read them, they stay in JS."""
+        """The submission for `window.shipyard.predict(inputs)` (see `_submission`), or
+        `{error}`. `typed` holds the inputs JS sent as typed arrays: with no hook to read
+        them, they stay in JS."""
         return self._prepare(lambda: from_api(self.app, given.to_py() | self._typed(typed)), show=False)
 
     def _typed(self, typed: JsProxy) -> dict[str, Any]:
@@ -110,7 +99,7 @@ class Page:
         except BatchError as error:
             return _js({"error": str(error)})
         if show:
-            js.document.getElementById("shipyard-batch-result").innerHTML = table.to_html()
+            js.document.getElementById(IDS.batch_result).innerHTML = table.to_html()
         return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv()}})
 
     def memory(self) -> dict[str, int]:
@@ -131,12 +120,11 @@ class Page:
             from_form(self.app, self._read_texts(), {})
         for spec in self.app.outputs:
             render_output(Output(spec.key, spec.dtype, spec.dims, _blanks(spec), spec.show))
-        packed, own = self.layout.pack({spec.key: _blanks(spec) for spec in self.app.inputs})
-        return to_js([packed, own, 0])
+        return self._submission({spec.key: _blanks(spec) for spec in self.app.inputs}, 0)
 
     def show_error(self, message: str) -> None:
         """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
-        box = js.document.getElementById("shipyard-form-error")
+        box = js.document.getElementById(IDS.form_error)
         box.textContent = message
         box.hidden = not message
 
@@ -159,8 +147,14 @@ class Page:
         self.runs += 1
         if self.hooks.postprocess is not None:
             self.pending[self.runs] = prepared
-        packed, own = self.layout.pack(prepared.rows)
-        return to_js([packed, [v.array if isinstance(v, JsFloatArray) else v for v in own], self.runs])
+        return self._submission(prepared.rows, self.runs)
+
+    def _submission(self, rows: Values, run: int) -> Any:
+        """`{packed, own, run}`: the packed buffer (the plan's `offset`s say where each input
+        sits in it), the inputs that travel on their own in order, and the run's number."""
+        packed, own = self.layout.pack(rows)
+        arrays = [v.array if isinstance(v, JsFloatArray) else v for v in own]
+        return _js({"packed": packed, "own": arrays, "run": run})
 
     def _result(self, prediction: Prediction, show: bool) -> Any:
         if show:
@@ -178,12 +172,12 @@ class Page:
 
     def _slot(self, name: str) -> Any:
         """The element showing `name`, added under the outputs when the page has none."""
-        slot = js.document.querySelector(f'[data-output="{_css_string(name)}"]')
+        slot = _output_slot(name)
         if not slot:  # querySelector's null is Pyodide's `jsnull`, not None
             holder = js.document.createElement("div")
             holder.innerHTML = render_output_slot(name, name)
-            js.document.getElementById("shipyard-outputs").appendChild(holder.firstChild)
-            slot = js.document.querySelector(f'[data-output="{_css_string(name)}"]')
+            js.document.getElementById(IDS.outputs).appendChild(holder.firstChild)
+            slot = _output_slot(name)
         return slot
 
     def form_fragment(self) -> str:
@@ -230,8 +224,8 @@ class Page:
         return images
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        for box in self.form.querySelectorAll("[data-error-for]"):
-            message = problems.get(box.dataset.errorFor, "")
+        for box in self.form.querySelectorAll(f"[{ATTRIBUTES.error_for}]"):
+            message = problems.get(box.getAttribute(ATTRIBUTES.error_for), "")
             box.textContent = message
             box.hidden = not message
         self.show_error("")
@@ -241,7 +235,7 @@ class Page:
         return read_output(self.app, name, tensor.type, tensor.dims.to_py(), data)
 
     def _show_output(self, output: Output) -> None:
-        slot = js.document.querySelector(f'[data-output="{_css_string(output.name)}"]')
+        slot = _output_slot(output.name)
         if slot:  # an output the metadata leaves out has no slot (null is `jsnull`)
             slot.innerHTML = render_output(output)
             if output.show and output.show.display == "image" and output.values:
@@ -281,9 +275,9 @@ def _draw(slot: JsProxy, output: Output) -> None:
     canvas.getContext("2d").putImageData(js.ImageData.new(data, pixels.width, pixels.height), 0, 0)
 
 
-def _js_feeds(feeds: list[Feed]) -> list[list[Any]]:
-    """Feeds as shipyard.js's `toTensors` takes them: [name, type, dims, buffer]."""
-    return [[f.name, f.dtype.name, list(f.dims), f.data] for f in feeds]
+def _js_feeds(feeds: list[Feed]) -> list[dict[str, Any]]:
+    """Feeds as the page's JS makes tensors of them: `{name, type, dims, data}`."""
+    return [{"name": f.name, "type": f.dtype.name, "dims": list(f.dims), "data": f.data} for f in feeds]
 
 
 def _control_text(element: JsProxy) -> str:
@@ -292,13 +286,19 @@ def _control_text(element: JsProxy) -> str:
     return str(element.value)
 
 
+def _output_slot(name: str) -> Any:
+    """The element showing output `name`, or JS's null (`jsnull`, not None) when there is none."""
+    return js.document.querySelector(f'[{ATTRIBUTES.output}="{_css_string(name)}"]')
+
+
 def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def start() -> None:
     """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
-    app = AppSpec.from_dict(json.loads(js.document.getElementById("shipyard-app").textContent))
+    data = json.loads(js.document.getElementById(PAGE_DATA).textContent)
+    app = AppSpec.from_dict(data["app"])
     module = importlib.import_module(USER_MODULE) if app.python else None
     page = Page(app, Hooks.from_module(module))
     js.window.shipyardBoot.attach(create_proxy(page))

@@ -10,6 +10,7 @@ import math
 from html import escape
 
 from .dtypes import Value
+from .names import ATTRIBUTES, IDS
 from .spec import AppSpec, InputSpec, format_index, unravel
 from .values import uses_grid, uses_text_area
 
@@ -17,10 +18,10 @@ from .values import uses_grid, uses_text_area
 def render_form(app: AppSpec) -> str:
     fields = "\n".join(render_field(spec) for spec in app.form)
     return (
-        '<form id="shipyard-form" class="inputs" novalidate>\n'
+        f'<form id="{IDS.form}" class="inputs" novalidate>\n'
         f"{render_examples(app)}\n{fields}\n"
-        '<p class="form-error" id="shipyard-form-error" role="alert" hidden></p>\n'
-        '<button type="submit" id="shipyard-run" disabled>Run</button>\n'
+        f'<p class="form-error" id="{IDS.form_error}" role="alert" hidden></p>\n'
+        f'<button type="submit" id="{IDS.run}" disabled>Run</button>\n'
         "</form>"
     )
 
@@ -34,19 +35,21 @@ def render_outputs(app: AppSpec) -> str:
 def render_output_slot(name: str, label: str) -> str:
     return (
         f'<div class="output"><span class="output-label">{escape(label)}</span>'
-        f'<div class="output-value" data-output="{escape(name)}" aria-live="polite"></div></div>'
+        f'<div class="output-value" {ATTRIBUTES.output}="{escape(name)}" aria-live="polite"></div></div>'
     )
 
 
 def render_field(spec: InputSpec) -> str:
     key = escape(spec.key)
-    error = f'<p class="field-error" data-error-for="{key}" role="alert" hidden></p>'
+    error = f'<p class="field-error" {ATTRIBUTES.error_for}="{key}" role="alert" hidden></p>'
     if spec.image is not None:
-        return f'<div class="field image-field" data-input="{key}">{_image_control(spec)}{error}</div>'
+        return (
+            f'<div class="field image-field" {ATTRIBUTES.input}="{key}">{_image_control(spec)}{error}</div>'
+        )
     if spec.size == 1 or uses_text_area(spec):
         control = _control(spec, f"in-{spec.key}", _joined_default(spec))
         label = f'<label for="in-{key}">{escape(spec.label)}</label>'
-        return f'<div class="field" data-input="{key}">{label}{control}{error}</div>'
+        return f'<div class="field" {ATTRIBUTES.input}="{key}">{label}{control}{error}</div>'
     if uses_grid(spec):
         kind, controls = "grid", _grids(spec)
     else:
@@ -56,7 +59,7 @@ def render_field(spec: InputSpec) -> str:
         )
         kind, controls = "row", f'<div class="row-controls">{fields}</div>'
     legend = f"<legend>{escape(spec.label)}</legend>"
-    return f'<fieldset class="field {kind}" data-input="{key}">{legend}{controls}{error}</fieldset>'
+    return f'<fieldset class="field {kind}" {ATTRIBUTES.input}="{key}">{legend}{controls}{error}</fieldset>'
 
 
 def _image_control(spec: InputSpec) -> str:
@@ -65,7 +68,7 @@ def _image_control(spec: InputSpec) -> str:
     key = escape(spec.key)
     return (
         f'<label for="in-{key}">{escape(spec.label)}</label>'
-        f'<div class="image-drop" data-image-for="{key}" tabindex="0">'
+        f'<div class="image-drop" {ATTRIBUTES.image_for}="{key}" tabindex="0">'
         '<canvas class="image-preview" hidden></canvas>'
         f'<span>Drop or paste an image, or <input type="file" id="in-{key}" accept="image/*"></span></div>'
     )
@@ -133,7 +136,7 @@ def _slider(spec: InputSpec, for_id: str, value: str | None) -> str:
     """A range control that mirrors the number box beside it; it has no name, so the
     form is read from the box alone (the page's JS keeps the two in step)."""
     attrs = {k: v for k, v in _input_attrs(spec).items() if k in ("min", "max", "step")}
-    attrs |= {"type": "range", "data-for": for_id, "aria-hidden": "true", "tabindex": "-1"}
+    attrs |= {"type": "range", ATTRIBUTES.slider_for: for_id, "aria-hidden": "true", "tabindex": "-1"}
     if attrs["step"] == "any":
         attrs["step"] = _number((float(attrs["max"]) - float(attrs["min"])) / 1000)
     if value is not None:
@@ -196,8 +199,8 @@ def render_examples(app: AppSpec) -> str:
     if not app.examples:
         return ""
     buttons = "".join(
-        f'<button type="button" class="example" data-example="{i}" title="{escape(_summary(app, i))}" '
-        f"disabled>Example {i + 1}</button>"
+        f'<button type="button" class="example" {ATTRIBUTES.example}="{i}" '
+        f'title="{escape(_summary(app, i))}" disabled>Example {i + 1}</button>'
         for i in range(len(app.examples))
     )
     return f'<div class="examples" role="group" aria-label="Examples"><span>Try:</span>{buttons}</div>'

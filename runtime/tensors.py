@@ -48,7 +48,7 @@ class FeedLayout:
 
     Converting each feed to a JS typed array costs more than onnxruntime-web's whole run of
     a small model; one `struct` pack and one buffer for all small numeric inputs costs about
-    a tenth of it. The layout is fixed by the spec, so JS learns it once (`to_js_list`).
+    a tenth of it. The layout is fixed by the spec, so JS learns it once (`plan.page_plan`).
     """
 
     def __init__(self, app: AppSpec) -> None:
@@ -73,10 +73,6 @@ class FeedLayout:
         """The packed buffer, and each unpacked input's buffer in the slots' order."""
         packed = self._struct.pack(*[v for name in self._packed for v in values[name]])
         return packed, [_own(slot.dtype, values[slot.name]) for slot in self.slots if slot.offset is None]
-
-    def to_js_list(self) -> list[list[Any]]:
-        """The layout as shipyard.js's `submitted` reads it: [name, type, typed array, dims, offset]."""
-        return [[s.name, s.dtype.name, s.dtype.js_array, list(s.dims), s.offset] for s in self.slots]
 
 
 @dataclass(frozen=True)

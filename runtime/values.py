@@ -1,15 +1,14 @@
 """Input values, from the form's text or from `window.shipyard.predict`, checked against the spec.
 
 Both paths end in `InputSpec.check_row`, so the form and the JS API accept and reject
-exactly the same values with the same messages. `js_checks` hands the page the same
-rules as data, for `predict` inputs that JS can accept without calling Python.
+exactly the same values with the same messages. `plan.js_checks` hands the page the
+same rules as data, for `predict` inputs that JS can accept without calling Python.
 """
 
 from __future__ import annotations
 
 import array
 import re
-import sys
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
@@ -82,32 +81,6 @@ def split_text_area(spec: InputSpec, text: str) -> list[str]:
     if spec.dtype.kind == "string":
         return text.splitlines()
     return [part for part in re.split(r"[\s,;]+", text) if part]
-
-
-# The largest integer a JS number holds exactly: past it, JS and Python could round apart.
-JS_SAFE_INTEGER = 2**53 - 1
-
-
-def js_checks(app: AppSpec) -> list[tuple[str, float, float, list[Value] | None]] | None:
-    """For each model input, in order, the check shipyard.js runs on `predict`'s inputs to
-    hand them to onnxruntime-web itself: the kind (`float` and `int`: a number, a whole one
-    for `int`, within [low, high]; `bool`; `string`), from the bounds `check` applies, and
-    the values `choices` allows, if any.
-
-    JS only ever accepts by these checks: anything they do not pass comes to Python, which
-    checks it again and words the problem. So the bounds may be narrower than Python's
-    (integers within JS's exact range), never wider. None when the form has fields of its
-    own: Python's preprocess makes the model's inputs from them.
-    """
-    if app.fields:
-        return None
-    checks: list[tuple[str, float, float, list[Value] | None]] = []
-    for spec in app.inputs:
-        low, high = spec.bounds
-        limit = sys.float_info.max if spec.dtype.kind == "float" else JS_SAFE_INTEGER
-        allowed = None if spec.choices is None else [value for _, value in spec.choices]
-        checks.append((spec.dtype.kind, max(low, -limit), min(high, limit), allowed))
-    return checks
 
 
 NO_IMAGE = "choose an image: pick a file, drop one here or paste one"

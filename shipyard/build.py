@@ -15,7 +15,7 @@ from shipyard.model.rewrite import Rewrite
 from shipyard.packages.declared import declared_requirements
 from shipyard.packages.resolve import Pin, resolve
 from shipyard.site.assemble import write_site
-from shipyard.site.layout import USER_CODE
+from shipyard_runtime.names import FILES
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def build_site(
     given = app_document(document)
     module = find_module(given, metadata, python)
     if module is not None:
-        given = given | {"python": USER_CODE}
+        given = given | {"python": FILES.user_code}
     signature = read_signature(prepared.model)
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
     source = read_module(module) if module else None

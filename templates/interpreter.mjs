@@ -1,11 +1,12 @@
 // PyScript's interpreter: Pyodide, restored from the memory snapshot made when the site
-// was built (shipyard/snapshot.py), which skips most of the interpreter's start-up.
+// was built (shipyard/site/snapshot.py), which skips most of the interpreter's start-up.
 import { loadPyodide as loadFresh, version } from "./pyodide/pyodide.mjs";
 import { gunzipped } from "./gunzip.mjs";
+import { pageData } from "./page.mjs";
 
 export { version };
 
-const snapshot = gunzipped(new URL("./pyodide/snapshot.bin.gz", import.meta.url));
+const snapshot = gunzipped(new URL(`./${pageData(document).names.files.snapshot}`, import.meta.url));
 
 // Pyodide finds its files next to the module that calls it unless told where they are.
 const indexURL = new URL("./pyodide/", import.meta.url).href;

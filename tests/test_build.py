@@ -16,6 +16,7 @@ from shipyard.build import build_site
 from shipyard.errors import InstallError, MetadataError, ModelError, OutputError
 from shipyard.site import assemble
 from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
+from shipyard.site.page import read_page_data
 
 HOUSING = EXAMPLES / "housing"
 
@@ -30,14 +31,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(site: Path) -> None:
     top = sorted(p.name for p in site.iterdir())
     assert top == [
+        "batch.mjs",
+        "fastpath.mjs",
         "gunzip.mjs",
         "index.html",
         "interpreter.mjs",
         "model.onnx",
+        "numbers.mjs",
         "ort",
+        "page.mjs",
+        "pictures.mjs",
+        "predict.mjs",
         "pyodide",
         "pyscript",
         "shipyard.js",
+        "status.mjs",
         "style.css",
     ]
     assert sorted(p.name for p in (site / "ort").iterdir()) == [
@@ -73,12 +81,12 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
 
 
 def test_threads_are_opt_in_and_bring_the_isolating_service_worker(site: Path, tmp_path: Path) -> None:
-    assert 'data-threads="1"' in (site / "index.html").read_text()
-    assert not (site / "isolate.js").exists() and not (site / "mini-coi.js").exists()
+    assert read_page_data(site)["threads"] == 1
+    assert not (site / "isolate.mjs").exists() and not (site / "mini-coi.js").exists()
     build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", threads=2)
     html = (tmp_path / "site" / "index.html").read_text()
-    assert 'data-threads="2"' in html
-    assert html.index('<script src="./isolate.js">') < html.index("<link")  # before anything loads
+    assert read_page_data(tmp_path / "site")["threads"] == 2
+    assert html.index('<script type="module" src="./isolate.mjs">') < html.index("<link")  # the first script
     assert (tmp_path / "site" / "mini-coi.js").read_bytes() == (
         ensure_asset(MINI_COI) / "mini-coi.js"
     ).read_bytes()

@@ -10,9 +10,11 @@ import sys
 import numpy as np
 import pytest
 
+from shipyard_runtime.hooks import Hooks
+from shipyard_runtime.plan import JS_SAFE_INTEGER, js_checks, page_plan
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import ALIGN, PACKED_MAX, FeedLayout
-from shipyard_runtime.values import JS_SAFE_INTEGER, ForeignArray, InputError, from_api, js_checks
+from shipyard_runtime.values import ForeignArray, InputError, from_api
 
 SAMPLES = {
     "float32": [1.5],
@@ -28,6 +30,9 @@ SAMPLES = {
     "bool": [True],
 }
 
+
+# What the plan says of where each model input travels.
+WHERE = ("name", "type", "typed", "dims", "offset")
 
 def app(inputs: dict[str, object]) -> AppSpec:
     outputs = {"y": {"type": "float32", "shape": [1]}}
@@ -56,9 +61,10 @@ def test_long_inputs_travel_on_their_own_and_the_layout_names_each_typed_array()
     packed, own = layout.pack({"small": [1.0, 2.0, 3.0], "long": [0.5] * (PACKED_MAX + 1)})
     assert array.array("f", packed[:12]).tolist() == [1.0, 2.0, 3.0]
     assert own == [array.array("f", [0.5] * 65)]
-    assert layout.to_js_list() == [
-        ["small", "float32", "Float32Array", [1, 3], 0],
-        ["long", "float32", "Float32Array", [1, 65], None],
+    where = [{key: i[key] for key in WHERE} for i in page_plan(spec, Hooks(), layout)["inputs"]]
+    assert where == [
+        dict(zip(WHERE, ["small", "float32", "Float32Array", [1, 3], 0], strict=True)),
+        dict(zip(WHERE, ["long", "float32", "Float32Array", [1, 65], None], strict=True)),
     ]
 
 

@@ -259,11 +259,10 @@ def _scaled_housing_model(path: Path, scale: float) -> Path:
     return path
 
 
-def _tamper(site: Path, target: Path, edit: Callable[[str], str]) -> Path:
-    """A copy of `site` whose JS glue is changed by `edit`."""
+def _tamper(site: Path, target: Path, file: str, edit: Callable[[str], str]) -> Path:
+    """A copy of `site` whose `file` is changed by `edit`."""
     shutil.copytree(site, target)
-    glue = target / "shipyard.js"
-    glue.write_text(edit(glue.read_text()))
+    (target / file).write_text(edit((target / file).read_text()))
     return target
 
 
@@ -273,11 +272,12 @@ def test_fails_when_the_page_runs_another_model_or_calls_out(verify_sites: Path,
     # wrongly deployed file would make it, and it calls another origin.
     beacon = "http://127.0.0.2:9/beacon"  # another origin that refuses at once, with no network
 
-    def tamper(js: str) -> str:
-        assert '"./model.onnx"' in js
-        return f'fetch("{beacon}");\n' + js.replace('"./model.onnx"', '"./other.onnx"')
+    def another_model(page: str) -> str:
+        assert '"model":"model.onnx"' in page
+        return page.replace('"model":"model.onnx"', '"model":"other.onnx"')
 
-    site = _tamper(verify_sites / "housing", tmp_path / "site", tamper)
+    site = _tamper(verify_sites / "housing", tmp_path / "site", "index.html", another_model)
+    (site / "shipyard.js").write_text(f'fetch("{beacon}");\n' + (site / "shipyard.js").read_text())
     _scaled_housing_model(site / "other.onnx", 1.001)
     result = verify(site, "--samples", "4", "--seed", "1")
     assert result.returncode == 1, result.stdout + result.stderr

@@ -16,24 +16,26 @@ from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
 from shipyard.site.gzipped import gzipped
 from shipyard.site.layout import (
+    ENTRY,
     FETCH_PRELOADS,
+    GLUE,
     INTERPRETER,
-    ISOLATING_WORKER,
-    MODEL_FILE,
+    ISOLATE,
     MODULE_PRELOADS,
-    ORT_ENTRY,
-    ORT_WASM,
+    PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
     PYSCRIPT_FILES,
     RUNTIME_PACKAGE,
-    SNAPSHOT_FILE,
     SNAPSHOT_INTERPRETER,
-    USER_CODE,
+    STYLE,
+    TEMPLATES,
+    USER_MODULE_FILE,
 )
 from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
-from shipyard.site.page import TEMPLATES, Preloads, page_context, render_page
+from shipyard.site.page import Preloads, page_context, render_page
 from shipyard.site.snapshot import ensure_snapshot
+from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
 
@@ -51,7 +53,7 @@ def write_site(
     `packages` are already fetched and checked (`resolve`): here they are only copied.
     `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
     `threads`: onnxruntime-web's threads; above 1 the site brings the service worker that
-    makes it cross-origin isolated on hosts that send no such headers (templates/isolate.js).
+    makes it cross-origin isolated on hosts that send no such headers (templates/isolate.mjs).
     """
     _check_replaceable(output)
     try:
@@ -82,33 +84,33 @@ def _assemble(
         "packages": [RUNTIME_PACKAGE, *packages.load],
     }
     if python is not None:  # PyScript writes it where Python imports it from
-        (site / USER_CODE).write_bytes(python)
-        config = config | {"files": {f"./{USER_CODE}": "./shipyard_app.py"}}
+        (site / FILES.user_code).write_bytes(python)
+        config = config | {"files": {f"./{FILES.user_code}": USER_MODULE_FILE}}
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    isolating = ("isolate.js",) if threads > 1 else ()
-    for name in ("style.css", "shipyard.js", "gunzip.mjs", *restored, *isolating):
+    isolating = (ISOLATE,) if threads > 1 else ()
+    for name in (STYLE, ENTRY, *GLUE, *restored, *isolating):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
-    (site / MODEL_FILE).write_bytes(model)
+    (site / FILES.model).write_bytes(model)
     ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
-    ort = _copy_files(ort_asset, site / "ort", (Path(ORT_ENTRY).name,))
-    _copy(gzipped(ort_asset / ORT_WASM), ort)
+    _copy_as(ort_asset / Path(FILES.ort).name, site / FILES.ort)
+    _copy_as(gzipped(ort_asset / Path(FILES.ort_wasm).stem), site / FILES.ort_wasm)
     pyodide = _copy_files(pyodide_asset, site / "pyodide")
     if snapshot:
-        shutil.copyfile(ensure_snapshot(pyodide_asset), pyodide / SNAPSHOT_FILE)
+        _copy_as(ensure_snapshot(pyodide_asset), site / FILES.snapshot)
     if isolating:
-        _copy(ensure_asset(MINI_COI) / ISOLATING_WORKER, site)
+        _copy_as(ensure_asset(MINI_COI) / FILES.isolating_worker, site / FILES.isolating_worker)
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
         _copy(file, pyodide)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
-    user_code = (USER_CODE,) if python is not None else ()
-    snapshot_file = (f"pyodide/{SNAPSHOT_FILE}",) if snapshot else ()
+    user_code = (FILES.user_code,) if python is not None else ()
+    snapshot_file = (FILES.snapshot,) if snapshot else ()
     preloads = Preloads(
         MODULE_PRELOADS + restored, FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
     )
-    context = page_context(app, config, preloads, packages.remote_notice(), threads)
-    (site / "index.html").write_text(render_page(context), encoding="utf-8")
+    context = page_context(app, config, preloads, packages.remote_notice(), threads, snapshot)
+    (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 
 def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None) -> Path:
@@ -119,7 +121,12 @@ def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None
 
 
 def _copy(file: Path, folder: Path) -> Path:
-    return Path(shutil.copyfile(file, folder / file.name))
+    return _copy_as(file, folder / file.name)
+
+
+def _copy_as(file: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(file, target))
 
 
 def _blame(error: OSError, output: Path, staging: Path) -> ShipyardError:
@@ -143,7 +150,7 @@ def _check_replaceable(output: Path) -> None:
     """Refuse to replace a folder that holds anything but a previous shipyard site."""
     if output.exists() and not output.is_dir():
         raise OutputError("exists and is not a folder", file=output)
-    if output.is_dir() and any(output.iterdir()) and not (output / "shipyard.js").is_file():
+    if output.is_dir() and any(output.iterdir()) and not (output / ENTRY).is_file():
         raise OutputError(
             "is not empty and holds no shipyard site; choose an empty or new folder",
             file=output,

@@ -5,14 +5,23 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from shipyard_runtime.names import FILES, USER_MODULE
+
 PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
-MODEL_FILE = "model.onnx"
-ORT_ENTRY = "ort/ort.wasm.bundle.min.mjs"
-ORT_WASM = "ort-wasm-simd-threaded.wasm"
-ISOLATING_WORKER = "mini-coi.js"  # `shipyard serve` isolates a site that holds it
+TEMPLATES = resources.files("shipyard_templates")
+PAGE = "index.html"
+STYLE = "style.css"
+ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
 SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
-SNAPSHOT_FILE = "snapshot.bin.gz"  # in pyodide/
-USER_CODE = "app.py"  # the app's Python module, imported in the page as `shipyard_app`
+ISOLATE = "isolate.mjs"  # registers the service worker that isolates a --threads site
+# The page's other JS modules: every one in templates/ but those a site needs only sometimes.
+GLUE = tuple(
+    sorted(
+        name
+        for name in (entry.name for entry in TEMPLATES.iterdir())
+        if name.endswith((".js", ".mjs")) and name not in (ENTRY, SNAPSHOT_INTERPRETER, ISOLATE)
+    )
+)
 
 # PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
 # from its start-up snapshot by interpreter.mjs unless the site is built without one, and
@@ -20,12 +29,14 @@ USER_CODE = "app.py"  # the app's Python module, imported in the page as `shipya
 # `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
 PYSCRIPT_CONFIG: dict[str, object] = {"packages_cache": "passthrough"}
 INTERPRETER = {True: f"./{SNAPSHOT_INTERPRETER}", False: "./pyodide/pyodide.mjs"}
+# Where PyScript writes the app's module, so that Python imports it as USER_MODULE.
+USER_MODULE_FILE = f"./{USER_MODULE}.py"
 RUNTIME_PACKAGE = "shipyard-runtime"
 
 # The PyScript files a page loads (measured: core.js imports these chunks at start-up).
 # The rest of the vendored dist (editor, terminal, TOML parser, MicroPython) is never fetched.
 PYSCRIPT_FILES = (
-    "core.js",
+    "core.js",  # the entry; the others are its chunks
     "core-C9KDLldu.js",
     "deprecations-manager-UpAPKqCb.js",
     "donkey-4Hrqd7WZ.js",
@@ -39,16 +50,17 @@ PYSCRIPT_FILES = (
 # Every file on the way to "ready", fetched from the first moment rather than when the
 # module that needs it asks (PyScript asks for Pyodide's files only after its own chunks).
 MODULE_PRELOADS = (
-    ORT_ENTRY,
-    "gunzip.mjs",
+    FILES.ort,
+    *GLUE,
     "pyodide/pyodide.mjs",
     "pyodide/pyodide.asm.mjs",
     *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
 )
 FETCH_PRELOADS = (
-    MODEL_FILE,
-    f"ort/{ORT_WASM}.gz",
+    FILES.model,
+    FILES.ort_wasm,
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",
     "pyodide/pyodide-lock.json",
 )
+PYSCRIPT_ENTRY = f"pyscript/{PYSCRIPT_FILES[0]}"

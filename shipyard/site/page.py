@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from shipyard import __version__
-from shipyard.errors import VerifyError
+from shipyard.errors import VerifyError, os_reason
+from shipyard.site.layout import ENTRY, ISOLATE, PAGE, PYSCRIPT_ENTRY, STYLE, TEMPLATES
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
+from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Files, Ids, page_data
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
-
-TEMPLATES = resources.files("shipyard_templates")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,19 @@ class Preloads:
 
     modules: tuple[str, ...]
     fetches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names `templates/index.html` spells through: see `shipyard_runtime.names`."""
+
+    data: str
+    files: Files
+    ids: Ids
+    attributes: Attributes
+
+
+NAMES = Names(PAGE_DATA, FILES, IDS, ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -39,11 +52,14 @@ class PageContext:
     form_html: Markup  # built by the runtime, which escapes every piece of user text
     outputs_html: Markup
     batch_html: Markup
-    app_json: Markup  # the spec the browser reads back, safe inside <script>
+    data: Markup  # the page's JSON block (see `names.page_data`), safe inside <script>
+    names: Names  # the ids and attributes the page shares with the runtime and JS
     pyscript_config: str
     preloads: Preloads
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
-    threads: int  # onnxruntime-web's threads, where the page is cross-origin isolated
+    style: str
+    scripts: tuple[str, ...]  # the module scripts: the page's own JS, then PyScript
+    isolate: str | None  # the script that isolates the page, for a site with threads
 
 
 def page_context(
@@ -52,6 +68,7 @@ def page_context(
     preloads: Preloads,
     remote_packages: str | None = None,
     threads: int = 1,
+    snapshot: bool = True,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -60,11 +77,14 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        app_json=Markup(_script_json(app.to_dict())),
+        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot))),
+        names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,
         remote_packages=remote_packages,
-        threads=threads,
+        style=STYLE,
+        scripts=(ENTRY, PYSCRIPT_ENTRY),
+        isolate=ISOLATE if threads > 1 else None,
     )
 
 
@@ -85,8 +105,8 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class _SpecFinder(HTMLParser):
-    """Collects the text of `<script id="shipyard-app">`."""
+class _DataFinder(HTMLParser):
+    """Collects the text of the page's JSON block (`<script id="shipyard-page">`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,7 +114,7 @@ class _SpecFinder(HTMLParser):
         self.text: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script" and ("id", "shipyard-app") in attrs:
+        if tag == "script" and ("id", PAGE_DATA) in attrs:
             self.inside, self.text = True, []
 
     def handle_endtag(self, tag: str) -> None:
@@ -105,17 +125,30 @@ class _SpecFinder(HTMLParser):
             self.text.append(data)
 
 
-def read_site_app(site: Path) -> AppSpec:
-    """The app spec a built site embeds in its index.html, read back as the page reads it."""
-    page = site / "index.html"
+def read_page_data(site: Path) -> dict[str, Any]:
+    """The JSON block a built site's page carries (see `names.page_data`)."""
+    page = site / PAGE
     try:
-        finder = _SpecFinder()
+        finder = _DataFinder()
         finder.feed(page.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise VerifyError(f"cannot read it ({error}); is {site} a shipyard site?", file=page) from None
+        reason = os_reason(error)
+        raise VerifyError(f"cannot read it ({reason}); is {site} a shipyard site?", file=page) from None
     if finder.text is None:
-        raise VerifyError('holds no <script id="shipyard-app">; is it a shipyard site?', file=page)
+        raise VerifyError(f'holds no <script id="{PAGE_DATA}">; is it a shipyard site?', file=page)
     try:
-        return AppSpec.from_dict(json.loads("".join(finder.text)))
-    except (json.JSONDecodeError, SpecError) as error:
-        raise VerifyError(f"its app spec is not valid ({error}); rebuild the site", file=page) from None
+        data = json.loads("".join(finder.text))
+    except json.JSONDecodeError as error:
+        raise VerifyError(f"its page data is not JSON ({error}); rebuild the site", file=page) from None
+    if not isinstance(data, dict):
+        raise VerifyError("its page data is not a mapping; rebuild the site", file=page)
+    return data
+
+
+def read_site_app(site: Path) -> AppSpec:
+    """The app spec a built site embeds in its page, read back as the page reads it."""
+    try:
+        return AppSpec.from_dict(read_page_data(site).get("app"))
+    except SpecError as error:
+        reason = f"its app spec is not valid ({error}); rebuild the site"
+        raise VerifyError(reason, file=site / PAGE) from None

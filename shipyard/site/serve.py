@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import OutputError, os_reason
-from shipyard.site.layout import ISOLATING_WORKER
+from shipyard_runtime.names import FILES
 
 MIME_TYPES = {
     ".wasm": "application/wasm",  # required for streaming wasm compilation
@@ -59,7 +59,7 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = Fa
     """A server for `site`; `quiet` drops the per-request log lines."""
     if not (site / "index.html").is_file():
         raise OutputError("holds no index.html; build a site into it first", file=site)
-    isolated = (site / ISOLATING_WORKER).is_file()
+    isolated = (site / FILES.isolating_worker).is_file()
     handler = functools.partial(SiteHandler, directory=str(site), isolated=isolated, quiet=quiet)
     try:
         return ThreadingHTTPServer((host, port), handler)

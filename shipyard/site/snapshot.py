@@ -18,7 +18,6 @@ from pathlib import Path
 
 from shipyard.cache import cache_dir
 from shipyard.errors import SnapshotError, last_line
-from shipyard.site.layout import SNAPSHOT_FILE
 from shipyard.site.npm_assets import PYODIDE
 
 # Imported before the snapshot is taken: the standard modules that shipyard_runtime (see
@@ -53,7 +52,7 @@ def ensure_snapshot(pyodide: Path) -> Path:
         raise SnapshotError(_failed("Node.js is not installed"), key="--snapshot")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        script, made = Path(tmp) / "make.mjs", Path(tmp) / SNAPSHOT_FILE
+        script, made = Path(tmp) / "make.mjs", Path(tmp) / "snapshot.bin.gz"
         script.write_text(MAKE_SNAPSHOT)
         command = [node, str(script), str(pyodide.resolve()), str(made), PRELOADED]
         try:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import VerifyError
-from shipyard.site.layout import USER_CODE
 from shipyard.verify.compare import Result, comparable
 from shipyard.verify.inputs import InputSet
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import HookError, Hooks
+from shipyard_runtime.names import FILES, USER_MODULE
 from shipyard_runtime.pipeline import Maybe, Pipeline, Prediction, resolved
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Output, read_output
@@ -93,10 +93,10 @@ def load_hooks(site: Path, app: AppSpec) -> Hooks:
     """The site's own `app.py`, imported on CPython."""
     if not app.python:
         return Hooks()
-    path = site / USER_CODE
-    spec = importlib.util.spec_from_file_location("shipyard_app", path)
+    path = site / FILES.user_code
+    spec = importlib.util.spec_from_file_location(USER_MODULE, path)
     if spec is None or spec.loader is None or not path.is_file():
-        raise VerifyError(f"holds no {USER_CODE}, which its metadata names", file=site)
+        raise VerifyError(f"holds no {FILES.user_code}, which its metadata names", file=site)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.errors import NoBrowserError, VerifyError
-from shipyard.site.layout import MODEL_FILE
 from shipyard.site.page import read_site_app
 from shipyard.verify.compare import Result, Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet, input_sets, to_page
 from shipyard.verify.native import load_hooks, run_native
 from shipyard.verify.report import Report
+from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
 NO_BROWSER = (
@@ -45,8 +45,8 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     """Compare the site's predictions in Chromium with onnxruntime's; raise VerifyError when
     the check cannot run (NoBrowserError when there is no Chromium to run it in)."""
     app = read_site_app(site)
-    if not (site / MODEL_FILE).is_file():
-        raise VerifyError(f"holds no {MODEL_FILE}; is it a shipyard site?", file=site)
+    if not (site / FILES.model).is_file():
+        raise VerifyError(f"holds no {FILES.model}; is it a shipyard site?", file=site)
     _require_tools()
     from shipyard.verify.chromium import find_chromium
 
@@ -58,7 +58,7 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     if not sets:
         raise VerifyError("nothing to try: the inputs have no defaults or examples; pass --samples N")
     progress(f"Running {len(sets)} input sets through onnxruntime on this machine…")
-    native = run_native(site / MODEL_FILE, app, sets, load_hooks(site, app))
+    native = run_native(site / FILES.model, app, sets, load_hooks(site, app))
     page, foreign = _run_in_browser(site, chromium, app, sets, progress)
     report = Report(str(site), seed, options.tolerance, [s.label for s in sets], foreign_requests=foreign)
     if isinstance(page, str):

@@ -1,0 +1,88 @@
+"""The names the generator, the runtime and the page's JS must agree on: the site's files,
+the page's element ids and data attributes, and the page's one JSON block.
+
+They are written here and nowhere else. The generator lays the site out by them and
+renders the page with them, the runtime finds its elements by them, and JS reads them
+from the page's JSON block (`PAGE_DATA`, made by `page_data`): the id of that block is
+the only name JS spells itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# The id of the JSON block that carries the app spec and every name below to the page.
+PAGE_DATA = "shipyard-page"
+# The module name the app's Python file has in the page (PyScript writes it there).
+USER_MODULE = "shipyard_app"
+
+
+@dataclass(frozen=True)
+class Files:
+    """Site files, by their path from the page."""
+
+    model: str = "model.onnx"
+    ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
+    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
+    snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
+    isolating_worker: str = "mini-coi.js"  # the service worker that isolates a --threads site
+    user_code: str = "app.py"  # the app's Python module, imported as USER_MODULE
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The page's elements, by id."""
+
+    status: str = "shipyard-status"
+    form: str = "shipyard-form"
+    form_error: str = "shipyard-form-error"
+    run: str = "shipyard-run"
+    outputs: str = "shipyard-outputs"
+    batch_file: str = "shipyard-batch-file"
+    batch_status: str = "shipyard-batch-status"
+    batch_result: str = "shipyard-batch-result"
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """The data attributes the form's HTML carries and the page's code looks elements up by."""
+
+    input: str = "data-input"  # a field, by its input key
+    output: str = "data-output"  # an output's slot, by its name
+    error_for: str = "data-error-for"  # a field's problem, by its input key
+    image_for: str = "data-image-for"  # a picture's drop zone, by its input key
+    slider_for: str = "data-for"  # a slider, by the id of the number box it mirrors
+    example: str = "data-example"  # an example button, by the example's index
+    state: str = "data-state"  # the status line's state: loading, ready or error
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Performance marks the page sets, for benchmarks and embedders."""
+
+    ready: str = "shipyard-ready"
+
+
+FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
+
+
+def page_data(app: dict[str, Any], threads: int, snapshot: bool) -> dict[str, Any]:
+    """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
+    JS's own camelCase; of the files, those the site holds), and onnxruntime-web's threads."""
+    names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
+    absent = {"snapshot": not snapshot, "isolatingWorker": threads == 1}
+    names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
+    return {"app": app, "names": names, "threads": threads}
+
+
+_NAMES = {"files": FILES, "ids": IDS, "attributes": ATTRIBUTES, "marks": MARKS}
+
+
+def _camel(names: dict[str, str]) -> dict[str, str]:
+    return {_camel_case(key): value for key, value in names.items()}
+
+
+def _camel_case(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)

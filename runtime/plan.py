@@ -1,0 +1,88 @@
+"""What the page's JS is handed once, when Python has started (`page_plan`): for each model
+input, where it travels in a submission (`FeedLayout`) and the check by which `predict` may
+run the model without a call into Python (`js_checks`); and what JS must know of the hooks.
+
+Python owns these rules and words every problem; JS runs them as data, and only ever
+accepts by them. Every key is named: this module and templates/*.mjs are the two sides of
+one contract, and tests/js runs the JS on plans made here.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NamedTuple
+
+from .dtypes import Kind, Value
+from .hooks import Hooks
+from .spec import AppSpec
+from .tensors import PACKED_MAX, FeedLayout, Slot
+
+# The largest integer a JS number holds exactly: past it, JS and Python could round apart.
+JS_SAFE_INTEGER = 2**53 - 1
+
+
+class Check(NamedTuple):
+    """What JS accepts for a model input: a value of the kind (`float` and `int`: a number,
+    a whole one for `int`, within [low, high]; `bool`; `string`) among `choices`, if any."""
+
+    kind: Kind
+    low: float
+    high: float
+    choices: list[Value] | None
+
+
+def js_checks(app: AppSpec) -> list[Check] | None:
+    """For each model input, in order, the check JS runs on `predict`'s inputs to hand them
+    to onnxruntime-web itself, from the bounds `InputSpec.check` applies and the values
+    `choices` allows.
+
+    JS only ever accepts by these checks: anything they do not pass comes to Python, which
+    checks it again and words the problem. So the bounds may be narrower than Python's
+    (integers within JS's exact range), never wider. None when the form has fields of its
+    own: Python's preprocess makes the model's inputs from them.
+    """
+    if app.fields:
+        return None
+    checks = []
+    for spec in app.inputs:
+        low, high = spec.bounds
+        limit = sys.float_info.max if spec.dtype.kind == "float" else JS_SAFE_INTEGER
+        allowed = None if spec.choices is None else [value for _, value in spec.choices]
+        checks.append(Check(spec.dtype.kind, max(low, -limit), min(high, limit), allowed))
+    return checks
+
+
+def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
+    """The plan, as JSON-like data:
+
+    - `inputs`: per model input, in order: `name`, `type` (onnxruntime-web's), `typed` (the
+      JS typed array that holds it), `dims`, `offset` (its place in the packed buffer, or
+      null when it travels on its own) and `check` (see `Check`; null with a hook);
+    - `fastPath`: whether `predict` may run the model with no call into Python;
+    - `packedMax`: from how many numbers a float array travels on its own;
+    - `floatArrays`: per form key of a float type, the typed array JS converts a long
+      array of numbers to before it comes to Python;
+    - `postprocess`: whether results go back to Python after the run.
+    """
+    checks = None if hooks.any else js_checks(app)
+    return {
+        "inputs": [
+            _input(slot, check)
+            for slot, check in zip(layout.slots, checks or [None] * len(layout.slots), strict=True)
+        ],
+        "fastPath": checks is not None,
+        "packedMax": PACKED_MAX,
+        "floatArrays": {spec.key: spec.dtype.js_array for spec in app.form if spec.dtype.kind == "float"},
+        "postprocess": hooks.postprocess is not None,
+    }
+
+
+def _input(slot: Slot, check: Check | None) -> dict[str, Any]:
+    return {
+        "name": slot.name,
+        "type": slot.dtype.name,
+        "typed": slot.dtype.js_array,
+        "dims": list(slot.dims),
+        "offset": slot.offset,
+        "check": None if check is None else check._asdict(),
+    }

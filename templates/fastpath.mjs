@@ -1,0 +1,73 @@
+// `predict` with no call into Python: onnxruntime-web's tensors made from the inputs as
+// they are, when each passes the check Python planned for its model input (runtime/plan.py,
+// `Check`): a number, or a flat array of them, of the input's kind, within its bounds and
+// among its choices, if it has any; or a float typed array of the input's own type.
+// Anything else (a key missing or unknown, NaN, a value out of range, nested lists, a
+// picture) gives null: Python then checks every input and words the problem. This module
+// only ever accepts, never rejects.
+import { converted, fits } from "./numbers.mjs";
+
+const accepts = {
+  float: (low, high) => (v) => typeof v === "number" && v >= low && v <= high,
+  int: (low, high) => (v) => typeof v === "number" && Number.isInteger(v) && v >= low && v <= high,
+  bool: () => (v) => typeof v === "boolean",
+  string: () => (v) => typeof v === "string",
+};
+
+const count = (dims) => dims.reduce((a, b) => a * b, 1);
+
+// Per model input of the plan, what `tensors` needs to take a value for it.
+export function fastSlots(inputs) {
+  return inputs.map(({ name, type, typed, dims, check }) => {
+    const { kind, low, high, choices } = check;
+    const test = accepts[kind](low, high);
+    return {
+      name,
+      type,
+      dims,
+      size: count(dims),
+      Typed: globalThis[typed],
+      low,
+      high,
+      accept: choices ? (v) => test(v) && choices.includes(v) : test,
+      // A float input with no choices takes the loop that notes the extent: a picture's.
+      extent: kind === "float" && !choices,
+    };
+  });
+}
+
+// The tensors for `inputs`, by model input name, or null when Python must see them.
+export function fastTensors(slots, inputs, Tensor, extents) {
+  if (Object.keys(inputs).length !== slots.length) return null;
+  const tensors = {};
+  for (const slot of slots) {
+    const data = Object.hasOwn(inputs, slot.name) ? fastData(slot, inputs[slot.name], extents) : null;
+    if (data === null) return null;
+    tensors[slot.name] = new Tensor(slot.type, data, slot.dims);
+  }
+  return tensors;
+}
+
+function fastData(slot, value, extents) {
+  const { size, Typed, low, high } = slot;
+  if (ArrayBuffer.isView(value)) { // used as it is, as Python's ForeignArray would be
+    const usable = slot.extent && value instanceof Typed && value.length === size;
+    return usable && extents.within(value, low, high) ? value : null;
+  }
+  const items = Array.isArray(value) ? value : size === 1 ? [value] : null;
+  if (items === null || items.length !== size) return null;
+  if (!slot.extent) return each(Typed, items, slot.accept);
+  const result = converted(Typed, items);
+  return result !== null && fits(result.typed, result, low, high) ? result.typed : null;
+}
+
+function each(Typed, items, accept) {
+  const data = new Typed(items.length);
+  const cast = Typed === BigInt64Array || Typed === BigUint64Array ? BigInt : null;
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (!accept(v)) return null;
+    data[i] = cast ? cast(v) : v;
+  }
+  return data;
+}

@@ -1,0 +1,109 @@
+// Predictions, as Python prepares a submission (sync) -> JS awaits session.run -> Python
+// collects the outputs (sync), or, for `predict` inputs that pass the checks Python
+// planned, JS alone (fastpath.mjs). Python words every problem; JS passes its words on.
+import { fastSlots, fastTensors } from "./fastpath.mjs";
+
+const count = (dims) => dims.reduce((a, b) => a * b, 1);
+
+// `predict`'s result for a tensor, as Python's `Output.to_result` makes it: plain arrays,
+// booleans for bool, and 64-bit integers as numbers up to 2^53 and BigInt past it.
+export function plainResult({ type, dims, data }) {
+  const wide = type === "int64" || type === "uint64";
+  const safe = (v) => (v >= -Number.MAX_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v);
+  const values = Array.from(data, type === "bool" ? Boolean : wide ? safe : (v) => v);
+  return { type, dims: [...dims], data: values };
+}
+
+export const plainResults = (results) =>
+  Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, plainResult(tensor)]));
+
+// The tensors of a submission Python prepared (runtime/browser.py, `_submission`): views on
+// its packed buffer at the offsets of the plan's inputs, and the inputs that travel on
+// their own, in order.
+export function submitted(inputs, { packed, own }, Tensor) {
+  let next = 0;
+  return Object.fromEntries(inputs.map(({ name, type, typed, dims, offset }) => {
+    const packs = typeof offset === "number"; // Python's None arrives as undefined
+    const data = packs ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims)) : own[next++];
+    return [name, new Tensor(type, data, dims)];
+  }));
+}
+
+// The prediction paths of a started page: `session` is onnxruntime-web's, `page` Python's
+// (runtime/browser.py, `Page`), `plan` what it handed JS once (runtime/plan.py).
+// `decode` makes a Blob an ImageData; `extents` remembers the typed arrays made for Python.
+export function predictor({ Tensor, session, page, plan, decode, extents }) {
+  const fast = plan.fastPath ? fastSlots(plan.inputs) : null;
+
+  // `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
+  // as {width, height, data}, and a float input's flat array of numbers, when too long to
+  // be packed with the others, as its own typed array, which Python copies as one buffer
+  // or, with no hook to read it, leaves in JS. Returns [inputs, typed arrays].
+  async function forPython(inputs) {
+    const plain = {};
+    const typed = {};
+    await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
+      const image = value instanceof Blob ? await decode(value) : value;
+      if (image instanceof ImageData) {
+        plain[key] = { width: image.width, height: image.height, data: image.data };
+        return;
+      }
+      const Typed = globalThis[plan.floatArrays[key]];
+      const long = Typed && Array.isArray(value) && value.length > plan.packedMax;
+      const numbers = long ? extents.typed(Typed, value) : value;
+      (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
+    }));
+    return [plain, typed];
+  }
+
+  // A prepared submission through the model, and back through Python when it postprocesses
+  // or shows the result (`show`: the form's run).
+  async function run(prepared, show) {
+    if (prepared.error !== undefined) throw new Error(prepared.error);
+    const results = await session.run(submitted(plan.inputs, prepared, Tensor));
+    if (!show && !plan.postprocess) return plainResults(results); // nothing for Python to do
+    const collected = await page.collect(results, show, prepared.run); // awaited: a hook may be async
+    if (collected.error !== undefined) throw new Error(collected.error);
+    return collected.ok;
+  }
+
+  async function predict(inputs) {
+    const given = inputs ?? {};
+    const tensors = fast && fastTensors(fast, given, Tensor, extents);
+    if (tensors) return plainResults(await session.run(tensors));
+    return run(await page.prepare_api(...await forPython(given)), false);
+  }
+
+  // The form's current values through the model, shown on the page. A problem with a field
+  // is shown beside it by Python; user code's traceback, or onnxruntime-web's failure,
+  // under the form.
+  async function submitForm() {
+    const prepared = await page.prepare_form();
+    if (prepared.error !== undefined) {
+      if (prepared.hook) page.show_error(prepared.error);
+      return;
+    }
+    history.replaceState(null, "", `#${page.form_fragment()}`); // a link that reproduces this run
+    try {
+      await run(prepared, true);
+    } catch (error) {
+      page.show_error(String(error.message ?? error));
+    }
+  }
+
+  // Once ready, while the visitor reads the form: see Python's `warm_up`.
+  async function warmUp() {
+    await session.run(submitted(plan.inputs, page.warm_up(), Tensor)).catch(() => {}); // blank inputs may be refused
+  }
+
+  // A CSV file's rows: Python reads and checks them, and calls back to run the session.
+  async function predictCsv(text, show = false) {
+    const toTensors = (feeds) =>
+      Object.fromEntries(feeds.map(({ name, type, dims, data }) => [name, new Tensor(type, data, dims)]));
+    const result = await page.predict_csv(text, (feeds) => session.run(toTensors(feeds)), show);
+    if (result.error !== undefined) throw new Error(result.error);
+    return result.ok;
+  }
+
+  return { predict, submitForm, warmUp, predictCsv };
+}
