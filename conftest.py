@@ -1,36 +1,54 @@
-"""Fixtures shared by every test layer: the example folders, built sites, a served site, a browser.
+"""Fixtures shared by every test layer, and the layers themselves.
 
-Browser start-ups are slow (~3 s on two cores), so one Chromium serves the whole
-session and each site is built and served once per session.
+Each folder of tests/ is a layer, and its tests carry its marker (`pytest -m unit`):
+unit (CPython alone), build (also Node.js and npm, for the assets and the snapshot),
+pyodide (the runtime in Pyodide, in Chromium), e2e (built sites in Chromium) and js (the
+page's JS under Node's test runner, and its linter). Browser start-ups are slow, so one
+Chromium serves the whole session and each site is built and served once per session.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from _pytest.mark.expression import Expression  # how -m reads its expression
 from hypothesis import settings
 from playwright.sync_api import Browser
 
-from tests.browser import CHROMIUM, SitePage, launch_chromium
+from shipyard.site.serve import served
+from shipyard.verify.chromium import CHROMIUM, launch_chromium
+from tests.support.site_page import SitePage
 
 # pytest-pyodide's --dist-dir: a fresh temporary folder per run (tests/pyodide/dist.py).
 pytest_plugins = ["tests.pyodide.dist"]
+
+TESTS = Path(__file__).parent / "tests"
+LAYERS = ("unit", "build", "pyodide", "e2e", "js")
 
 # CI replays the same hypothesis examples each run, so a landing never hinges on luck;
 # a developer's runs keep exploring new ones.
 settings.register_profile("ci", derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-ROOT = Path(__file__).parent
-EXAMPLES = ROOT / "examples"
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave out the folders of the layers `-m` does not select: collecting some of them
+    needs what their layer needs (tests/pyodide fetches Pyodide as it is collected)."""
+    markers = config.option.markexpr
+    if not markers or collection_path.parent != TESTS or collection_path.name not in LAYERS:
+        return None
+    return not Expression.compile(markers).evaluate(lambda name, **_: name == collection_path.name) or None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        layer = item.path.relative_to(TESTS).parts[0]
+        if layer in LAYERS:
+            item.add_marker(layer)
 
 
 @pytest.fixture(scope="session")
@@ -41,41 +59,11 @@ def chromium() -> Iterator[Browser]:
         yield browser
 
 
-class Server:
-    """`shipyard serve` in a subprocess on a free port; its log is shown when a test fails."""
-
-    def __init__(self, site: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "shipyard", "serve", str(site), "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("http://127.0.0.1:"):
-            self.stop()
-            raise RuntimeError(f"shipyard serve did not start: {self.log()}")
-
-    def log(self) -> str:
-        return self.process.stderr.read() if self.process.stderr else ""
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
-def serve() -> Iterator[Callable[[Path], Server]]:
-    servers: list[Server] = []
-
-    def start(site: Path) -> Server:
-        servers.append(Server(site))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
+def serve() -> Iterator[Callable[[Path], str]]:
+    """Serve a built site on a free port for the rest of the session; returns its URL."""
+    with ExitStack() as servers:
+        yield lambda site: servers.enter_context(served(site))
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +74,12 @@ def opened_pages() -> list[SitePage]:
 
 @pytest.fixture(scope="session")
 def open_site(
-    chromium: Browser, serve: Callable[[Path], Server], opened_pages: list[SitePage]
+    chromium: Browser, serve: Callable[[Path], str], opened_pages: list[SitePage]
 ) -> Iterator[Callable[[Path], SitePage]]:
     """Open a built site in a fresh browser context; returns a ready `SitePage`."""
 
     def open_(site: Path) -> SitePage:
-        opened_pages.append(SitePage.open(chromium, serve(site).url))
+        opened_pages.append(SitePage.open(chromium, serve(site)))
         return opened_pages[-1]
 
     yield open_
@@ -102,22 +90,3 @@ def open_site(
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("sites")
-
-
-def build_example(name: str, output: Path) -> Path:
-    from shipyard.build import build_site
-
-    folder = EXAMPLES / name
-    build_site(folder / "model.onnx", folder / "metadata.yml", output / name)
-    return output / name
-
-
-@functools.cache
-def example_module(name: str, file: str) -> ModuleType:
-    """An example's Python file (`app.py`, `train.py`) imported once, as `<name>_<stem>`."""
-    path = EXAMPLES / name / file
-    spec = importlib.util.spec_from_file_location(f"{name}_{path.stem}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module

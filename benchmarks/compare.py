@@ -31,11 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
-from conftest import EXAMPLES, Server  # noqa: E402
+from examples.samples import digit_picture, housing_rows, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
-from tests.browser import launch_chromium  # noqa: E402
-from tests.e2e.test_batch import housing_rows, to_csv  # noqa: E402
-from tests.e2e.test_digits import picture as digit_picture  # noqa: E402
+from shipyard.site.serve import served  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
+from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, MARKS, PAGE_DATA  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
 
 FLOOR = """<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
 <script type="module">
@@ -43,14 +45,14 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.mark("ready"); });
 </script>"""
 
-PLAIN = """<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
+PLAIN = f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
 <script type="module">
-import * as ort from "./ort/ort.wasm.bundle.min.mjs";
-import { gunzipped } from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
-window.ready = gunzipped("./ort/ort-wasm-simd-threaded.wasm.gz").then((wasm) => {
+import * as ort from "./{FILES.ort}";
+import {{ gunzipped }} from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
+window.ready = gunzipped("./{FILES.ort_wasm}").then((wasm) => {{
   ort.env.wasm.wasmBinary = wasm.buffer;
-  return ort.InferenceSession.create("./model.onnx");
-}).then(() => performance.mark("ready"));
+  return ort.InferenceSession.create("./{FILES.model}");
+}}).then(() => performance.mark("ready"));
 </script>"""
 
 PAGE_KINDS = {
@@ -68,9 +70,9 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ["style"]});
 """
 
-FIGURES = """() => ({
+FIGURES = """(mark) => ({
   paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
-  ready: performance.getEntriesByName("shipyard-ready")[0]?.startTime
+  ready: performance.getEntriesByName(mark)[0]?.startTime
          ?? performance.getEntriesByName("ready")[0]?.startTime ?? window.shownAt ?? null,
 })"""
 
@@ -92,11 +94,12 @@ CLICK_TO_RESULT = """async ([button, output]) => {
   return performance.now() - start;
 }"""
 
-LATENCY = """async ([inputs, plain, calls]) => {
+LATENCY = """async ([inputs, plain, calls, pageData]) => {
   await window.shipyard.ready;
   const session = await window.shipyard.session;
-  const ort = await import("./ort/ort.wasm.bundle.min.mjs");
-  const spec = JSON.parse(document.getElementById("shipyard-page").textContent).app.inputs;
+  const { app, names } = JSON.parse(document.getElementById(pageData).textContent);
+  const ort = await import(`./${names.files.ort}`);
+  const spec = app.inputs;
   const tensors = () => Object.fromEntries(Object.entries(plain).map(([key, values]) => {
     const dims = spec[key].shape.map((d) => (typeof d === "number" ? d : 1));
     return [key, new ort.Tensor("float32", Float32Array.from(values), dims)];
@@ -248,12 +251,12 @@ def load(
             page.evaluate("window.ready")
         if example.output and kind != "floor" and kind != "plain":
             button, output = (
-                ("#shipyard-run", f"[data-output={example.output}]")
+                (f"#{IDS.run}", f"[{ATTRIBUTES.output}={example.output}]")
                 if kind.startswith("shipyard")
                 else ("input[type=submit]", f"#{example.output}Output")
             )
             samples.add(f"{kind} click-to-result ms", page.evaluate(CLICK_TO_RESULT, [button, output]))
-        figures = page.evaluate(FIGURES)
+        figures = page.evaluate(FIGURES, MARKS.ready)
         samples.add(f"{kind} ready ms", figures["ready"])
         samples.add(f"{kind} form visible ms", figures["ready"] if kind == "modelship" else figures["paint"])
         files[kind] = fetched
@@ -265,7 +268,7 @@ def in_page(url: str, example: Example, samples: Samples, calls: int) -> None:
         page = browser.new_page()
         page.goto(url)
         if example.plain:
-            times = page.evaluate(LATENCY, [example.inputs, example.plain, calls])
+            times = page.evaluate(LATENCY, [example.inputs, example.plain, calls, PAGE_DATA])
             for phase, when in (("first", " (first calls)"), ("warm", "")):
                 for page_name, key in (("predict", "shipyard"), ("plain JS", "plain")):
                     samples.add(f"{page_name} µs per call{when}", 1000 * statistics.median(times[phase][key]))
@@ -362,17 +365,14 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
 def measure(example: Example, folder: Path, runs: int, calls: int, modelship: str | None) -> None:
     site = folder / example.name
     pages = prepare(example, site, modelship)
-    server = Server(site)
-    url = server.url.rstrip("/")
     samples, files = Samples(), {}
-    try:
+    with served(site) as served_url:
+        url = served_url.rstrip("/")
         for run in range(runs):
             for page_name in pages[run % len(pages) :] + pages[: run % len(pages)]:  # take turns
                 load(url, page_name, example, samples, files)
             if example.inputs or example.csv:
                 in_page(url, example, samples, calls)
-    finally:
-        server.stop()
     report(example, samples, site, files)
 
 

@@ -21,14 +21,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from conftest import EXAMPLES, Server  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
-from tests.browser import launch_chromium  # noqa: E402
+from shipyard.site.serve import served  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
+from shipyard_runtime.names import MARKS, PAGE_DATA  # noqa: E402
 
-PLAIN_JS_LATENCY = """async ([inputs, calls]) => {
-  const ort = await import("./ort/ort.wasm.bundle.min.mjs");
-  const session = await ort.InferenceSession.create("./model.onnx");
-  const spec = JSON.parse(document.getElementById("shipyard-page").textContent).app.inputs;
+EXAMPLES = ROOT / "examples"
+
+PLAIN_JS_LATENCY = """async ([inputs, calls, pageData]) => {
+  const { app, names } = JSON.parse(document.getElementById(pageData).textContent);
+  const ort = await import(`./${names.files.ort}`);
+  const session = await ort.InferenceSession.create(`./${names.files.model}`);
+  const spec = app.inputs;
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
     const feeds = {};
@@ -50,9 +54,9 @@ SHIPYARD_LATENCY = """async ([inputs, calls]) => {
   return (performance.now() - start) / calls;
 }"""
 
-START_UP = """() => ({
+START_UP = """(mark) => ({
   paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
-  ready: performance.getEntriesByName("shipyard-ready")[0]?.startTime,
+  ready: performance.getEntriesByName(mark)[0]?.startTime,
   bytes: performance.getEntriesByType("resource").reduce((n, e) => n + e.transferSize, 0)
          + performance.getEntriesByType("navigation")[0].transferSize,
 })"""
@@ -78,11 +82,11 @@ def measure(url: str, inputs: dict[str, object], runs: int, calls: int) -> dict[
             page = browser.new_page()
             page.goto(url)
             page.evaluate("window.shipyard.ready")
-            start = page.evaluate(START_UP)
+            start = page.evaluate(START_UP, MARKS.ready)
             for key in ("paint", "ready", "bytes"):
                 figures[key].append(start[key])
             figures["shipyard"].append(page.evaluate(SHIPYARD_LATENCY, [inputs, calls]))
-            figures["plain"].append(page.evaluate(PLAIN_JS_LATENCY, [inputs, calls]))
+            figures["plain"].append(page.evaluate(PLAIN_JS_LATENCY, [inputs, calls, PAGE_DATA]))
     return figures
 
 
@@ -99,11 +103,8 @@ def main() -> None:
     }[args.example]
     with tempfile.TemporaryDirectory() as tmp:
         builds = time_builds(example, Path(tmp) / "site", args.runs)
-        server = Server(Path(tmp) / "site")
-        try:
-            figures = measure(server.url, inputs, args.runs, args.calls)
-        finally:
-            server.stop()
+        with served(Path(tmp) / "site") as url:
+            figures = measure(url, inputs, args.runs, args.calls)
     ratio = statistics.median(figures["shipyard"]) / statistics.median(figures["plain"])
     print(f"{args.example}: {args.runs} page loads, {args.calls} predictions each")
     print(f"build (warm asset cache)   {summary(builds, 's')}")

@@ -25,11 +25,12 @@ from onnx import TensorProto, helper
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from conftest import EXAMPLES, Server  # noqa: E402
+from examples.samples import housing_rows, noise, png, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
-from tests.browser import launch_chromium  # noqa: E402
-from tests.e2e.test_batch import housing_rows, to_csv  # noqa: E402
-from tests.pictures import noise, png  # noqa: E402
+from shipyard.site.serve import served  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
 
 PICTURE = """async ([data, runs]) => {
   await window.shipyard.ready;
@@ -86,17 +87,16 @@ def main() -> None:
         build_site(
             EXAMPLES / "housing" / "model.onnx", EXAMPLES / "housing" / "metadata.yml", folder / "housing"
         )
-        servers = {name: Server(folder / name) for name in ("photo", "housing")}
-        try:
+        with served(folder / "photo") as photo, served(folder / "housing") as housing:
             with launch_chromium() as browser:
                 page = browser.new_page()
-                page.goto(servers["photo"].url)
+                page.goto(photo)
                 data = base64.b64encode(png(noise(640, 480, seed=1))).decode()
                 times = page.evaluate(PICTURE, [data, args.runs])
                 print("640 × 480 photo into [1, 3, 224, 224] float32, pure Python, per prediction:")
                 print(f"  picture  {summary(times['picture'], 'ms')}")
                 print(f"  tensor   {summary(times['tensor'], 'ms')}  (the same call given the values)")
-                page.goto(servers["housing"].url)
+                page.goto(housing)
                 for count in (1_000, 10_000):
                     text = to_csv(housing_rows(count))
                     rates = []
@@ -104,9 +104,6 @@ def main() -> None:
                         rows, ms = page.evaluate(BATCH, text)
                         rates.append(rows / ms * 1000)
                     print(f"housing CSV, {count:>6} rows: {summary(rates, 'rows/s')}")
-        finally:
-            for server in servers.values():
-                server.stop()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +24,16 @@ from onnx import TensorProto, helper, numpy_helper
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from conftest import Server  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
-from tests.browser import launch_chromium  # noqa: E402
+from shipyard.site.serve import served  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
+from shipyard_runtime.names import PAGE_DATA  # noqa: E402
 
-LATENCY = """async (calls) => {
+LATENCY = """async ([calls, pageData]) => {
   await window.shipyard.ready;
   const session = await window.shipyard.session;
-  const ort = await import("./ort/ort.wasm.bundle.min.mjs");
+  const { names } = JSON.parse(document.getElementById(pageData).textContent);
+  const ort = await import(`./${names.files.ort}`);
   const photo = Array.from({length: 3 * 224 * 224}, (_, i) => (i % 255) / 255);
   const plain = async () => {
     const tensor = new ort.Tensor("float32", Float32Array.from(photo), [1, 3, 224, 224]);
@@ -84,23 +87,20 @@ def main() -> None:
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         model = conv_model(Path(tmp) / "conv.onnx")
-        servers = {}
-        for threads in (1, 2):
-            build_site(model, None, Path(tmp) / f"threads-{threads}", threads=threads)
-            servers[threads] = Server(Path(tmp) / f"threads-{threads}")
-        try:
+        with ExitStack() as servers:
+            urls = []
+            for threads in (1, 2):
+                build_site(model, None, Path(tmp) / f"threads-{threads}", threads=threads)
+                urls.append(servers.enter_context(served(Path(tmp) / f"threads-{threads}")))
             for _ in range(args.runs):
-                for server in servers.values():
+                for url in urls:
                     with launch_chromium() as browser:
                         page = browser.new_page()
-                        page.goto(server.url)
-                        times = page.evaluate(LATENCY, args.calls)
+                        page.goto(url)
+                        times = page.evaluate(LATENCY, [args.calls, PAGE_DATA])
                     where = f"{times['threads']} thread(s), isolated: {times['isolated']}"
                     for path in ("shipyard", "plain"):
                         figures.setdefault(f"{path:8} {where}", []).append(statistics.median(times[path]))
-        finally:
-            for server in servers.values():
-                server.stop()
     for name, values in figures.items():
         print(f"{name}  median {statistics.median(values):7.2f} ms  ({min(values):.2f}-{max(values):.2f})")
 

@@ -1,9 +1,9 @@
 """The one module that touches the page: DOM, JS values and the boot glue.
 
-Every function JS calls here is synchronous. Pyodide schedules `async def`
-functions through asyncio, which costs several times a whole small-model
-prediction, so JS awaits `session.run` and Python only prepares feeds and
-reads results.
+Every function JS calls here is synchronous unless a user hook is async. Pyodide
+schedules `async def` functions through asyncio, which costs more than a whole
+small-model prediction, so JS awaits `session.run` and Python only prepares feeds
+and reads results (see `pipeline`).
 """
 
 from __future__ import annotations

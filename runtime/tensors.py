@@ -47,8 +47,8 @@ class FeedLayout:
     """One submission's feeds as one buffer plus the inputs that travel on their own.
 
     Converting each feed to a JS typed array costs more than onnxruntime-web's whole run of
-    a small model; one `struct` pack and one buffer for all small numeric inputs costs about
-    a tenth of it. The layout is fixed by the spec, so JS learns it once (`plan.page_plan`).
+    a small model; one `struct` pack and one buffer for all small numeric inputs cost
+    little beside it. The layout is fixed by the spec, so JS learns it once (`plan.page_plan`).
     """
 
     def __init__(self, app: AppSpec) -> None:

@@ -24,7 +24,7 @@ class ForeignArray(Sequence[float]):
 
     A long input that needs no Python hook is checked where it lives and handed on to
     onnxruntime-web as it is: copying a picture's 150,528 floats into Python and out again
-    costs twice the model's own run. Reading elements copies them all in.
+    costs more than the model's own run. Reading elements copies them all in.
     """
 
     typecode: str  # the `array` typecode of its elements

@@ -92,8 +92,8 @@ _output = click.option(
     "--snapshot/--no-snapshot",
     default=True,
     show_default=True,
-    help="Ship Pyodide's memory after start-up (6 MB, made once by Node) so the page starts "
-    "about twice as fast.",
+    help="Ship Pyodide's memory after start-up (made once by Node), so that the page starts "
+    "much sooner for a few MB more to download (the README gives the figures).",
 )
 @click.option(
     "--threads",

@@ -17,6 +17,6 @@ const indexURL = new URL("./pyodide/", import.meta.url).href;
 export async function loadPyodide(options) {
   const pyodide = await loadFresh({ ...options, indexURL, _loadSnapshot: snapshot });
   pyodide.runPython("import random; random.seed()");
-  (await snapshot).buffer.transfer?.(0);  // free its 31 MB: Pyodide keeps the promise, not a use for it
+  (await snapshot).buffer.transfer?.(0); // free it: Pyodide keeps the promise, not a use for it
   return pyodide;
 }

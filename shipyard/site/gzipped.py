@@ -1,9 +1,9 @@
 """Large files shipped gzip-compressed, each made once into the cache.
 
-onnxruntime-web's wasm, the largest file of a site (14 MB), is a quarter of that
-gzipped. A host that does not compress (S3 by default, `shipyard serve`) then sends a
-quarter of the bytes, and a host that does loses nothing; the page unpacks the file with
-the browser's own DecompressionStream (templates/gunzip.mjs).
+onnxruntime-web's wasm, the largest file of a site, compresses to a fraction of its size.
+A host that does not compress (S3 by default, `shipyard serve`) then sends that fraction,
+and a host that does loses nothing; the page unpacks the file with the browser's own
+DecompressionStream (templates/gunzip.mjs).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ PYODIDE = NpmAsset(
 )
 
 # The CPU wasm build in one bundle: it runs the ai.onnx.ml operators scikit-learn
-# models need, and fetches only its .wasm (the WebGPU builds are twice the size).
+# models need, and fetches only its .wasm (the WebGPU builds are larger).
 ONNXRUNTIME_WEB = NpmAsset(
     "onnxruntime-web",
     "1.30.0",

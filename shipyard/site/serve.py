@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import OutputError, os_reason
+from shipyard.site.layout import PAGE
 from shipyard_runtime.names import FILES
 
 MIME_TYPES = {
@@ -55,11 +56,16 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False) -> ThreadingHTTPServer:
-    """A server for `site`; `quiet` drops the per-request log lines."""
-    if not (site / "index.html").is_file():
-        raise OutputError("holds no index.html; build a site into it first", file=site)
-    isolated = (site / FILES.isolating_worker).is_file()
+def make_server(
+    site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False, isolated: bool | None = None
+) -> ThreadingHTTPServer:
+    """A server for `site`; `quiet` drops the per-request log lines. `isolated`: send the
+    isolation headers; by default to a site built with threads (it holds the isolating
+    worker), as no other site needs them."""
+    if not (site / PAGE).is_file():
+        raise OutputError(f"holds no {PAGE}; build a site into it first", file=site)
+    if isolated is None:
+        isolated = (site / FILES.isolating_worker).is_file()
     handler = functools.partial(SiteHandler, directory=str(site), isolated=isolated, quiet=quiet)
     try:
         return ThreadingHTTPServer((host, port), handler)
@@ -73,9 +79,10 @@ def url_of(server: ThreadingHTTPServer) -> str:
 
 
 @contextmanager
-def served(site: Path) -> Iterator[str]:
-    """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL."""
-    server = make_server(site, 0, quiet=True)
+def served(site: Path, isolated: bool | None = None) -> Iterator[str]:
+    """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL.
+    The one way `shipyard verify`, the tests and the benchmarks serve a site."""
+    server = make_server(site, 0, quiet=True, isolated=isolated)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

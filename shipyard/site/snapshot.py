@@ -2,10 +2,10 @@
 
 Booting the interpreter is most of a page's start-up on a slow CPU. A page that restores
 the memory of a Pyodide that has already started, and has already imported the standard
-modules the runtime and PyScript use, skips that work (measured on the housing page: ready
-in 1.8 s instead of 3.3 s). The snapshot is a heap image that only the Pyodide build that
-made it accepts (Pyodide checks its build id); it holds no JS state, so one made in Node
-restores in a browser. Node is the `npm` the assets are fetched with, so it is at hand.
+modules the runtime and PyScript use, skips that work (the README gives the figures).
+The snapshot is a heap image that only the Pyodide build that made it accepts (Pyodide
+checks its build id); it holds no JS state, so one made in Node restores in a browser.
+Node is the `npm` the assets are fetched with, so it is at hand.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -100,8 +100,7 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
     context.on("request", lambda request: run.requests.append(request.url))
     try:
         page = context.new_page()
-        page.goto(url, timeout=LOAD_TIMEOUT_MS)
-        page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+        load(page, url)
     except PlaywrightError as error:
         run.load_error = _first_line(error.message)
         context.close()
@@ -111,6 +110,13 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
     finally:
         context.close()
     return run
+
+
+def load(page: Page, url: str) -> None:
+    """Open a site's `url` in `page` and wait until `window.shipyard` is ready, or raise
+    Playwright's error after LOAD_TIMEOUT_MS."""
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
 
 
 def _first_line(message: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from shipyard_runtime.hooks import HookError, Hooks
 from shipyard_runtime.names import FILES, USER_MODULE
 from shipyard_runtime.pipeline import Maybe, Pipeline, Prediction, resolved
 from shipyard_runtime.spec import AppSpec
-from shipyard_runtime.tensors import Output, read_output
+from shipyard_runtime.tensors import Feed, Output, read_output
 from shipyard_runtime.values import Values
 
 # numpy's dtype names back to shipyard's (numpy holds strings as objects).
@@ -45,11 +46,16 @@ class NativeModel:
         self.names = [output.name for output in self.session.get_outputs()]
 
     def run(self, rows: Values) -> list[Output]:
+        """The outputs for one submission: a row per model input."""
+        return self.run_feeds([Feed(s.key, s.dtype, s.dims, rows[s.key]) for s in self.app.inputs])
+
+    def run_feeds(self, feeds: list[Feed]) -> list[Output]:
+        """The outputs for feeds of any dims (the CSV path stacks rows into one)."""
         import numpy as np
 
-        feeds = {s.key: np.array(rows[s.key], dtype=s.dtype.numpy).reshape(s.dims) for s in self.app.inputs}
-        arrays = [np.asarray(out) for out in self.session.run(self.names, feeds)]
-        return [self._output(name, array) for name, array in zip(self.names, arrays, strict=True)]
+        arrays = {f.name: np.array(f.data, dtype=f.dtype.numpy).reshape(f.dims) for f in feeds}
+        outputs = [np.asarray(out) for out in self.session.run(self.names, arrays)]
+        return [self._output(name, array) for name, array in zip(self.names, outputs, strict=True)]
 
     def _output(self, name: str, array: Any) -> Output:
         type_name = TYPE_NAMES.get(str(array.dtype))
@@ -68,10 +74,20 @@ def onnxruntime_errors() -> tuple[type[Exception], ...]:
 
 def predict_native(pipeline: Pipeline, model: NativeModel, values: Values) -> Prediction:
     """One submission through the pipeline, with an async hook run to completion here."""
-    prediction: Maybe[Prediction] = pipeline.predict(values, model.run)
-    if inspect.isawaitable(prediction):
-        return asyncio.run(resolved(prediction))
-    return prediction
+    return finished(pipeline.predict(values, model.run))
+
+
+def finished[T](value: Maybe[T]) -> T:
+    """The value, or what the awaitable gives once run to its end: in a thread of its own
+    when this one already runs an event loop (a notebook's, Playwright's sync API's)."""
+    if not inspect.isawaitable(value):
+        return value
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(resolved(value))
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, resolved(value)).result()
 
 
 def run_native(model: Path, app: AppSpec, sets: list[InputSet], hooks: Hooks) -> list[Result]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import SitePage
+from tests.support.site_page import SitePage
 
 
 @pytest.fixture(autouse=True)

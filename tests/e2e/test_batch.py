@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,33 +13,17 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from conftest import EXAMPLES, build_example
+from examples.samples import HOUSING, housing_rows, to_csv
 from shipyard.build import build_site
-from tests.browser import LOAD_TIMEOUT_MS, SitePage
-from tests.e2e.test_hooked_example import on_cpython
-from tests.models import gather_model
-from tests.reference import assert_same
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS
+from tests.support.models import gather_model
+from tests.support.reference import assert_same, value_and_entries
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES, build_example
 
 TABLE_CELLS = (
     "[...document.querySelectorAll('.batch-table tbody tr')].map(r => [...r.cells].map(c => c.innerText))"
 )
-HOUSING = ("MedInc", "HouseAge", "AveRooms", "Latitude")
-RANGES = {"MedInc": (0.5, 15), "HouseAge": (1, 52), "AveRooms": (1, 10), "Latitude": (32.5, 42)}
-
-
-def housing_rows(count: int) -> list[dict[str, str]]:
-    rng = random.Random(7)
-    return [
-        {"id": f"d{i}"} | {key: f"{rng.uniform(*RANGES[key]):.3f}" for key in HOUSING} for i in range(count)
-    ]
-
-
-def to_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def native_housing(rows: list[dict[str, str]]) -> list[float]:
@@ -91,7 +74,8 @@ def test_a_bad_csv_is_named_by_line_and_column(housing: SitePage) -> None:
 
 
 def test_hooks_run_for_every_row(sites: Path, open_site: Callable[[Path], SitePage]) -> None:
-    site = open_site(build_example("diabetes", sites))
+    built = build_example("diabetes", sites)
+    site = open_site(built)
     cases = [
         {
             "age": 30 + i,
@@ -109,7 +93,7 @@ def test_hooks_run_for_every_row(sites: Path, open_site: Callable[[Path], SitePa
     assert result["rows"] == 40
     rows = list(csv.DictReader(io.StringIO(result["csv"])))
     for row, case in zip(rows, cases, strict=True):
-        score, shown = on_cpython(case)
+        score, shown = value_and_entries(built, case)
         assert_same([float(row["variable"])], [score])
         assert row["summary"] == shown["summary"]
 

@@ -14,9 +14,9 @@ import onnxruntime as ort
 import pytest
 
 from shipyard.build import build_site
-from tests import classifiers
-from tests.browser import SitePage
-from tests.reference import assert_same
+from tests.support import classifiers
+from tests.support.reference import assert_same
+from tests.support.site_page import SitePage
 
 MODELS = {
     "logistic_binary": (classifiers.logistic_binary, [{"X": [5.0, 3.4]}, {"X": [6.5, 2.8]}]),

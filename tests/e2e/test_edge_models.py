@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import onnxruntime as ort
-
 from shipyard.build import build_site
-from tests.browser import SitePage
-from tests.models import edge_model
-from tests.reference import assert_same
+from tests.support.models import edge_model
+from tests.support.reference import assert_same, reference
+from tests.support.site_page import SitePage
 
 
 def test_inferred_site_predicts_what_onnxruntime_does(
@@ -20,14 +17,11 @@ def test_inferred_site_predicts_what_onnxruntime_does(
     model = edge_model(tmp_path / "edge.onnx")
     build_site(model, None, tmp_path / "site")
     site = open_site(tmp_path / "site")
-    session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
     for x in ([1.5, -2.0, 4.25], [0.0, 0.0, 1e-3]):
-        total, double = session.run(
-            None, {"x": np.array([x], np.float32), "unused": np.array([[7]], np.int64)}
-        )
+        want = reference(tmp_path / "site", {"x": x, "unused": 7}).to_result()
         result = site.predict({"x": x, "unused": 7})
-        assert_same(result["total"]["data"], total.ravel().tolist())
-        assert_same(result["double"]["data"], double.ravel().tolist())
+        assert_same(result["total"]["data"], want["total"]["data"])
+        assert_same(result["double"]["data"], want["double"]["data"])
         assert result["double"]["dims"] == [1, 3]
     shown = site.submit_form({"x": ["1", "2", "3"], "unused": "0"})
     assert shown["total"].strip() == "6"

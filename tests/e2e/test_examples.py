@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, build_example
 from shipyard.metadata.read import load_metadata
-from tests.browser import SitePage
-from tests.reference import assert_same, run_reference
+from tests.support.reference import assert_same, run_reference
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES, build_example
 
 HOUSING_INPUTS = [
     {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77},

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
 from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
-from tests.browser import SitePage
-from tests.reference import run_reference
+from tests.support.reference import run_reference
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 

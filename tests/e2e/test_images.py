@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from examples.samples import noise, png
 from shipyard.build import build_site
 from shipyard.model.prepared import prepare_model
 from shipyard_runtime.images import ImageSpec, Pixels
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import image_row
-from tests.browser import SitePage
-from tests.models import image_model
-from tests.pictures import noise, png
-from tests.reference import assert_same, run_reference
+from tests.support.models import image_model
+from tests.support.reference import assert_same, run_reference
+from tests.support.site_page import SitePage
 
 # Builds a File from base64 PNG bytes and hands it to an image zone as a drop or a paste.
 DELIVER = """([how, data]) => {

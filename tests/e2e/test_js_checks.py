@@ -19,9 +19,8 @@ from shipyard.site.page import read_site_app
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import InputError, from_api
-from tests.browser import SitePage
-from tests.e2e.test_types import EXTREMES
-from tests.models import identity_metadata, identity_model, save
+from tests.support.models import EXTREMES, identity_metadata, identity_model, save
+from tests.support.site_page import SitePage
 
 FLOAT32_MAX = 3.4028234663852886e38
 NAN, INF = math.nan, math.inf

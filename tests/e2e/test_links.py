@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import EXAMPLES, Server, build_example
 from shipyard.metadata.read import load_metadata
-from tests.browser import SitePage
-from tests.reference import run_reference
+from tests.support.reference import run_reference
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES, build_example
 
 HOUSING = EXAMPLES / "housing"
 
@@ -36,7 +36,7 @@ def test_an_example_button_fills_the_form_and_shows_its_prediction(housing: Site
 
 
 def test_a_shared_link_reproduces_the_prediction(
-    housing: SitePage, chromium: Browser, serve: Callable[[Path], Server], opened_pages: list[SitePage]
+    housing: SitePage, chromium: Browser, opened_pages: list[SitePage]
 ) -> None:
     housing.page.click("[data-example='1']")
     housing.read_outputs()

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from conftest import EXAMPLES
 from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
 from shipyard.packages.index_wheels import fetch_pure_wheel
 from shipyard.packages.site_lock import write_site_lock
 from shipyard.site.npm_assets import PYODIDE, ensure_asset
-from tests.browser import SitePage
-from tests.reference import assert_same, run_reference
+from tests.support.reference import assert_same, run_reference
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 

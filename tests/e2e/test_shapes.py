@@ -15,8 +15,8 @@ from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
 from shipyard_runtime.display import format_output
 from shipyard_runtime.spec import AppSpec
-from tests.browser import SitePage
-from tests.models import shapes_model
+from tests.support.models import shapes_model
+from tests.support.site_page import SitePage
 
 METADATA = """\
 name: Shapes

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
 from shipyard.build import build_site
-from tests.browser import SitePage
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 

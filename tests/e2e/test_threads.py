@@ -4,22 +4,19 @@ sends none, after one reload), and on one where the browser refuses service work
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Callable, Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import EXAMPLES
 from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
-from shipyard.site.serve import SiteHandler, url_of
-from shipyard.verify.chromium import is_foreign
-from tests.browser import LOAD_TIMEOUT_MS, SitePage
-from tests.reference import assert_same, run_reference
+from shipyard.site.serve import served
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign
+from tests.support.reference import assert_same, run_reference
+from tests.support.site_page import SitePage
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
@@ -39,12 +36,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def plain_host(site: Path) -> Iterator[str]:
     """The site from a host that sends no isolation headers (most static hosts)."""
-    handler = functools.partial(SiteHandler, directory=str(site), isolated=False, quiet=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
+    with served(site, isolated=False) as url:
+        yield url
 
 
 def expected() -> list[float]:

@@ -8,24 +8,8 @@ from pathlib import Path
 import pytest
 
 from shipyard.build import build_site
-from tests.browser import SitePage
-from tests.models import gather_model, identity_metadata, identity_model
-
-EXTREMES = {
-    "float32": [-3.4028234663852886e38, 1.5],
-    "float64": [-1.7976931348623157e308, 2.2250738585072014e-308],
-    "int8": [-128, 127],
-    "uint8": [0, 255],
-    "int16": [-32768, 32767],
-    "uint16": [0, 65535],
-    "int32": [-(2**31), 2**31 - 1],
-    "uint32": [0, 2**32 - 1],
-    # JS numbers hold integers exactly up to 2**53; larger ones are tested as BigInt below.
-    "int64": [-(2**53), 2**53],
-    "uint64": [0, 2**53],
-    "bool": [True, False],
-    "string": ["", "héllo <b>wörld</b> 🚢"],
-}
+from tests.support.models import EXTREMES, gather_model, identity_metadata, identity_model
+from tests.support.site_page import SitePage
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shipyard.build import build_site
-from tests.browser import SitePage
-from tests.models import widgets_model
+from tests.support.models import widgets_model
+from tests.support.site_page import SitePage
 
 METADATA = """\
 name: Widgets

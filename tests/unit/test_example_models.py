@@ -12,7 +12,7 @@ import onnxruntime as ort
 import pytest
 import yaml
 
-from conftest import EXAMPLES, example_module
+from tests.support.sites import EXAMPLES, example_module
 
 digits = example_module("digits", "train.py")
 topics = example_module("topics", "train.py")

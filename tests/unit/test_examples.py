@@ -11,7 +11,7 @@ import onnxruntime as ort
 import pytest
 from sklearn.datasets import load_digits
 
-from conftest import EXAMPLES, example_module
+from tests.support.sites import EXAMPLES, example_module
 
 TEXTS = ["The team won the match.", "Rain and wind tonight.", "Bake the bread.", "A new app", ""]
 TOKEN_IDS = [example_module("topics", "app.py").tokenise(text) for text in TEXTS]

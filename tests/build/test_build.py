@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
 from shipyard.build import build_site
 from shipyard.errors import InstallError, MetadataError, ModelError, OutputError
 from shipyard.site import assemble
 from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
 from shipyard.site.page import read_page_data
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 

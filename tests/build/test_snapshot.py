@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
 from shipyard.cli import main
 from shipyard.site import snapshot
+from tests.support.sites import EXAMPLES
 
 RUNTIME_MODULES = ("batch", "display", "form", "hooks", "images", "links", "spec", "tensors", "values")
 

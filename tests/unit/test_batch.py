@@ -3,58 +3,42 @@ splitting and the table, as the page runs them."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import onnxruntime as ort
 import pytest
 
-from conftest import EXAMPLES
 from shipyard.metadata.read import load_metadata
+from shipyard.verify.native import NativeModel, finished
 from shipyard_runtime.batch import MAX_PROBLEMS, BatchError, RunBatch, Table, predict_csv, read_csv
-from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
 from shipyard_runtime.pipeline import Pipeline
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Feed, Output
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 
 
-def onnxruntime_runner(model: str, app: AppSpec) -> tuple[RunBatch, list[int]]:
+def onnxruntime_runner(model: Path, app: AppSpec) -> tuple[RunBatch, list[int]]:
     """onnxruntime on CPython as the batch path's model runner; `runs` records each run's rows."""
-    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    native = NativeModel(model, app)
     runs: list[int] = []
 
     async def run(feeds: list[Feed]) -> list[Output]:
         runs.append(feeds[0].dims[0])
-        arrays = {f.name: np.array(f.data, dtype=f.dtype.numpy).reshape(f.dims) for f in feeds}
-        results = session.run(None, arrays)
-        outputs = []
-        for meta, result in zip(session.get_outputs(), results, strict=True):
-            dtype = next(d for d in DTYPES.values() if d.numpy == str(result.dtype))
-            show = next((o.show for o in app.outputs if o.key == meta.name), None)
-            outputs.append(Output(meta.name, dtype, result.shape, result.ravel().tolist(), show))
-        return outputs
+        return native.run_feeds(feeds)
 
     return run, runs
 
 
-def run_apart(coroutine: Coroutine[Any, Any, Table]) -> Table:
-    """Run a coroutine to its end in a thread of its own: Playwright's sync API keeps an event
-    loop running in the test thread once a browser test has run."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def test_rows_stack_into_one_run_and_keep_their_own_columns() -> None:
     app = load_metadata(HOUSING / "metadata.yml")
-    run, runs = onnxruntime_runner(str(HOUSING / "model.onnx"), app)
+    run, runs = onnxruntime_runner(HOUSING / "model.onnx", app)
     text = "note,MedInc,HouseAge\nfirst,3.5,20\nsecond,8,\n"  # missing cells take the defaults
-    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
+    table = finished(predict_csv(Pipeline(app, Hooks()), text, run))
     assert runs == [2]
     assert table.columns == ["note", "MedInc", "HouseAge", "variable"]
     assert [row[:3] for row in table.rows] == [["first", "3.5", "20"], ["second", "8", ""]]
@@ -115,7 +99,7 @@ def test_cells_are_found_as_each_row_reaches_them() -> None:
     app = echo_app({"a": number, "b": number})
     run, fed = echo_runner(app)
     text = "a,b,a\n1,2,3\n\n , ,\n4,5\n6\n7,8,9,extra\n"
-    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
+    table = finished(predict_csv(Pipeline(app, Hooks()), text, run))
     assert fed == [{"a": [3.0, 4.0, 6.0, 9.0], "b": [2.0, 5.0, 9.0, 8.0]}]
     assert table.columns == ["a", "b", "a", "a", "b"]
     assert table.rows == [
@@ -145,7 +129,7 @@ def test_problems_are_ordered_by_line_then_column() -> None:
 def test_integer_columns_read_whole_numbers_and_check_their_range() -> None:
     app = echo_app({"n": {"type": "int8", "shape": [None, 1], "min": -5}})
     run, fed = echo_runner(app)
-    table = run_apart(predict_csv(Pipeline(app, Hooks()), "n\n 3 \n4.0\n1_0\n", run))
+    table = finished(predict_csv(Pipeline(app, Hooks()), "n\n 3 \n4.0\n1_0\n", run))
     assert fed == [{"n": [3, 4, 10]}] and [row[-1] for row in table.rows] == ["3", "4", "10"]
     with pytest.raises(BatchError) as error:
         read_csv(app, "n\n-6\n128\n1.5\n")
@@ -172,7 +156,7 @@ def test_output_cells_are_written_in_full() -> None:
     app = echo_app(inputs, shows)
     run, _ = echo_runner(app)
     text = "p,v,k,b\n0.1 0.9,1 2.5 1e20,3 -4,yes\n"
-    table = run_apart(predict_csv(Pipeline(app, Hooks()), text, run))
+    table = finished(predict_csv(Pipeline(app, Hooks()), text, run))
     assert table.columns[4:] == ["p[no]", "p[yes]", "v", "k[0]", "k[1]", "b"]
     assert table.rows[0][4:] == [
         "0.10000000149011612",

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from onnx import TensorProto, helper
 
-from conftest import EXAMPLES
 from shipyard.cli import main
+from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 GOOD = (HOUSING / "metadata.yml").read_text()

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from examples.samples import noise
 from shipyard_runtime.images import ImageSpec, Pixels
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import NO_IMAGE, InputError, from_api, from_form
-from tests.pictures import noise
 
 # A 2 × 1 picture: a red pixel, then a half-transparent blue one.
 RED_BLUE = Pixels(2, 1, bytes([255, 0, 0, 255, 0, 0, 255, 128]))

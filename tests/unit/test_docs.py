@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
+from tests.support.sites import ROOT
 
 
 def test_ci_runs_the_readme_test_command() -> None:

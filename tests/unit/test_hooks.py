@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
 from shipyard.cli import main
 from shipyard_runtime.dtypes import DTYPES, ValueProblem
 from shipyard_runtime.hooks import HookError, call, hook_inputs, hook_outputs, model_rows, shown_entries
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Output
+from tests.support.sites import EXAMPLES
 
 APP = AppSpec.from_dict(
     {

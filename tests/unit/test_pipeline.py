@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from shipyard.verify.native import finished
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import HookError, Hooks
-from shipyard_runtime.pipeline import Pipeline, Prediction, attempt, resolved
+from shipyard_runtime.pipeline import Pipeline, Prediction, attempt
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Output
 from shipyard_runtime.values import Values
@@ -50,10 +51,6 @@ async def async_postprocess(outputs: dict[str, Any], inputs: dict[str, Any]) -> 
     return postprocess(outputs, inputs)
 
 
-def settle(value: Any) -> Any:
-    return asyncio.run(resolved(value)) if inspect.isawaitable(value) else value
-
-
 @pytest.mark.parametrize(
     ("pre", "post"),
     [(preprocess, postprocess), (async_preprocess, postprocess), (preprocess, async_postprocess)],
@@ -61,7 +58,7 @@ def settle(value: Any) -> Any:
 )
 def test_a_prediction_goes_through_both_hooks_and_the_model(pre: Any, post: Any) -> None:
     pipeline = Pipeline(APP, Hooks(pre, post))
-    prediction = settle(pipeline.predict({"size": [1.5]}, double))
+    prediction = finished(pipeline.predict({"size": [1.5]}, double))
     assert prediction.outputs[0].values == [3.0, -3.0]
     assert prediction.entries == {"total": 0.0, "size": 1.5}
     assert prediction.to_result() == {
@@ -112,14 +109,14 @@ async def async_broken(inputs: dict[str, Any]) -> Any:
 )
 def test_user_code_that_fails_is_a_hook_error_whose_message_says_so(hooks: Hooks, message: str) -> None:
     with pytest.raises(HookError) as error:
-        settle(Pipeline(APP, hooks).predict({"size": [1.5]}, double))
+        finished(Pipeline(APP, hooks).predict({"size": [1.5]}, double))
     assert str(error.value).startswith(message)
 
 
 @pytest.mark.parametrize("hook", [broken, async_broken], ids=["plain", "async"])
 def test_attempt_turns_a_hook_error_into_what_failed_returns(hook: Any) -> None:
     pipeline = Pipeline(APP, Hooks(hook))
-    got = settle(attempt(lambda: pipeline.prepare({"size": [1.5]}), lambda _: "done", lambda e: "failed"))
+    got = finished(attempt(lambda: pipeline.prepare({"size": [1.5]}), lambda _: "done", lambda e: "failed"))
     assert got == "failed"
 
 

@@ -11,6 +11,23 @@ from onnx import TensorProto, helper
 
 from shipyard_runtime.dtypes import DTYPES
 
+# Two values of each type at its limits, for the identity model (see `identity_model`).
+EXTREMES = {
+    "float32": [-3.4028234663852886e38, 1.5],
+    "float64": [-1.7976931348623157e308, 2.2250738585072014e-308],
+    "int8": [-128, 127],
+    "uint8": [0, 255],
+    "int16": [-32768, 32767],
+    "uint16": [0, 65535],
+    "int32": [-(2**31), 2**31 - 1],
+    "uint32": [0, 2**32 - 1],
+    # JS numbers hold integers exactly up to 2**53; tests/e2e/test_types.py tries larger ones as BigInt.
+    "int64": [-(2**53), 2**53],
+    "uint64": [0, 2**53],
+    "bool": [True, False],
+    "string": ["", "héllo <b>wörld</b> 🚢"],
+}
+
 
 def save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])

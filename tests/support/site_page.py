@@ -1,4 +1,5 @@
-"""A built site opened in headless Chromium (started as `shipyard verify` starts it), for the tests."""
+"""A built site opened in headless Chromium (started as `shipyard verify` starts it), as a
+person uses it: for the end-to-end tests."""
 
 from __future__ import annotations
 
@@ -8,19 +9,17 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page
 
-from shipyard.verify.chromium import CHROMIUM, is_foreign, launch_chromium
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign, load
+from shipyard_runtime.names import IDS
 
-__all__ = ["CHROMIUM", "LOAD_TIMEOUT_MS", "SitePage", "launch_chromium"]
-
-LOAD_TIMEOUT_MS = 60_000
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
-RECORD_STATUS = """
+RECORD_STATUS = f"""
 window.statusHistory = [];
-new MutationObserver(() => {
-  const status = document.getElementById("shipyard-status");
+new MutationObserver(() => {{
+  const status = document.getElementById("{IDS.status}");
   const text = status?.textContent;
   if (text && text !== window.statusHistory.at(-1)) window.statusHistory.push(text);
-}).observe(document, {subtree: true, childList: true, characterData: true});
+}}).observe(document, {{subtree: true, childList: true, characterData: true}});
 """
 
 
@@ -41,8 +40,7 @@ class SitePage:
         site = cls(context.new_page(), f"{parts.scheme}://{parts.netloc}")
         context.on("request", lambda request: site.requests.append(request.url))
         site.page.on("pageerror", lambda error: site.errors.append(str(error)))
-        site.page.goto(url)
-        site.page.evaluate("window.shipyard.ready")
+        load(site.page, url)
         return site
 
     def foreign_requests(self) -> list[str]:

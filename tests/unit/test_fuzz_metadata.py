@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
 from shipyard.errors import MetadataError
 from shipyard.metadata.read import load_document
 from shipyard.metadata.reconcile import reconcile
 from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
+from tests.support.sites import EXAMPLES
 
 HOUSING = prepare_model(EXAMPLES / "housing" / "model.onnx")
 INFERRED = HOUSING.inferred()
