@@ -10,21 +10,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from shipyard.cli import main
 from shipyard.site.serve import make_server, url_of
+from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 
 MODEL, METADATA = str(HOUSING / "model.onnx"), str(HOUSING / "metadata.yml")
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
 
 
 def test_static_is_modelships_command_line_for_build(tmp_path: Path) -> None:

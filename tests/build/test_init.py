@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from shipyard.cli import main
 from shipyard.metadata.read import load_metadata
 from shipyard.model.prepared import prepare_model
 from tests.support import classifiers
+from tests.support.cli import run
 from tests.support.models import edge_model
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 def test_init_writes_a_commented_file_that_build_accepts_unchanged(tmp_path: Path) -> None:
@@ -47,14 +40,8 @@ def test_symbolic_dims_multiple_outputs_and_an_unused_input(tmp_path: Path) -> N
 def test_partial_metadata_is_merged_over_the_inferred(tmp_path: Path) -> None:
     edge_model(tmp_path / "m.onnx")
     (tmp_path / "m.yml").write_text("name: Mine\ninputs:\n  x: {name: Numbers, min: 0}\n  unused: {}\n")
-    code, out = run(
-        "build",
-        str(tmp_path / "m.onnx"),
-        "--metadata",
-        str(tmp_path / "m.yml"),
-        "--output",
-        str(tmp_path / "s"),
-    )
+    model, metadata, site = (str(tmp_path / name) for name in ("m.onnx", "m.yml", "s"))
+    code, out = run("build", model, "--metadata", metadata, "--output", site)
     assert code == 0, out
     html = (tmp_path / "s" / "index.html").read_text()
     assert "<h1>Mine</h1>" in html and ">Numbers</legend>" in html and 'min="0"' in html

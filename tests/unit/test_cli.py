@@ -7,21 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from shipyard import __version__
-from shipyard.cli import main
+from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
 
 MODEL, METADATA = str(HOUSING / "model.onnx"), str(HOUSING / "metadata.yml")
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
 
 
 def test_version_and_help_on_every_command() -> None:

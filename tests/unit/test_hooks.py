@@ -8,14 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from shipyard.cli import main
 from shipyard_runtime.dtypes import DTYPES, ValueProblem
 from shipyard_runtime.hooks import HookError, call, hook_inputs, hook_outputs, model_rows, shown_entries
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import Output
+from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
 APP = AppSpec.from_dict(
@@ -86,36 +85,14 @@ def test_fields_without_a_python_module_are_a_metadata_problem() -> None:
 
 
 def test_build_names_a_missing_or_broken_module(tmp_path: Path) -> None:
-    housing = EXAMPLES / "housing"
+    model, site = str(EXAMPLES / "housing" / "model.onnx"), str(tmp_path / "s")
     (tmp_path / "m.yml").write_text("name: x\npython: nowhere.py\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "build",
-            str(housing / "model.onnx"),
-            "--metadata",
-            str(tmp_path / "m.yml"),
-            "--output",
-            str(tmp_path / "s"),
-        ],
-    )
-    assert (
-        result.exit_code == 2 and "python: " in result.output and "nowhere.py is not a file" in result.output
-    )
+    code, out = run("build", model, "--metadata", str(tmp_path / "m.yml"), "--output", site)
+    assert code == 2 and "python: " in out and "nowhere.py is not a file" in out
     (tmp_path / "app.py").write_text("def preprocess(inputs):\n    return {\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "build",
-            str(housing / "model.onnx"),
-            "--python",
-            str(tmp_path / "app.py"),
-            "--output",
-            str(tmp_path / "s"),
-        ],
-    )
-    assert result.exit_code == 2
-    assert "app.py: line 2: invalid Python: '{' was never closed" in result.output
+    code, out = run("build", model, "--python", str(tmp_path / "app.py"), "--output", site)
+    assert code == 2
+    assert "app.py: line 2: invalid Python: '{' was never closed" in out
     assert not (tmp_path / "s").exists()
 
 

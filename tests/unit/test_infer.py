@@ -8,18 +8,12 @@ from pathlib import Path
 
 import onnx
 import pytest
-from click.testing import CliRunner
 from onnx import TensorProto, helper
 
-from shipyard.cli import main
 from shipyard.model.prepared import prepare_model
 from tests.support import classifiers
+from tests.support.cli import run
 from tests.support.models import edge_model, save
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
