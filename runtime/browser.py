@@ -79,7 +79,7 @@ class Page:
         if show:
             for output in outputs:
                 self._show_output(output)
-        prepared = self.pending.pop(run, Prepared({}))
+        prepared = self.pending.pop(run, Prepared({}))  # nothing waits when there is no postprocess
         return attempt(
             lambda: self.pipeline.finish(prepared, outputs),
             lambda prediction: self._result(prediction, show),

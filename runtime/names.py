@@ -76,7 +76,12 @@ def page_data(app: dict[str, Any], threads: int, snapshot: bool) -> dict[str, An
     return {"app": app, "names": names, "threads": threads}
 
 
-_NAMES = {"files": FILES, "ids": IDS, "attributes": ATTRIBUTES, "marks": MARKS}
+_NAMES: dict[str, Files | Ids | Attributes | Marks] = {
+    "files": FILES,
+    "ids": IDS,
+    "attributes": ATTRIBUTES,
+    "marks": MARKS,
+}
 
 
 def _camel(names: dict[str, str]) -> dict[str, str]:

@@ -65,11 +65,9 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
     - `postprocess`: whether results go back to Python after the run.
     """
     checks = None if hooks.any else js_checks(app)
+    per_input: list[Check | None] = list(checks) if checks is not None else [None] * len(layout.slots)
     return {
-        "inputs": [
-            _input(slot, check)
-            for slot, check in zip(layout.slots, checks or [None] * len(layout.slots), strict=True)
-        ],
+        "inputs": [_input(slot, check) for slot, check in zip(layout.slots, per_input, strict=True)],
         "fastPath": checks is not None,
         "packedMax": PACKED_MAX,
         "floatArrays": {spec.key: spec.dtype.js_array for spec in app.form if spec.dtype.kind == "float"},

@@ -47,7 +47,9 @@ class NativeModel:
 
     def run(self, rows: Values) -> list[Output]:
         """The outputs for one submission: a row per model input."""
-        return self.run_feeds([Feed(s.key, s.dtype, s.dims, rows[s.key]) for s in self.app.inputs])
+        return self.run_feeds(
+            [Feed(s.key, s.dtype, s.dims, s.dtype.pack(rows[s.key])) for s in self.app.inputs]
+        )
 
     def run_feeds(self, feeds: list[Feed]) -> list[Output]:
         """The outputs for feeds of any dims (the CSV path stacks rows into one)."""
@@ -96,8 +98,9 @@ def run_native(model: Path, app: AppSpec, sets: list[InputSet], hooks: Hooks) ->
     pipeline, native = Pipeline(app, hooks), NativeModel(model, app)
     results: list[Result] = []
     for input_set in sets:
+        values: Values = dict(input_set.values)
         try:
-            results.append(comparable(predict_native(pipeline, native, input_set.values).to_result()))
+            results.append(comparable(predict_native(pipeline, native, values).to_result()))
         except HookError as error:
             results.append(str(error))
         except onnxruntime_errors() as error:
