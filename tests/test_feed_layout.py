@@ -34,6 +34,7 @@ SAMPLES = {
 # What the plan says of where each model input travels.
 WHERE = ("name", "type", "typed", "dims", "offset")
 
+
 def app(inputs: dict[str, object]) -> AppSpec:
     outputs = {"y": {"type": "float32", "shape": [1]}}
     return AppSpec.from_dict({"name": "feeds", "inputs": inputs, "outputs": outputs})
