@@ -202,11 +202,15 @@ def npm_tools() -> Path:
     return ROOT / "node_modules"
 
 
-def test_the_page_js_passes_its_node_tests(fixtures: dict[str, str]) -> None:
+def test_the_page_js_passes_its_node_tests(fixtures: dict[str, str], tmp_path: Path) -> None:
     files = [str(path) for path in sorted(JS_TESTS.glob("*.test.mjs"))]
-    # TAP marks every skip, a suite's too (the summary counts only tests).
-    output = _run([_tool("node"), "--test", "--test-reporter=tap", *files], fixtures)
-    assert "# SKIP" not in output, f"node skipped tests it should have run:\n{output}"
+    # The spec report ends with the failures, to show; TAP marks every skip, a suite's too
+    # (both summaries count only tests' skips).
+    tap = tmp_path / "node.tap"
+    reports = ["--test-reporter=spec", "--test-reporter-destination=stdout"]
+    reports += ["--test-reporter=tap", f"--test-reporter-destination={tap}"]
+    output = _run([_tool("node"), "--test", *reports, *files], fixtures)
+    assert "# SKIP" not in tap.read_text(), f"node skipped tests it should have run:\n{output}"
 
 
 def test_the_page_js_is_lint_clean(npm_tools: Path) -> None:
