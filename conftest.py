@@ -75,11 +75,12 @@ def opened_pages() -> list[SitePage]:
 @pytest.fixture(scope="session")
 def open_site(
     chromium: Browser, serve: Callable[[Path], str], opened_pages: list[SitePage]
-) -> Iterator[Callable[[Path], SitePage]]:
-    """Open a built site in a fresh browser context; returns a ready `SitePage`."""
+) -> Iterator[Callable[..., SitePage]]:
+    """Open a built site in a fresh browser context, with init scripts if given; returns a
+    ready `SitePage`."""
 
-    def open_(site: Path) -> SitePage:
-        opened_pages.append(SitePage.open(chromium, serve(site)))
+    def open_(site: Path, *init_scripts: str) -> SitePage:
+        opened_pages.append(SitePage.open(chromium, serve(site), *init_scripts))
         return opened_pages[-1]
 
     yield open_

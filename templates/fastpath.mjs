@@ -49,14 +49,19 @@ export function fastTensors(slots, inputs, Tensor, extents) {
 }
 
 function fastData(slot, value, extents) {
-  const { size, Typed, low, high } = slot;
-  if (ArrayBuffer.isView(value)) { // used as it is, as Python's ForeignArray would be
-    const usable = slot.extent && value instanceof Typed && value.length === size;
-    return usable && extents.within(value, low, high) ? value : null;
-  }
-  const items = Array.isArray(value) ? value : size === 1 ? [value] : null;
-  if (items === null || items.length !== size) return null;
-  if (!slot.extent) return each(Typed, items, slot.accept);
+  if (ArrayBuffer.isView(value)) return viewData(slot, value, extents);
+  const items = Array.isArray(value) ? value : slot.size === 1 ? [value] : null;
+  if (items === null || items.length !== slot.size) return null;
+  return slot.extent ? floatData(slot, items) : each(slot.Typed, items, slot.accept);
+}
+
+// A typed array is used as it is, as Python's ForeignArray would be.
+function viewData({ extent, Typed, size, low, high }, value, extents) {
+  const usable = extent && value instanceof Typed && value.length === size;
+  return usable && extents.within(value, low, high) ? value : null;
+}
+
+function floatData({ Typed, low, high }, items) {
   const result = converted(Typed, items);
   return result !== null && fits(result.typed, result, low, high) ? result.typed : null;
 }

@@ -29,32 +29,32 @@ export function submitted(inputs, { packed, own }, Tensor) {
   }));
 }
 
+// `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
+// as {width, height, data}, and a float input's flat array of numbers, when too long to
+// be packed with the others, as its own typed array, which Python copies as one buffer
+// or, with no hook to read it, leaves in JS. Returns [inputs, typed arrays].
+async function forPython(inputs, plan, decode, extents) {
+  const plain = {};
+  const typed = {};
+  await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
+    const image = value instanceof Blob ? await decode(value) : value;
+    if (image instanceof ImageData) {
+      plain[key] = { width: image.width, height: image.height, data: image.data };
+      return;
+    }
+    const Typed = globalThis[plan.floatArrays[key]];
+    const long = Typed && Array.isArray(value) && value.length > plan.packedMax;
+    const numbers = long ? extents.typed(Typed, value) : value;
+    (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
+  }));
+  return [plain, typed];
+}
+
 // The prediction paths of a started page: `session` is onnxruntime-web's, `page` Python's
 // (runtime/browser.py, `Page`), `plan` what it handed JS once (runtime/plan.py).
 // `decode` makes a Blob an ImageData; `extents` remembers the typed arrays made for Python.
 export function predictor({ Tensor, session, page, plan, decode, extents }) {
   const fast = plan.fastPath ? fastSlots(plan.inputs) : null;
-
-  // `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
-  // as {width, height, data}, and a float input's flat array of numbers, when too long to
-  // be packed with the others, as its own typed array, which Python copies as one buffer
-  // or, with no hook to read it, leaves in JS. Returns [inputs, typed arrays].
-  async function forPython(inputs) {
-    const plain = {};
-    const typed = {};
-    await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
-      const image = value instanceof Blob ? await decode(value) : value;
-      if (image instanceof ImageData) {
-        plain[key] = { width: image.width, height: image.height, data: image.data };
-        return;
-      }
-      const Typed = globalThis[plan.floatArrays[key]];
-      const long = Typed && Array.isArray(value) && value.length > plan.packedMax;
-      const numbers = long ? extents.typed(Typed, value) : value;
-      (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
-    }));
-    return [plain, typed];
-  }
 
   // A prepared submission through the model, and back through Python when it postprocesses
   // or shows the result (`show`: the form's run).
@@ -71,7 +71,7 @@ export function predictor({ Tensor, session, page, plan, decode, extents }) {
     const given = inputs ?? {};
     const tensors = fast && fastTensors(fast, given, Tensor, extents);
     if (tensors) return plainResults(await session.run(tensors));
-    return run(await page.prepare_api(...await forPython(given)), false);
+    return run(await page.prepare_api(...await forPython(given, plan, decode, extents)), false);
   }
 
   // The form's current values through the model, shown on the page. A problem with a field

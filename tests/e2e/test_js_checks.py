@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from onnx import helper
 
 from shipyard.build import build_site
 from shipyard.site.page import read_site_app
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.values import InputError, from_api
-from tests.support.models import EXTREMES, identity_metadata, identity_model, save
+from tests.support.models import EXTREMES, identity_metadata, identity_model, keyed_identity_site
 from tests.support.site_page import SitePage
 
 FLOAT32_MAX = 3.4028234663852886e38
@@ -132,20 +130,12 @@ def test_float_typed_arrays_are_taken_as_they_are_or_checked_by_python(
     assert got[3] == "Invalid input: in_float32: expected 2 values, got 3"
 
 
-def identity_site(
+def opened_identity(
     folder: Path, open_site: Callable[[Path], SitePage], inputs: dict[str, Any]
 ) -> tuple[SitePage, AppSpec]:
-    """A site for a model that returns each input (metadata given, shape [1, n]) as `<key>_out`."""
-    nodes, graph_inputs, graph_outputs = [], [], []
-    for key, spec in inputs.items():
-        onnx_type, shape = DTYPES[spec["type"]].onnx, spec["shape"]
-        graph_inputs.append(helper.make_tensor_value_info(key, onnx_type, shape))
-        graph_outputs.append(helper.make_tensor_value_info(f"{key}_out", onnx_type, shape))
-        nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
-    model = save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), folder / "m.onnx")
-    (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
-    build_site(model, folder / "m.yml", folder / "site")
-    return open_site(folder / "site"), read_site_app(folder / "site")
+    """`keyed_identity_site` opened, and the app spec it was built with."""
+    site = keyed_identity_site(folder, inputs)
+    return open_site(site), read_site_app(site)
 
 
 def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
@@ -153,7 +143,7 @@ def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
 ) -> None:
     """Python checks a short float input's values as given, and a long one's (which JS sends
     as a typed array) once rounded to float32: JS accepts only what passes both."""
-    site, app = identity_site(
+    site, app = opened_identity(
         tmp_path,
         open_site,
         {
@@ -178,7 +168,7 @@ def test_values_that_rounding_moves_across_a_bound_are_left_to_python(
 def test_choices_are_checked_in_js_as_python_checks_them(
     tmp_path: Path, open_site: Callable[[Path], SitePage]
 ) -> None:
-    site, app = identity_site(
+    site, app = opened_identity(
         tmp_path,
         open_site,
         {

@@ -9,6 +9,7 @@ import onnx
 import yaml
 from onnx import TensorProto, helper
 
+from shipyard.build import build_site
 from shipyard_runtime.dtypes import DTYPES
 
 # Two values of each type at its limits, for the identity model (see `identity_model`).
@@ -130,3 +131,18 @@ def image_model(path: Path) -> Path:
         helper.make_tensor_value_info("brightness", TensorProto.FLOAT, ["batch"]),
     ]
     return save(helper.make_graph(nodes, "image", inputs, outputs, [one]), path)
+
+
+def keyed_identity_site(folder: Path, inputs: dict[str, Any]) -> Path:
+    """A site built in `folder` for a model that returns each input (its metadata given,
+    shape [1, n]) as `<key>_out`."""
+    nodes, graph_inputs, graph_outputs = [], [], []
+    for key, spec in inputs.items():
+        onnx_type, shape = DTYPES[spec["type"]].onnx, spec["shape"]
+        graph_inputs.append(helper.make_tensor_value_info(key, onnx_type, shape))
+        graph_outputs.append(helper.make_tensor_value_info(f"{key}_out", onnx_type, shape))
+        nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
+    model = save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), folder / "m.onnx")
+    (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
+    build_site(model, folder / "m.yml", folder / "site")
+    return folder / "site"

@@ -33,9 +33,11 @@ class SitePage:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def open(cls, browser: Browser, url: str) -> SitePage:
+    def open(cls, browser: Browser, url: str, *init_scripts: str) -> SitePage:
+        """Open `url` in a new context whose pages run `init_scripts` before their own."""
         context = browser.new_context()
-        context.add_init_script(RECORD_STATUS)
+        for script in (RECORD_STATUS, *init_scripts):
+            context.add_init_script(script)
         parts = urlsplit(url)
         site = cls(context.new_page(), f"{parts.scheme}://{parts.netloc}")
         context.on("request", lambda request: site.requests.append(request.url))

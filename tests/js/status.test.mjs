@@ -1,0 +1,49 @@
+// status.mjs: the texts the page's status line shows while it loads, once ready, on failure.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { statusLine } from "../../templates/status.mjs";
+
+// Node has no DOM: the status line only sets an element's text and one attribute.
+function element() {
+  return {
+    textContent: "",
+    attributes: {},
+    setAttribute(name, value) {
+      this.attributes[name] = value;
+    },
+  };
+}
+
+test("shows what is still loading, then Ready", () => {
+  const shown = element();
+  const status = statusLine(shown, "data-state");
+  assert.equal(shown.textContent, "Loading the model · Python: starting…");
+  status.stage("Loading interpreter");
+  assert.equal(shown.textContent, "Loading the model · Python: Loading interpreter…");
+  status.loaded("model");
+  assert.equal(shown.textContent, "Model loaded · Python: Loading interpreter…");
+  status.loaded("python");
+  assert.equal(shown.textContent, "Ready");
+  assert.deepEqual(shown.attributes, {});
+  status.ready();
+  assert.equal(shown.textContent, "Ready");
+  assert.deepEqual(shown.attributes, { "data-state": "ready" });
+});
+
+test("Python may be ready before the model", () => {
+  const shown = element();
+  const status = statusLine(shown, "data-state");
+  status.loaded("python");
+  assert.equal(shown.textContent, "Loading the model · Python ready…");
+  status.stage("Loaded Pyodide"); // a late stage no longer shows
+  assert.equal(shown.textContent, "Loading the model · Python ready…");
+});
+
+test("a failure replaces the text with its message and marks the error", () => {
+  const shown = element();
+  const status = statusLine(shown, "data-state");
+  status.loaded("model");
+  status.failed("shipyard failed to load: Python stopped before the page was ready");
+  assert.equal(shown.textContent, "shipyard failed to load: Python stopped before the page was ready");
+  assert.deepEqual(shown.attributes, { "data-state": "error" });
+});
