@@ -5,7 +5,7 @@
 // Anything else (a key missing or unknown, NaN, a value out of range, nested lists, a
 // picture) gives null: Python then checks every input and words the problem. This module
 // only ever accepts, never rejects.
-import { converted, fits } from "./numbers.mjs";
+import { converted, count, fits } from "./numbers.mjs";
 
 const accepts = {
   float: (low, high) => (v) => typeof v === "number" && v >= low && v <= high,
@@ -13,8 +13,6 @@ const accepts = {
   bool: () => (v) => typeof v === "boolean",
   string: () => (v) => typeof v === "string",
 };
-
-const count = (dims) => dims.reduce((a, b) => a * b, 1);
 
 // Per model input of the plan, what `tensors` needs to take a value for it.
 export function fastSlots(inputs) {

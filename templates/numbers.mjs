@@ -1,6 +1,9 @@
 // Arrays of numbers checked as Python checks them (runtime/values.py, runtime/plan.py): in
 // one loop, noting the least and greatest number, since a loop of its own costs more.
 
+// How many elements a tensor of these dims holds.
+export const count = (dims) => dims.reduce((a, b) => a * b, 1);
+
 // {typed, least, greatest} for an array of numbers copied into a new `Typed`, or null if
 // anything in it is not a number (NaN included: Python's path says which).
 export function converted(Typed, values) {

@@ -2,8 +2,7 @@
 // collects the outputs (sync), or, for `predict` inputs that pass the checks Python
 // planned, JS alone (fastpath.mjs). Python words every problem; JS passes its words on.
 import { fastSlots, fastTensors } from "./fastpath.mjs";
-
-const count = (dims) => dims.reduce((a, b) => a * b, 1);
+import { count } from "./numbers.mjs";
 
 // `predict`'s result for a tensor, as Python's `Output.to_result` makes it: plain arrays,
 // booleans for bool, and 64-bit integers as numbers up to 2^53 and BigInt past it.

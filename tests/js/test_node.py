@@ -28,7 +28,7 @@ from shipyard_runtime.plan import page_plan
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import FeedLayout
 from shipyard_runtime.values import InputError, from_api
-from tests.support.models import identity_model, save
+from tests.support.models import identity_model, keyed_identity_model, save
 from tests.support.sites import ROOT
 
 JS_TESTS = ROOT / "tests" / "js"
@@ -131,17 +131,6 @@ def add_model(path: Path) -> Path:
     return save(helper.make_graph([node], "add", [x], [y], [tens]), path)
 
 
-def mixed_model(path: Path) -> Path:
-    """Each of MIXED's inputs returned as `<key>_out`."""
-    nodes, inputs, outputs = [], [], []
-    for key, spec in MIXED.items():
-        onnx_type = DTYPES[spec["type"]].onnx
-        inputs.append(helper.make_tensor_value_info(key, onnx_type, spec["shape"]))
-        outputs.append(helper.make_tensor_value_info(f"{key}_out", onnx_type, spec["shape"]))
-        nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
-    return save(helper.make_graph(nodes, "mixed", inputs, outputs), path)
-
-
 @pytest.fixture(scope="module")
 def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment that points node at the fixtures (see tests/js/fixtures.mjs)."""
@@ -150,7 +139,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "models": {
             "identity": str(identity_model(folder / "identity.onnx")),
             "add": str(add_model(folder / "add.onnx")),
-            "mixed": str(mixed_model(folder / "mixed.onnx")),
+            "mixed": str(keyed_identity_model(folder / "mixed.onnx", MIXED)),
         },
         "plans": {model: plans(specs) for model, specs in SPECS.items()},
         "mixed": {

@@ -133,16 +133,20 @@ def image_model(path: Path) -> Path:
     return save(helper.make_graph(nodes, "image", inputs, outputs, [one]), path)
 
 
-def keyed_identity_site(folder: Path, inputs: dict[str, Any]) -> Path:
-    """A site built in `folder` for a model that returns each input (its metadata given,
-    shape [1, n]) as `<key>_out`."""
+def keyed_identity_model(path: Path, inputs: dict[str, Any]) -> Path:
+    """A model that returns each input (of its metadata's type and shape) as `<key>_out`."""
     nodes, graph_inputs, graph_outputs = [], [], []
     for key, spec in inputs.items():
         onnx_type, shape = DTYPES[spec["type"]].onnx, spec["shape"]
         graph_inputs.append(helper.make_tensor_value_info(key, onnx_type, shape))
         graph_outputs.append(helper.make_tensor_value_info(f"{key}_out", onnx_type, shape))
         nodes.append(helper.make_node("Identity", [key], [f"{key}_out"]))
-    model = save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), folder / "m.onnx")
+    return save(helper.make_graph(nodes, "identity", graph_inputs, graph_outputs), path)
+
+
+def keyed_identity_site(folder: Path, inputs: dict[str, Any]) -> Path:
+    """A site built in `folder` for `keyed_identity_model`, with `inputs` as its metadata."""
+    model = keyed_identity_model(folder / "m.onnx", inputs)
     (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
     build_site(model, folder / "m.yml", folder / "site")
     return folder / "site"
