@@ -67,11 +67,12 @@ class Marks:
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
 
 
-def page_data(app: dict[str, Any], threads: int, snapshot: bool) -> dict[str, Any]:
+def page_data(app: dict[str, Any], threads: int, snapshot: bool, isolating: bool) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
-    JS's own camelCase; of the files, those the site holds), and onnxruntime-web's threads."""
+    JS's own camelCase; of the files, those the site holds: the snapshot and the isolating
+    worker only when it ships them), and onnxruntime-web's threads."""
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
-    absent = {"snapshot": not snapshot, "isolatingWorker": threads == 1}
+    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
     return {"app": app, "names": names, "threads": threads}
 

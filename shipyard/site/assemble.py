@@ -86,9 +86,9 @@ def _assemble(
     if python is not None:  # PyScript writes it where Python imports it from
         (site / FILES.user_code).write_bytes(python)
         config = config | {"files": {f"./{FILES.user_code}": USER_MODULE_FILE}}
+    isolating = threads > 1  # threads need a cross-origin-isolated page
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    isolating = (ISOLATE,) if threads > 1 else ()
-    for name in (STYLE, ENTRY, *GLUE, *restored, *isolating):
+    for name in (STYLE, ENTRY, *GLUE, *restored, *((ISOLATE,) if isolating else ())):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (site / FILES.model).write_bytes(model)
     ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
@@ -109,7 +109,7 @@ def _assemble(
     preloads = Preloads(
         MODULE_PRELOADS + restored, FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
     )
-    context = page_context(app, config, preloads, packages.remote_notice(), threads, snapshot)
+    context = page_context(app, config, preloads, packages.remote_notice(), threads, snapshot, isolating)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 

@@ -16,7 +16,7 @@ from shipyard.errors import VerifyError, os_reason
 from shipyard.site.layout import ENTRY, ISOLATE, PAGE, PYSCRIPT_ENTRY, STYLE, TEMPLATES
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
-from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Files, Ids, page_data
+from shipyard_runtime.names import ATTRIBUTES, IDS, PAGE_DATA, Attributes, Ids, page_data
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 
@@ -34,12 +34,11 @@ class Names:
     """The names `templates/index.html` spells through: see `shipyard_runtime.names`."""
 
     data: str
-    files: Files
     ids: Ids
     attributes: Attributes
 
 
-NAMES = Names(PAGE_DATA, FILES, IDS, ATTRIBUTES)
+NAMES = Names(PAGE_DATA, IDS, ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ def page_context(
     remote_packages: str | None = None,
     threads: int = 1,
     snapshot: bool = True,
+    isolating: bool = False,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -77,14 +77,14 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot))),
+        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, isolating))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,
         remote_packages=remote_packages,
         style=STYLE,
         scripts=(ENTRY, PYSCRIPT_ENTRY),
-        isolate=ISOLATE if threads > 1 else None,
+        isolate=ISOLATE if isolating else None,
     )
 
 
