@@ -91,6 +91,16 @@ class TensorSpec:
         return math.prod(self.dims)
 
     @cached_property
+    def probe_dims(self) -> tuple[int, ...]:
+        """The dimensions of an input made up to try the model (at build time) when the
+        metadata gives no default: a submission's, with every free size given one."""
+        return self.dims
+
+    def dims_of(self, row: Sequence[Value]) -> tuple[int, ...]:
+        """The dimensions of a checked row of this tensor (a default, a submission)."""
+        return self.dims
+
+    @cached_property
     def inner_shape(self) -> tuple[int, ...]:
         """`dims` without its leading sizes of 1 (the batch and any like it), keeping at least
         one: what the form lays out, and the shortest nesting `read_row` accepts."""
