@@ -74,8 +74,9 @@ class Table:
 
 
 def accepts_csv(app: AppSpec) -> bool:
-    """A CSV can give every field but a picture."""
-    return all(spec.image is None for spec in app.form)
+    """A CSV can give every field of a fixed size: not a picture, nor a value that sets
+    free dimensions (rows would not stack into one tensor)."""
+    return all(spec.image is None and not spec.free for spec in (*app.form, *app.inputs))
 
 
 def render_batch(app: AppSpec) -> str:

@@ -18,13 +18,16 @@ export const plainResults = (results) =>
 
 // The tensors of a submission Python prepared (runtime/browser.py, `_submission`): views on
 // its packed buffer at the offsets of the plan's inputs, and the inputs that travel on
-// their own, in order.
-export function submitted(inputs, { packed, own }, Tensor) {
+// their own, in order, each in the plan's dims or, where its value sets them, its own.
+export function submitted(inputs, { packed, own, dims: ownDims }, Tensor) {
   let next = 0;
   return Object.fromEntries(inputs.map(({ name, type, typed, dims, offset }) => {
-    const packs = typeof offset === "number"; // Python's None arrives as undefined
-    const data = packs ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims)) : own[next++];
-    return [name, new Tensor(type, data, dims)];
+    if (typeof offset === "number") { // Python's None arrives as undefined
+      const view = new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims));
+      return [name, new Tensor(type, view, dims)];
+    }
+    const at = next++;
+    return [name, new Tensor(type, own[at], dims ?? ownDims[at])];
   }));
 }
 

@@ -106,13 +106,13 @@ def plans(specs: dict[str, Inputs]) -> dict[str, Any]:
 
 def prepared_by_python(spec: AppSpec, inputs: dict[str, Any]) -> dict[str, Any]:
     """What `Page.prepare_api` (runtime/browser.py) hands JS for these inputs on a site
-    without hooks: the submission `{packed, own, run}`, as lists, or `{error}`."""
+    without hooks: the submission `{packed, own, dims, run}`, as lists, or `{error}`."""
     try:
         values = from_api(spec, inputs)
     except InputError as error:
         return {"error": f"Invalid input: {error}"}
-    packed, own = FeedLayout(spec).pack(values)
-    return {"packed": list(packed), "own": [list(v) for v in own], "run": 1}
+    packed, own, dims = FeedLayout(spec).pack(values)
+    return {"packed": list(packed), "own": [list(v) for v in own], "dims": dims, "run": 1}
 
 
 def as_tensors(spec: AppSpec, inputs: dict[str, Any]) -> dict[str, list[Any]]:

@@ -1,0 +1,134 @@
+"""Which sizes a tensor's dynamic dimensions take in one submission.
+
+A dimension of a model input is fixed (a size), or dynamic (`null`, a name, or `-1` in the
+model). A dynamic one is either:
+
+- a **batch** dimension: the first, or one named like the first dimension of any input
+  (a recurrent state `[2, batch, 128]` beside `[batch, sequence]`). A submission is one
+  row, so it is 1 (a CSV file stacks rows along the first);
+- a **free** dimension: any other (a sequence's length, a picture's height and width).
+  The value sets it: the shape of nested lists, the `dims` of an explicit tensor, the
+  number of values in a flat list when it is the only free one, a picture's own size.
+
+A name used twice in one tensor (`[batch, n, n]`) takes one size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+from .dtypes import Value, ValueProblem
+
+Dim = int | str | None
+
+
+class Shaped(Sequence[Value]):
+    """A checked row of an input with free dimensions: its values, row-major, and the dims
+    they fill. It reads as its values, so that it goes wherever a row goes."""
+
+    def __init__(self, data: Sequence[Value], dims: tuple[int, ...]) -> None:
+        self.data = data  # a list, an `array.array` or a ForeignArray (see values.py)
+        self.dims = dims
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, index: int) -> Value: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Value]: ...
+    def __getitem__(self, index: int | slice) -> Value | Sequence[Value]:
+        return self.data[index]
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shaped) and self.dims == other.dims and list(self.data) == list(other.data)
+
+    def __hash__(self) -> int:
+        return hash((self.dims, tuple(self.data)))
+
+    def __repr__(self) -> str:
+        return f"Shaped({list(self.data)!r}, dims={self.dims})"
+
+
+def is_dynamic(dim: Dim) -> bool:
+    return not isinstance(dim, int)
+
+
+def batch_names(shapes: Sequence[Sequence[Dim]]) -> frozenset[str]:
+    """The names of the inputs' first dimensions: wherever else they appear, they are the batch."""
+    return frozenset(shape[0] for shape in shapes if shape and isinstance(shape[0], str))
+
+
+def free_axes(shape: Sequence[Dim], batch: frozenset[str]) -> tuple[int, ...]:
+    """The dynamic dimensions a value sizes: all but the batch ones."""
+    return tuple(i for i, dim in enumerate(shape) if i > 0 and is_dynamic(dim) and not _named(dim, batch))
+
+
+def _named(dim: Dim, names: frozenset[str]) -> bool:
+    return isinstance(dim, str) and dim in names
+
+
+def pattern(shape: Sequence[Dim], free: Sequence[int], rank: int | None = None) -> str:
+    """A shape as messages show it: `[1, ?, 3]`, a free dimension by its name or `?`; its
+    leading sizes of 1 dropped down to `rank` dimensions (or down to one, without a rank)."""
+    parts = [
+        (str(dim) if isinstance(dim, str) else "?") if i in free else str(_submitted(dim))
+        for i, dim in enumerate(shape)
+    ]
+    least = len(parts) - rank if rank is not None and rank <= len(parts) else len(parts) - 1
+    start = 0
+    while start < least and parts[start] == "1":
+        start += 1
+    return "[" + ", ".join(parts[start:]) + "]"
+
+
+def fit(shape: Sequence[Dim], free: Sequence[int], given: Sequence[int]) -> tuple[int, ...]:
+    """The dims of a value whose own shape is `given` (nested lists, or an explicit tensor's
+    dims); leading dimensions of size 1 (the batch) may be left out. ValueProblem if it does
+    not fit."""
+    missing = len(shape) - len(given)
+    dims = (1,) * missing + tuple(int(d) for d in given)
+    leading = missing >= 0 and all(i not in free and _submitted(shape[i]) == 1 for i in range(missing))
+    if not (leading and _sizes_fit(shape, free, dims)):
+        got = "[" + ", ".join(map(str, given)) + "]"
+        raise ValueProblem(f"expected shape {pattern(shape, free, len(given))}, got {got}")
+    return dims
+
+
+def _sizes_fit(shape: Sequence[Dim], free: Sequence[int], dims: tuple[int, ...]) -> bool:
+    named: dict[str, int] = {}
+    for i, (dim, size) in enumerate(zip(shape, dims, strict=True)):
+        if i not in free:
+            if size != _submitted(dim):
+                return False
+        elif size < 1 or (isinstance(dim, str) and named.setdefault(dim, size) != size):
+            return False
+    return True
+
+
+def flat(shape: Sequence[Dim], free: Sequence[int], count: int) -> tuple[int, ...]:
+    """The dims of `count` values given as a flat list: the only free dimension takes what
+    the others leave. ValueProblem when they do not divide, or several are free."""
+    dims = [_submitted(dim) for dim in shape]
+    if not free:
+        return tuple(dims)
+    if len(free) > 1:
+        raise ValueProblem(
+            f"shape {pattern(shape, free)} has {len(free)} free dimensions: give nested lists, "
+            "or a tensor {dims, data}"
+        )
+    rest = math.prod(d for i, d in enumerate(dims) if i != free[0])
+    if count == 0 or count % rest:
+        unit = "value" if rest == 1 else f"multiple of {rest} values"
+        raise ValueProblem(f"expected a {unit} (shape {pattern(shape, free)}), got {count}")
+    dims[free[0]] = count // rest
+    return tuple(dims)
+
+
+def _submitted(dim: Dim) -> int:
+    return dim if isinstance(dim, int) else 1
