@@ -192,8 +192,11 @@ def _joined(spec: InputSpec, row: Sequence[Value]) -> str:
     """A row as typed into one text area: strings one per line, numbers a line per grid row,
     nested lists in JSON (see `uses_json`)."""
     if uses_json(spec):
-        inner = tuple(d for d in spec.dims_of(row) if d != 1) or (1,)
-        return json.dumps(nest(list(row), inner), ensure_ascii=False)
+        dims = spec.dims_of(row)
+        start = 0  # the leading sizes of 1 that `fit` lets a value leave out
+        while start < min(spec.free) and dims[start] == 1:
+            start += 1
+        return json.dumps(nest(list(row), dims[start:]), ensure_ascii=False)
     texts = [format_value(v) for v in row]
     if spec.dtype.kind == "string":
         return "\n".join(texts)

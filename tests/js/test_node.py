@@ -70,11 +70,19 @@ MIXED_VALUES = {
     "d": 0.1,
 }
 
+# A sequence the value sizes (a free dimension), beside a fixed input.
+FREE: Inputs = {
+    "tokens": {"type": "int64", "shape": ["batch", "sequence"]},
+    "f": {"type": "float32", "shape": [1, 2]},
+}
+FREE_VALUES = {"tokens": [5, 6, 7], "f": [0.5, 1.5]}
+
 # Each model's inputs, as given to the plan without hooks ("plain") or with bounds.
 SPECS: dict[str, dict[str, Inputs]] = {
     "identity": {"plain": IDENTITY, "bounded": IDENTITY_BOUNDED},
     "add": {"plain": ADD, "bounded": ADD_BOUNDED},
     "mixed": {"plain": MIXED},
+    "free": {"plain": FREE},
 }
 
 # Inputs the fast path refuses: (model, plan, inputs), with Python's answer for them.
@@ -140,12 +148,17 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "identity": str(identity_model(folder / "identity.onnx")),
             "add": str(add_model(folder / "add.onnx")),
             "mixed": str(keyed_identity_model(folder / "mixed.onnx", MIXED)),
+            "free": str(keyed_identity_model(folder / "free.onnx", FREE)),
         },
         "plans": {model: plans(specs) for model, specs in SPECS.items()},
         "mixed": {
             "inputs": MIXED_VALUES,
             "submission": prepared_by_python(app(MIXED), MIXED_VALUES),
             "tensors": as_tensors(app(MIXED), MIXED_VALUES),
+        },
+        "free": {
+            "submission": prepared_by_python(app(FREE), FREE_VALUES),
+            "tensors": as_tensors(app(FREE), FREE_VALUES),
         },
         "refused": {
             name: {"inputs": inputs, "answer": prepared_by_python(app(SPECS[model][plan]), inputs)}
