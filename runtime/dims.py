@@ -10,7 +10,8 @@ model). A dynamic one is either:
   The value sets it: the shape of nested lists, the `dims` of an explicit tensor, the
   number of values in a flat list when it is the only free one, a picture's own size.
 
-A name used twice in one tensor (`[batch, n, n]`) takes one size.
+A name used twice in one tensor (`[batch, n, n]`) takes one size. The metadata may bound a
+free dimension (`{name: sequence, min: 1, max: 512}` in place of its name).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import overload
 from .dtypes import Value, ValueProblem
 
 Dim = int | str | None
+# A free dimension's bounds: (axis, least, greatest or None).
+Limit = tuple[int, int, int | None]
 
 
 class Shaped(Sequence[Value]):
@@ -87,7 +90,9 @@ def pattern(shape: Sequence[Dim], free: Sequence[int], rank: int | None = None) 
     return "[" + ", ".join(parts[start:]) + "]"
 
 
-def fit(shape: Sequence[Dim], free: Sequence[int], given: Sequence[int]) -> tuple[int, ...]:
+def fit(
+    shape: Sequence[Dim], free: Sequence[int], given: Sequence[int], limits: Sequence[Limit] = ()
+) -> tuple[int, ...]:
     """The dims of a value whose own shape is `given` (nested lists, or an explicit tensor's
     dims); leading dimensions of size 1 (the batch) may be left out. ValueProblem if it does
     not fit."""
@@ -97,6 +102,17 @@ def fit(shape: Sequence[Dim], free: Sequence[int], given: Sequence[int]) -> tupl
     if not (leading and _sizes_fit(shape, free, dims)):
         got = "[" + ", ".join(map(str, given)) + "]"
         raise ValueProblem(f"expected shape {pattern(shape, free, len(given))}, got {got}")
+    return within(shape, limits, dims)
+
+
+def within(shape: Sequence[Dim], limits: Sequence[Limit], dims: tuple[int, ...]) -> tuple[int, ...]:
+    """`dims`, when each bounded free dimension is within its bounds; ValueProblem if not."""
+    for axis, least, greatest in limits:
+        size = dims[axis]
+        name = shape[axis] if isinstance(shape[axis], str) else f"dimension {axis}"
+        if size < least or (greatest is not None and size > greatest):
+            bounds = f"{least} to {greatest}" if greatest is not None else f"at least {least}"
+            raise ValueProblem(f"{name} takes {bounds}, got {size}")
     return dims
 
 
@@ -111,7 +127,9 @@ def _sizes_fit(shape: Sequence[Dim], free: Sequence[int], dims: tuple[int, ...])
     return True
 
 
-def flat(shape: Sequence[Dim], free: Sequence[int], count: int) -> tuple[int, ...]:
+def flat(
+    shape: Sequence[Dim], free: Sequence[int], count: int, limits: Sequence[Limit] = ()
+) -> tuple[int, ...]:
     """The dims of `count` values given as a flat list: the only free dimension takes what
     the others leave. ValueProblem when they do not divide, or several are free."""
     dims = [_submitted(dim) for dim in shape]
@@ -127,7 +145,7 @@ def flat(shape: Sequence[Dim], free: Sequence[int], count: int) -> tuple[int, ..
         unit = "value" if rest == 1 else f"multiple of {rest} values"
         raise ValueProblem(f"expected a {unit} (shape {pattern(shape, free)}), got {count}")
     dims[free[0]] = count // rest
-    return tuple(dims)
+    return within(shape, limits, tuple(dims))
 
 
 def _submitted(dim: Dim) -> int:

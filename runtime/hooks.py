@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .dims import fit, flat
 from .display import plain
 from .dtypes import DType, ValueProblem
 from .problems import ShipyardError
@@ -114,7 +113,7 @@ def _shaped(spec: InputSpec, value: object) -> tuple[list[object], tuple[int, ..
     if given is None and isinstance(value, list) and lists_among(value) is not False:
         given = nested_shape(value)
     try:
-        dims = flat(spec.shape, spec.free, len(items)) if given is None else fit(spec.shape, spec.free, given)
+        dims = spec.flat_dims(len(items)) if given is None else spec.fit_dims(given)
     except ValueProblem as problem:
         raise ValueProblem(f"preprocess gave {spec.key!r} values that do not fit: {problem}") from None
     return items, dims

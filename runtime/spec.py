@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
-from .dims import Dim, Shaped, batch_names, fit, flat, free_axes, pattern
+from .dims import Dim, Limit, Shaped, batch_names, fit, flat, free_axes, pattern
 from .dtypes import DTYPES, DType, Value, ValueProblem, all_finite
 from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
@@ -67,23 +67,56 @@ def _read_dtype(c: Collector, value: object, key: str) -> DType | None:
 
 
 def _read_shape(c: Collector, value: object, key: str, limited: bool) -> tuple[Dim, ...] | None:
-    """A list of sizes, where `null`, a name or -1 (as the model may write it) is dynamic;
-    with `limited` (inputs), at most MAX_ELEMENTS in the fixed ones."""
+    """A list of sizes, where `null`, a name or -1 (as the model may write it) is dynamic, and
+    so is `{name, min, max}` (any of the three), which bounds it; with `limited` (inputs), at
+    most MAX_ELEMENTS in the fixed ones."""
     if not isinstance(value, list):
         c.add(key, "is required" if value is None else f"expected a list, got {describe(value)}")
         return None
     found = len(c.problems)
     for i, dim in enumerate(value):
-        if not (dim is None or isinstance(dim, str) or (type(dim) is int and dim >= -1)):
-            c.add(f"{key}[{i}]", f"expected a size, null, -1 or a name, got {describe(dim)}")
+        if isinstance(dim, Mapping):
+            _read_limit(c, dim, f"{key}[{i}]")
+        elif not (dim is None or isinstance(dim, str) or (type(dim) is int and dim >= -1)):
+            c.add(
+                f"{key}[{i}]", f"expected a size, null, -1, a name or {{name, min, max}}, got {describe(dim)}"
+            )
     if len(c.problems) > found:
         return None
-    shape = tuple(None if dim == -1 else dim for dim in value)
+    shape = tuple(_dim(dim) for dim in value)
     size = math.prod(d for d in shape if isinstance(d, int))
     if limited and size > MAX_ELEMENTS:
         c.add(key, f"{size} elements in one submission; at most {MAX_ELEMENTS} fit a form")
         return None
     return shape
+
+
+def _read_limit(c: Collector, raw: Mapping[str, Any], key: str) -> None:
+    c.unknown_keys(raw, ("name", "min", "max"), key)
+    c.text(raw.get("name"), f"{key}.name")
+    least, greatest = raw.get("min", 1), raw.get("max")
+    for name, bound in (("min", least), ("max", greatest)):
+        if bound is not None and (type(bound) is not int or bound < 1):
+            c.add(f"{key}.{name}", f"expected a size of at least 1, got {describe(bound)}")
+    if type(least) is int and type(greatest) is int and least > greatest:
+        c.add(f"{key}.min", f"min {least} is greater than max {greatest}")
+
+
+def _dim(raw: object) -> Dim:
+    """A dimension as the shape holds it: a bounded one by its name (its bounds: `_limits`)."""
+    if isinstance(raw, Mapping):
+        return raw.get("name")
+    return None if raw == -1 else raw  # type: ignore[return-value]
+
+
+def _limits(raw: object) -> tuple[Limit, ...]:
+    """The bounds a metadata shape sets on its dynamic dimensions."""
+    entries = raw if isinstance(raw, list) else []
+    return tuple(
+        (i, int(dim.get("min", 1)), dim.get("max"))
+        for i, dim in enumerate(entries)
+        if isinstance(dim, Mapping)
+    )
 
 
 @dataclass(frozen=True)
@@ -95,6 +128,7 @@ class TensorSpec:
     dtype: DType
     shape: tuple[Dim, ...]
     batch: frozenset[str] = frozenset()  # the names that mark a batch dimension (see dims.py)
+    limits: tuple[Limit, ...] = ()  # bounds the metadata sets on free dimensions
 
     # Cached: every prediction reads these, and in Pyodide working them out again costs
     # a sizeable share of a small model's whole run.
@@ -123,6 +157,14 @@ class TensorSpec:
     def dims_of(self, row: Sequence[Value]) -> tuple[int, ...]:
         """The dimensions of a checked row of this tensor (a default, a submission)."""
         return row.dims if isinstance(row, Shaped) else self.dims
+
+    def fit_dims(self, given: Sequence[int]) -> tuple[int, ...]:
+        """The dims of a value of shape `given` (see `dims.fit`), within the metadata's bounds."""
+        return fit(self.shape, self.free, given, self.limits)
+
+    def flat_dims(self, count: int) -> tuple[int, ...]:
+        """The dims of `count` values given flat (see `dims.flat`), within the metadata's bounds."""
+        return flat(self.shape, self.free, count, self.limits)
 
     @cached_property
     def inner_shape(self) -> tuple[int, ...]:
@@ -262,15 +304,15 @@ class InputSpec(TensorSpec):
     def layout_of(self, raw: object) -> tuple[list[Any], tuple[int, ...]]:
         """A value's elements in row-major order, and the dims they fill (see `read_row`)."""
         if not isinstance(raw, list | tuple):
-            return [raw], flat(self.shape, self.free, 1)
+            return [raw], self.flat_dims(1)
         if lists_among(raw) is False:
-            return list(raw), flat(self.shape, self.free, len(raw))
+            return list(raw), self.flat_dims(len(raw))
         given = nested_shape(raw)
         if given is None:
             raise ValueProblem(
                 f"expected shape {pattern(self.shape, self.free)}, got lists of different lengths"
             )
-        return flatten(raw), fit(self.shape, self.free, given)
+        return flatten(raw), self.fit_dims(given)
 
     def _numbers(self, items: list[Any]) -> list[Value] | None:
         """A row of plain numbers as `check` makes them (ints become floats for a float type),
@@ -340,6 +382,7 @@ def _read_tensor(
         "dtype": _read_dtype(c, data.get("type"), f"{where}.type"),
         "shape": _read_shape(c, data.get("shape"), f"{where}.shape", is_input),
         "batch": batch,
+        "limits": _limits(data.get("shape")),
     }
 
 
@@ -653,7 +696,11 @@ def _read_example(c: Collector, raw: object, inputs: list[InputSpec], where: str
 
 
 def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
-    return {"name": spec.label, "type": spec.dtype.name, "shape": list(spec.shape)}
+    shape: list[Any] = list(spec.shape)
+    for axis, least, greatest in spec.limits:
+        given = {"name": spec.shape[axis], "min": least, "max": greatest}
+        shape[axis] = {k: v for k, v in given.items() if v is not None}
+    return {"name": spec.label, "type": spec.dtype.name, "shape": shape}
 
 
 def _output_dict(spec: OutputSpec) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
-from .dims import fit, flat
 from .dtypes import Value, ValueProblem, is_nothing
 from .images import Pixels
 from .problems import Problem, ShipyardError
@@ -185,7 +184,7 @@ def _tensor_row(spec: InputSpec, raw: Mapping[str, object]) -> Sequence[Value]:
     dims, data = raw.get("dims"), raw.get("data")
     if not isinstance(dims, list | tuple) or not all(type(d) is int for d in dims) or data is None:
         raise ValueProblem("expected a tensor {dims, data}: dims a list of sizes, data its values, flat")
-    fitted = fit(spec.shape, spec.free, dims)
+    fitted = spec.fit_dims(dims)
     if isinstance(data, list | tuple) and lists_among(data) is not False:
         raise ValueProblem("a tensor's data is flat: its dims give the shape")
     return _flat_row(spec, data, fitted)
@@ -203,7 +202,7 @@ def _flat_row(spec: InputSpec, raw: object, dims: tuple[int, ...] | None) -> Seq
 
 
 def _row_dims(spec: InputSpec, count: int, dims: tuple[int, ...] | None) -> tuple[int, ...]:
-    return flat(spec.shape, spec.free, count) if dims is None else dims
+    return spec.flat_dims(count) if dims is None else dims
 
 
 def _foreign_row(spec: InputSpec, values: ForeignArray, dims: tuple[int, ...] | None) -> Sequence[Value]:

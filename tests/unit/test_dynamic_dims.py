@@ -47,7 +47,8 @@ def test_minus_one_is_dynamic_and_other_negative_sizes_are_refused() -> None:
     with pytest.raises(SpecError) as error:
         app({"x": {"type": "float32", "shape": [None, -2]}})
     assert (
-        dict(error.value.problems)["inputs.x.shape[1]"] == "expected a size, null, -1 or a name, got int -2"
+        dict(error.value.problems)["inputs.x.shape[1]"]
+        == "expected a size, null, -1, a name or {name, min, max}, got int -2"
     )
 
 
@@ -166,3 +167,19 @@ def test_a_picture_of_any_size_fills_the_form_row() -> None:
     spec = app(PICTURE)
     values = from_form(spec, {}, {"pic": Pixels(10, 20, bytes(800))})
     assert values["pic"].dims == (1, 3, 16, 8)  # 10 × 20, to multiples of 8  # type: ignore[attr-defined]
+
+
+def test_the_metadata_may_bound_a_free_dimension() -> None:
+    spec = app({"ids": {"type": "int64", "shape": [None, {"name": "sequence", "min": 2, "max": 4}]}})
+    assert spec.inputs[0].free == (1,) and spec.inputs[0].shape == (None, "sequence")
+    assert from_api(spec, {"ids": [1, 2, 3]})["ids"].dims == (1, 3)  # type: ignore[attr-defined]
+    for ids in ([1], [1, 2, 3, 4, 5], [[1, 2, 3, 4, 5]]):
+        with pytest.raises(InputError, match="ids: sequence takes 2 to 4, got"):
+            from_api(spec, {"ids": ids})
+    assert AppSpec.from_dict(spec.to_dict()) == spec
+    assert spec.to_dict()["inputs"]["ids"]["shape"] == [None, {"name": "sequence", "min": 2, "max": 4}]
+    with pytest.raises(SpecError) as error:
+        app({"ids": {"type": "int64", "shape": [None, {"min": 5, "max": 4, "size": 3}]}})
+    problems = dict(error.value.problems)
+    assert problems["inputs.ids.shape[1].min"] == "min 5 is greater than max 4"
+    assert problems["inputs.ids.shape[1].size"].startswith("unknown field")

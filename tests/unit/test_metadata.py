@@ -111,7 +111,9 @@ colour: blue
     assert problems["inputs.a.min"] == "min 5 is greater than max 1"
     assert "300 does not fit in int8" in problems["inputs.b.default"]
     assert problems["inputs.b.stepp"] == "unknown field (did you mean 'step'?)"
-    assert problems["inputs.c.shape[1]"] == "expected a size, null, -1 or a name, got int -2"
+    assert (
+        problems["inputs.c.shape[1]"] == "expected a size, null, -1, a name or {name, min, max}, got int -2"
+    )
     assert problems["inputs.c.min"] == "applies to number types only, not string"
     assert problems["outputs.y.shape"] == "is required"
     assert problems["colour"].startswith("unknown field")
