@@ -152,8 +152,9 @@ class Page:
 
     def _submission(self, rows: Values, run: int) -> Any:
         """`{packed, own, dims, run}`: the packed buffer (the plan's `offset`s say where each
-        input sits in it), the inputs that travel on their own in order, the dims of each of
-        those whose value sets them (null for the others), and the run's number."""
+        input sits in it; null when every input travels on its own), the inputs that travel
+        on their own in order, the dims of each of those whose value sets them (null for the
+        others), and the run's number."""
         packed, own, dims = self.layout.pack(rows)
         arrays = [v.array if isinstance(v, JsFloatArray) else v for v in own]
         return _js({"packed": packed, "own": arrays, "dims": dims, "run": run})

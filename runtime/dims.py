@@ -3,9 +3,12 @@
 A dimension of a model input is fixed (a size), or dynamic (`null`, a name, or `-1` in the
 model). A dynamic one is either:
 
-- a **batch** dimension: the first, or one named like the first dimension of any input
-  (a recurrent state `[2, batch, 128]` beside `[batch, sequence]`). A submission is one
-  row, so it is 1 (a CSV file stacks rows along the first);
+- a **batch** dimension: one whose name holds "batch" (`batch`, `batch_size`), wherever it
+  is (a recurrent state `[2, batch, 128]`, a sequence first `[sequence, batch, 3]`), and
+  the first dimension when it has no name; when no input names one so, the first
+  dimension, and any named like it. A submission is one
+  row, so it is 1 unless the value gives all its dimensions (nested lists of the tensor's
+  whole rank, or a tensor `{dims, data}`); a CSV file stacks rows along the first;
 - a **free** dimension: any other (a sequence's length, a picture's height and width).
   The value sets it: the shape of nested lists, the `dims` of an explicit tensor, the
   number of values in a flat list when it is the only free one, a picture's own size.
@@ -62,14 +65,30 @@ def is_dynamic(dim: Dim) -> bool:
     return not isinstance(dim, int)
 
 
+# Marks the names of batch dimensions, and says the first dimension is not one by position.
+BY_NAME = "*"
+
+
 def batch_names(shapes: Sequence[Sequence[Dim]]) -> frozenset[str]:
-    """The names of the inputs' first dimensions: wherever else they appear, they are the batch."""
+    """The names that mark a batch dimension: those holding "batch" (with BY_NAME), or else
+    the names of the inputs' first dimensions."""
+    named = {d for shape in shapes for d in shape if isinstance(d, str) and "batch" in d.lower()}
+    if named:
+        return frozenset(named | {BY_NAME})
     return frozenset(shape[0] for shape in shapes if shape and isinstance(shape[0], str))
+
+
+def batch_axes(shape: Sequence[Dim], batch: frozenset[str]) -> tuple[int, ...]:
+    """The dynamic dimensions that are the batch (see the module's docstring)."""
+    by_position = bool(shape) and (shape[0] is None or (is_dynamic(shape[0]) and BY_NAME not in batch))
+    first = (0,) if by_position else ()
+    return tuple(sorted({*first, *(i for i, dim in enumerate(shape) if _named(dim, batch))}))
 
 
 def free_axes(shape: Sequence[Dim], batch: frozenset[str]) -> tuple[int, ...]:
     """The dynamic dimensions a value sizes: all but the batch ones."""
-    return tuple(i for i, dim in enumerate(shape) if i > 0 and is_dynamic(dim) and not _named(dim, batch))
+    batches = batch_axes(shape, batch)
+    return tuple(i for i, dim in enumerate(shape) if is_dynamic(dim) and i not in batches)
 
 
 def _named(dim: Dim, names: frozenset[str]) -> bool:
@@ -94,12 +113,13 @@ def fit(
     shape: Sequence[Dim], free: Sequence[int], given: Sequence[int], limits: Sequence[Limit] = ()
 ) -> tuple[int, ...]:
     """The dims of a value whose own shape is `given` (nested lists, or an explicit tensor's
-    dims); leading dimensions of size 1 (the batch) may be left out. ValueProblem if it does
-    not fit."""
+    dims); leading dimensions of size 1 (the batch) may be left out, and given whole, a
+    batch dimension takes any size. ValueProblem if it does not fit."""
     missing = len(shape) - len(given)
     dims = (1,) * missing + tuple(int(d) for d in given)
     leading = missing >= 0 and all(i not in free and _submitted(shape[i]) == 1 for i in range(missing))
-    if not (leading and _sizes_fit(shape, free, dims)):
+    sized = free if missing else tuple(i for i, dim in enumerate(shape) if is_dynamic(dim))
+    if not (leading and _sizes_fit(shape, sized, dims)):
         got = "[" + ", ".join(map(str, given)) + "]"
         raise ValueProblem(f"expected shape {pattern(shape, free, len(given))}, got {got}")
     return within(shape, limits, dims)

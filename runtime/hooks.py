@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from .dims import Shaped
 from .display import plain
 from .dtypes import DType, ValueProblem
 from .problems import ShipyardError
@@ -77,7 +78,7 @@ def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     for spec in app.form:
         row = values[spec.key]
-        if spec.image is not None or spec.free:
+        if spec.image is not None or isinstance(row, Shaped):
             inputs[spec.key] = _array(row, spec.dtype, spec.dims_of(row))
         else:
             inputs[spec.key] = row[0] if spec.size == 1 else row
@@ -107,16 +108,15 @@ def _shaped(spec: InputSpec, value: object) -> tuple[list[object], tuple[int, ..
     """preprocess's array for a model input: its elements, and the dims they fill (the
     array's shape sets the input's free dimensions)."""
     items = _flat(value)
-    if not spec.free:
-        return items, spec.dims
     given = getattr(value, "shape", None)
     if given is None and isinstance(value, list) and lists_among(value) is not False:
         given = nested_shape(value)
     try:
-        dims = spec.flat_dims(len(items)) if given is None else spec.fit_dims(given)
+        return items, spec.flat_dims(len(items)) if given is None else spec.fit_dims(given)
     except ValueProblem as problem:
+        if not spec.free:  # any array of the right count fills a fixed input, as it always has
+            return items, spec.dims
         raise ValueProblem(f"preprocess gave {spec.key!r} values that do not fit: {problem}") from None
-    return items, dims
 
 
 def hook_outputs(outputs: list[Output]) -> dict[str, Any]:

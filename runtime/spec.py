@@ -249,8 +249,9 @@ class InputSpec(TensorSpec):
         return self.shaped(checked, dims)
 
     def shaped(self, values: Sequence[Value], dims: tuple[int, ...]) -> Sequence[Value]:
-        """Checked values as this input's row: `Shaped` when a value sets dimensions."""
-        return Shaped(values, dims) if self.free else values
+        """Checked values as this input's row: `Shaped` when a value sets dimensions (free
+        ones, or a batch of several rows)."""
+        return Shaped(values, dims) if self.free or dims != self.dims else values
 
     def check_numbers(self, numbers: Sequence[Value], dims: tuple[int, ...] | None = None) -> Sequence[Value]:
         """`check_row` for numbers already of the type's kind, such as a picture's: all at

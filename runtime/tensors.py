@@ -71,13 +71,18 @@ class FeedLayout:
             offset += width + padding
         self._struct = struct.Struct(layout)
 
-    def pack(self, values: Values) -> tuple[bytes, list[array.array | list[Value] | ForeignArray], list[Any]]:
+    def pack(
+        self, values: Values
+    ) -> tuple[bytes | None, list[array.array | list[Value] | ForeignArray], list[Any]]:
         """The packed buffer, each unpacked input's buffer in the slots' order, and beside
-        each its dims when its value sets them (None otherwise: the slot's)."""
+        each its dims when its value sets them (None otherwise: the slot's). A batch of
+        several rows in an input that packs makes every input travel on its own (no buffer)."""
+        if any(isinstance(values[name], Shaped) for name in self._packed):
+            whole = [(slot.dtype, values[slot.name]) for slot in self.slots]
+            return None, [_own(dtype, row) for dtype, row in whole], [_dims(row) for _, row in whole]
         packed = self._struct.pack(*[v for name in self._packed for v in values[name]])
         own = [(slot.dtype, values[slot.name]) for slot in self.slots if slot.offset is None]
-        dims = [list(row.dims) if isinstance(row, Shaped) else None for _, row in own]
-        return packed, [_own(dtype, row) for dtype, row in own], dims
+        return packed, [_own(dtype, row) for dtype, row in own], [_dims(row) for _, row in own]
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,10 @@ def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: 
     dtype = DTYPES[type_name]
     spec = next((o for o in app.outputs if o.key == name), None)
     return Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data), spec.show if spec else None)
+
+
+def _dims(row: Sequence[Value]) -> list[int] | None:
+    return list(row.dims) if isinstance(row, Shaped) else None
 
 
 def _own(dtype: DType, values: Sequence[Value]) -> array.array | list[Value] | ForeignArray:

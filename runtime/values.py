@@ -15,6 +15,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
+from .dims import Shaped
 from .dtypes import Value, ValueProblem, is_nothing
 from .images import Pixels
 from .problems import Problem, ShipyardError
@@ -150,7 +151,10 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     problems = [Problem(key, "not an input of this model") for key in given if key not in app.form_keys]
     values: Values = {}
     for spec in app.form:
-        raw = given.get(spec.key, spec.default)
+        if spec.key not in given and spec.default is not None:  # checked when the metadata was read
+            values[spec.key] = spec.default if isinstance(spec.default, Shaped) else list(spec.default)
+            continue
+        raw = given.get(spec.key)
         if is_nothing(raw):
             problems.append(Problem(spec.key, "a value is required"))
             continue

@@ -19,10 +19,11 @@ export const plainResults = (results) =>
 // The tensors of a submission Python prepared (runtime/browser.py, `_submission`): views on
 // its packed buffer at the offsets of the plan's inputs, and the inputs that travel on
 // their own, in order, each in the plan's dims or, where its value sets them, its own.
+// Without a packed buffer (a batch of several rows), every input travels on its own.
 export function submitted(inputs, { packed, own, dims: ownDims }, Tensor) {
   let next = 0;
   return Object.fromEntries(inputs.map(({ name, type, typed, dims, offset }) => {
-    if (typeof offset === "number") { // Python's None arrives as undefined
+    if (packed && typeof offset === "number") { // Python's None arrives as undefined
       const view = new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims));
       return [name, new Tensor(type, view, dims)];
     }

@@ -66,7 +66,7 @@ def test_a_flat_list_sets_the_only_free_dimension_nested_lists_set_several() -> 
     [
         ({"grid": [1, 2, 3]}, "grid: shape [?, ?] has 2 free dimensions: give nested lists, or a tensor"),
         ({"grid": [[[1, 2], [3]]]}, "grid: expected shape [?, ?], got lists of different lengths"),
-        ({"ids": {"dims": [2, 3], "data": [1] * 6}}, "ids: expected shape [1, sequence], got [2, 3]"),
+        ({"ids": {"dims": [1, 2, 3], "data": [1] * 6}}, "ids: expected shape [sequence], got [1, 2, 3]"),
         ({"grid": {"dims": [1, 2, 3], "data": [1, 2]}}, "grid: expected 6 values (shape [2, 3]), got 2"),
         (
             {"grid": {"dims": [1, 1, 2], "data": [[1, 2]]}},
@@ -183,3 +183,30 @@ def test_the_metadata_may_bound_a_free_dimension() -> None:
     problems = dict(error.value.problems)
     assert problems["inputs.ids.shape[1].min"] == "min 5 is greater than max 4"
     assert problems["inputs.ids.shape[1].size"].startswith("unknown field")
+
+
+def test_a_dimension_named_batch_is_the_batch_wherever_it_is() -> None:
+    spec = app(
+        {
+            "x": {"type": "float32", "shape": ["sequence", "batch", 3]},
+            "h": {"type": "float32", "shape": [2, "batch_size", 4]},
+        }
+    )
+    x, h = spec.inputs
+    assert x.free == (0,) and h.free == ()
+    unnamed = app(
+        {
+            "x": {"type": "float32", "shape": [None, "batch", 3]},
+            "y": {"type": "float32", "shape": [None, "n"]},
+        }
+    )
+    assert [s.free for s in unnamed.inputs] == [(), (1,)]  # an unnamed first dimension is the batch
+
+
+def test_a_value_given_whole_may_hold_a_batch_of_several_rows() -> None:
+    spec = app(SEQUENCE | {"x": {"type": "float32", "shape": [None, 2]}})
+    values = from_api(spec, {"ids": {"dims": [2, 3], "data": [1, 2, 3, 4, 5, 6]}, "x": [[1, 2], [3, 4]]})
+    assert values["ids"].dims == (2, 3) and values["x"].dims == (2, 2)  # type: ignore[attr-defined]
+    packed, own, dims = FeedLayout(spec).pack(values)
+    assert packed is None and dims == [[2, 3], [2, 2]]  # nothing packs: every input on its own
+    assert from_api(spec, {"ids": [1], "x": [[1, 2]]})["x"] == [1.0, 2.0]  # one row packs as ever
