@@ -167,7 +167,7 @@ def _cell(spec: InputSpec, text: str) -> list[Value]:
     if not text.strip() and spec.default is not None and spec.dtype.kind != "string":
         return list(spec.default)
     items = split_text_area(spec, text) if spec.size > 1 else [text]
-    return spec.check_row([spec.dtype.parse(item) for item in items])
+    return list(spec.check_row([spec.dtype.parse(item) for item in items]))
 
 
 def _rows(specs: tuple[InputSpec, ...], columns: Columns, count: int) -> list[Values]:

@@ -107,7 +107,7 @@ def read_text_area(spec: InputSpec, text: str) -> Sequence[Value]:
 NO_IMAGE = "choose an image: pick a file, drop one here or paste one"
 
 
-def image_row(spec: InputSpec, pixels: Pixels) -> list[Value]:
+def image_row(spec: InputSpec, pixels: Pixels) -> Sequence[Value]:
     """A picture resized and normalised into the input's values (rounded for integer types)."""
     assert spec.image is not None
     dims = spec.image.sized(spec.dims, spec.free, pixels.width, pixels.height) if spec.free else spec.dims
