@@ -54,16 +54,21 @@ class OrtNode:
     def __init__(self) -> None:
         self._work = Path(tempfile.mkdtemp(prefix="shipyard-ort-"))
         self._requests = 0
-        self._process = self._start()
+        try:
+            self._process = self._start()
+        except BaseException:
+            shutil.rmtree(self._work, ignore_errors=True)
+            raise
 
     def _start(self) -> subprocess.Popen[str]:
+        ort = ensure_asset(ONNXRUNTIME_WEB)
         node = shutil.which("node")
         if node is None:
             raise NodeError(NODE_MISSING)
         script = self._work / SCRIPT  # a copy, for the package's files may sit in a zip
         script.write_text(resources.files("shipyard.model").joinpath(SCRIPT).read_text())
-        self._stderr: IO[str] = open(self._work / "stderr.txt", "w+")  # noqa: SIM115 (closed in close)
-        command = [node, str(script), str(ensure_asset(ONNXRUNTIME_WEB))]
+        self._stderr: IO[str] = open(self._work / "stderr.txt", "w+")  # closed in `close`
+        command = [node, str(script), str(ort)]
         return subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True
         )
