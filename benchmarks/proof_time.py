@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def main() -> None:
     document = load_document(HOUSING / "metadata.yml")
     app = reconcile(prepared.inferred(), document, read_signature(prepared.model), HOUSING / "metadata.yml")
     npm = cache_dir() / "npm"
-    cold, cached, builds = [], [], []
+    cold, cached = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
             folder = Path(tmp) / str(run)
@@ -57,9 +58,8 @@ def main() -> None:
             cold.append(seconds(lambda: prove(prepared, app)))
             cached.append(seconds(lambda: prove(prepared, app)))
         del os.environ["SHIPYARD_CACHE_DIR"]
-        for run in range(args.runs):
-            site = Path(tmp) / f"site{run}"
-            builds.append(seconds(lambda: build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", site)))
+        build = partial(build_site, HOUSING / "model.onnx", HOUSING / "metadata.yml")
+        builds = [seconds(partial(build, Path(tmp) / f"site{run}")) for run in range(args.runs)]
     print(f"examples/housing, median of {args.runs} runs:")
     print(f"  proof, nothing cached (Node starts): {statistics.median(cold) * 1e3:.0f} ms")
     print(f"  proof, cached: {statistics.median(cached) * 1e3:.1f} ms")
