@@ -3,7 +3,7 @@ runs them, to open a model and run it on given inputs.
 
 `OrtNode` is one Node process (ort_node.mjs) that answers a request at a time, so that a
 repair can try one candidate model after another without starting Node again. Models and
-tensors travel through files in a temporary folder, never through argv or a pipe.
+tensors travel through files in a temporary folder; the pipe carries only the requests.
 """
 
 from __future__ import annotations
