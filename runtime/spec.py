@@ -110,13 +110,18 @@ def _dim(raw: object) -> Dim:
 
 
 def _limits(raw: object) -> tuple[Limit, ...]:
-    """The bounds a metadata shape sets on its dynamic dimensions."""
+    """The bounds a metadata shape sets on its dynamic dimensions (read once `_read_limit`
+    has found them valid)."""
     entries = raw if isinstance(raw, list) else []
     return tuple(
-        (i, int(dim.get("min", 1)), dim.get("max"))
+        (i, _size(dim.get("min")) or 1, _size(dim.get("max")))
         for i, dim in enumerate(entries)
         if isinstance(dim, Mapping)
     )
+
+
+def _size(raw: object) -> int | None:
+    return raw if type(raw) is int else None
 
 
 @dataclass(frozen=True)
