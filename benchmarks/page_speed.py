@@ -31,7 +31,8 @@ EXAMPLES = ROOT / "examples"
 PLAIN_JS_LATENCY = """async ([inputs, calls, pageData]) => {
   const { app, names } = JSON.parse(document.getElementById(pageData).textContent);
   const ort = await import(`./${names.files.ort}`);
-  const session = await ort.InferenceSession.create(`./${names.files.model}`);
+  const { sessionOptions } = await import("./page.mjs");  // the model's weights, as the page gives them
+  const session = await ort.InferenceSession.create(`./${names.files.model}`, sessionOptions(names.files));
   const spec = app.inputs;
   const start = performance.now();
   for (let i = 0; i < calls; i++) {

@@ -22,7 +22,8 @@ USER_MODULE = "shipyard_app"
 class Files:
     """Site files, by their path from the page."""
 
-    model: str = "model.onnx"
+    model: str = "model.onnx"  # the graph
+    model_data: str = "model.data"  # its weights, which the page hands onnxruntime-web as externalData
     ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
     ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
@@ -67,12 +68,14 @@ class Marks:
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
 
 
-def page_data(app: dict[str, Any], threads: int, snapshot: bool, isolating: bool) -> dict[str, Any]:
+def page_data(
+    app: dict[str, Any], threads: int, snapshot: bool, isolating: bool, model_data: bool = False
+) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
-    JS's own camelCase; of the files, those the site holds: the snapshot and the isolating
-    worker only when it ships them), and onnxruntime-web's threads."""
+    JS's own camelCase; of the files, those the site holds: the snapshot, the isolating
+    worker and the model's data only when it ships them), and onnxruntime-web's threads."""
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
-    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
+    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating, "modelData": not model_data}
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
     return {"app": app, "names": names, "threads": threads}
 

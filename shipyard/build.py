@@ -52,7 +52,7 @@ def build_site(
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    write_site(prepared.data(), app, output, source, packages, snapshot, threads)
+    write_site(prepared.write, app, output, source, packages, snapshot, threads)
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())

@@ -4,7 +4,7 @@
 import { watchBatch } from "./batch.mjs";
 import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
-import { pageData } from "./page.mjs";
+import { pageData, sessionOptions } from "./page.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
@@ -21,7 +21,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
   env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
-  const started = await InferenceSession.create(`./${files.model}`);
+  const started = await InferenceSession.create(`./${files.model}`, sessionOptions(files));
   status.loaded("model");
   return started;
 });

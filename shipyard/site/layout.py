@@ -56,8 +56,8 @@ MODULE_PRELOADS = (
     "pyodide/pyodide.asm.mjs",
     *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
 )
+# The model's files come first, as the site's model has them (see assemble).
 FETCH_PRELOADS = (
-    FILES.model,
     FILES.ort_wasm,
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",

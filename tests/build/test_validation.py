@@ -44,14 +44,23 @@ def too_large(path: Path) -> None:
         file.truncate(2**31)
 
 
-def missing_external_data(path: Path) -> None:
+def external_data(path: Path) -> None:
     weights = helper.make_tensor("w", TensorProto.FLOAT, [1], struct.pack("<f", 2.0), raw=True)
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 1])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])
     graph = helper.make_graph([helper.make_node("Mul", ["x", "w"], ["y"])], "g", [x], [y], [weights])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     onnx.save(model, str(path), save_as_external_data=True, location="weights.bin", size_threshold=0)
+
+
+def missing_external_data(path: Path) -> None:
+    external_data(path)
     (path.parent / "weights.bin").unlink()
+
+
+def short_external_data(path: Path) -> None:
+    external_data(path)
+    (path.parent / "weights.bin").write_bytes(b"\0")
 
 
 CASES = {
@@ -99,7 +108,11 @@ CASES = {
     "over 2 GB": (model_file(too_large), ["past the 2 GiB protobuf limit"]),
     "external data missing": (
         model_file(missing_external_data),
-        ["external data file weights.bin is missing"],
+        ["external data file weights.bin is missing next to the model: initializer 'w' needs it"],
+    ),
+    "external data too short": (
+        model_file(short_external_data),
+        ["external data file weights.bin is 1 bytes, too short for initializer 'w'"],
     ),
 }
 
