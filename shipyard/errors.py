@@ -17,6 +17,7 @@ __all__ = [
     "NoBrowserError",
     "OutputError",
     "Problem",
+    "QuantizeError",
     "RequirementError",
     "ShipyardError",
     "SnapshotError",
@@ -42,6 +43,10 @@ class UnrunnableModelError(ModelError):
     """The model is ONNX, but a browser cannot run it as it is; a problem per reason."""
 
     headline = "cannot run in a browser:"
+
+
+class QuantizeError(ShipyardError):
+    """`--quantize` cannot run (onnxruntime is missing), or onnxruntime's tools failed on the model."""
 
 
 class UserCodeError(ShipyardError):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import onnx
 from shipyard.model.external import write_site_model
 from shipyard.model.infer import infer_document
 from shipyard.model.load import ModelInfo, inspect_model, load_model
+from shipyard.model.origin import Quantized, write_record
 from shipyard.model.rewrite import Rewrite, tensor_outputs
 
 
@@ -22,13 +24,19 @@ class PreparedModel:
     info: ModelInfo  # of that copy: its `problems` say whether a browser can run it
     rewrites: list[Rewrite]
     base: Path  # the folder the copy's external data locations are relative to
+    quantized: Quantized | None = None  # what `--quantize` made of the original (see `quantize`)
+    # The temporary folder a quantized copy is in (`base`), removed when the model is dropped.
+    holds: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False, compare=False)
 
     def inferred(self) -> dict[str, Any]:
         """The metadata document `shipyard init` writes for this model."""
         return infer_document(self.info, self.model)
 
     def write(self, folder: Path) -> tuple[str, ...]:
-        """Write the site's model files into `folder` (see `external`); returns their names."""
+        """Write the site's model files into `folder` (see `external`), and a quantized copy's
+        record (see `origin`); returns the names of the files the page loads."""
+        if self.quantized is not None:
+            write_record(self.quantized, folder)
         return write_site_model(self.model, self.base, folder)
 
 

@@ -14,6 +14,7 @@ STYLE = "style.css"
 ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
 SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
 ISOLATE = "isolate.mjs"  # registers the service worker that isolates a --threads site
+QUANTIZED = "quantized.json"  # what a --quantize site's model was made from (see model/quantize)
 # The page's other JS modules: every one in templates/ but those a site needs only sometimes.
 GLUE = tuple(
     sorted(
