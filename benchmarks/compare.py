@@ -49,16 +49,15 @@ window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.m
 
 
 def plain_page(site: Path) -> str:
-    """A plain-JS page of `site`'s own model session, its weights given as the page gives them."""
-    files = read_page_data(site)["names"]["files"]
+    """A plain-JS page of `site`'s own model session, opened with the page's own options."""
+    session = read_page_data(site)["session"]
     return f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
 <script type="module">
 import * as ort from "./{FILES.ort}";
 import {{ gunzipped }} from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
-import {{ sessionOptions }} from "./page.mjs";
 window.ready = gunzipped("./{FILES.ort_wasm}").then((wasm) => {{
   ort.env.wasm.wasmBinary = wasm.buffer;
-  return ort.InferenceSession.create("./{FILES.model}", sessionOptions({json.dumps(files)}));
+  return ort.InferenceSession.create("./{FILES.model}", {json.dumps(session)});
 }}).then(() => performance.mark("ready"));
 </script>"""
 

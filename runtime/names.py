@@ -69,15 +69,19 @@ FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
 
 
 def page_data(
-    app: dict[str, Any], threads: int, snapshot: bool, isolating: bool, model_data: bool = False
+    app: dict[str, Any], threads: int, snapshot: bool, isolating: bool, session: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
     JS's own camelCase; of the files, those the site holds: the snapshot, the isolating
-    worker and the model's data only when it ships them), and onnxruntime-web's threads."""
+    worker and the model's weights only when it ships them), onnxruntime-web's threads, and
+    its options for opening the model (`session`, made by the generator; its `externalData`
+    names the weights' file when there is one)."""
+    session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
-    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating, "modelData": not model_data}
+    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
+    absent["modelData"] = "externalData" not in session
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
-    return {"app": app, "names": names, "threads": threads}
+    return {"app": app, "names": names, "threads": threads, "session": session}
 
 
 _NAMES: dict[str, Files | Ids | Attributes | Marks] = {

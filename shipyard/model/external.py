@@ -5,9 +5,9 @@ folder), an `offset` and a `length`. Models past protobuf's 2 GiB limit must be 
 so, and `read_skeleton` reads every model so (its large initializers point at their
 own bytes in the model's file). The site gets the graph as `model.onnx` and every
 external tensor's bytes, one after another, in `model.data`, which the page hands
-onnxruntime-web as its `externalData`: one way for a model of any size, measured
-faster to start than one merged file (README, "Big models"). The bytes are copied a
-chunk at a time, so writing the site costs no memory in proportion to the model.
+onnxruntime-web as its `externalData`: one way for a model of any size, measured at
+least as fast to start as one merged file (README, "Big models"). The bytes are copied
+a chunk at a time, so writing the site costs no memory in proportion to the model.
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import onnx
 
-from shipyard.errors import ModelError, Problem
+from shipyard.errors import Problem
 from shipyard_runtime.names import FILES
 
 CHUNK = 16 * 2**20  # bytes copied at a time
+# Past this many bytes of weights the page opens the model with onnxruntime's prepacking
+# off: a packed second copy of each MatMul weight ran the wasm build out of its 4 GiB at
+# 2 GiB of weights, and one row's product runs no slower unpacked (README, "Big models").
+PREPACK_LIMIT = 2**30
 _SHOWN = 3  # tensors named in a problem before "and N more"
 
 
@@ -37,14 +41,10 @@ class Extent:
 
     @classmethod
     def of(cls, tensor: onnx.TensorProto) -> Extent:
-        """The tensor's extent; an offset or length that is not a count is a ModelError."""
+        """The tensor's extent (ValueError for an offset or length that is not a number)."""
         entries = {entry.key: entry.value for entry in tensor.external_data}
-        offset, length = entries.get("offset") or "0", entries.get("length")
-        for key, text in (("offset", offset), ("length", length or "0")):
-            if not text.isdigit():
-                reason = f"external data {key} {text!r} is not a count of bytes"
-                raise ModelError(f"tensor {tensor.name!r}: {reason}")
-        return cls(entries.get("location", ""), int(offset), int(length) if length else None)
+        offset, length = int(entries.get("offset") or 0), entries.get("length")
+        return cls(entries.get("location", ""), offset, int(length) if length else None)
 
 
 def external_tensors(model: onnx.ModelProto) -> list[tuple[str, onnx.TensorProto]]:
@@ -53,6 +53,19 @@ def external_tensors(model: onnx.ModelProto) -> list[tuple[str, onnx.TensorProto
     functions = (found for function in model.functions for found in _node_tensors(function.node))
     tensors = [*_graph_tensors(model.graph), *functions]
     return [(what, t) for what, t in tensors if t.data_location == onnx.TensorProto.EXTERNAL]
+
+
+def extent_problems(model: onnx.ModelProto) -> list[Problem]:
+    """Each external tensor whose offset or length is not a count of bytes."""
+    problems = []
+    for what, tensor in external_tensors(model):
+        try:
+            extent = Extent.of(tensor)
+        except ValueError:
+            extent = Extent("", -1, None)
+        if extent.offset < 0 or (extent.length or 0) < 0:
+            problems.append(Problem("", f"{what}: external data offset or length is not a count of bytes"))
+    return problems
 
 
 def data_files(model: onnx.ModelProto, base: Path) -> list[Path]:
@@ -83,9 +96,27 @@ def _file_problem(base: Path, location: str, tensors: list[tuple[str, Extent]]) 
     return f"{location} is {size:,} bytes, too short for {_names(short)}: is it complete?" if short else None
 
 
-def write_site_model(model: onnx.ModelProto, base: Path, folder: Path) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class SiteModel:
+    """The site's copy of a model: its files, and the bytes of its weights."""
+
+    files: tuple[str, ...]  # FILES.model, then FILES.model_data when it has weights
+    weights: int
+
+    def session(self) -> dict[str, Any]:
+        """onnxruntime-web's options for opening it (`InferenceSession.create`), as the page
+        passes them: the weights through `externalData`, and prepacking off past PREPACK_LIMIT."""
+        options: dict[str, Any] = {}
+        if FILES.model_data in self.files:
+            options["externalData"] = [{"path": FILES.model_data, "data": f"./{FILES.model_data}"}]
+        if self.weights > PREPACK_LIMIT:
+            options["extra"] = {"session": {"disable_prepacking": "1"}}
+        return options
+
+
+def write_site_model(model: onnx.ModelProto, base: Path, folder: Path) -> SiteModel:
     """Write `model` into `folder` as the site ships it: the graph as FILES.model, and the
-    external tensors' bytes as FILES.model_data when it has any. Returns the files written."""
+    external tensors' bytes as FILES.model_data when it has any."""
     site = onnx.ModelProto()
     site.CopyFrom(model)  # small: the weights are external
     tensors = [tensor for _, tensor in external_tensors(site)]
@@ -95,8 +126,9 @@ def write_site_model(model: onnx.ModelProto, base: Path, folder: Path) -> tuple[
                 offset = data.tell()
                 length = _copy(base, Extent.of(tensor), data)
                 _point(tensor, Extent(FILES.model_data, offset, length))
+            weights = data.tell()
     (folder / FILES.model).write_bytes(site.SerializeToString())
-    return (FILES.model, FILES.model_data) if tensors else (FILES.model,)
+    return SiteModel((FILES.model, FILES.model_data), weights) if tensors else SiteModel((FILES.model,), 0)
 
 
 def _copy(base: Path, extent: Extent, target: BinaryIO) -> int:

@@ -9,15 +9,17 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from shipyard.errors import ModelError, Problem
-from shipyard.model.external import data_files, data_problems
+from shipyard.model.external import Extent, data_files, data_problems, extent_problems, external_tensors
 from shipyard.model.skeleton import read_skeleton
 from shipyard_runtime.dtypes import BY_ONNX, DTYPES
 
 Dim = int | str | None
 # protobuf cannot parse a message past 2 GiB: bigger models keep their weights in other files.
 SIZE_LIMIT = 2**31 - 1
-# onnxruntime-web's wasm build addresses 4 GiB of memory, which must hold the weights and more.
+# onnxruntime-web's wasm build addresses 4 GiB of memory, which must hold the weights and
+# more; a tensor of 2 GiB overflows its sizes ("Integer overflow"; 1.97 GiB ran).
 MEMORY_LIMIT = 2**32
+TENSOR_LIMIT = 2**31
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def load_model(path: Path) -> onnx.ModelProto:
         raise ModelError(f"not a readable ONNX model ({error})", file=path) from None
     if not model.graph.output or not model.opset_import:
         raise ModelError("not a readable ONNX model: no graph outputs or no opset (truncated?)", file=path)
+    problems = extent_problems(model)
+    if problems:
+        raise ModelError(problems, file=path)
     return model
 
 
@@ -114,11 +119,20 @@ def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) 
             problems.append(
                 Problem("", f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
             )
-    problems += data_problems(model, path.parent)
+    return problems + data_problems(model, path.parent) + _size_problems(path, model)
+
+
+def _size_problems(path: Path, model: onnx.ModelProto) -> list[Problem]:
     size = model_size(path, model)
+    problems = []
     if size > MEMORY_LIMIT:
         reason = "past the 4 GiB of memory onnxruntime-web's wasm build can address"
         problems.append(Problem("", f"is {size / 2**30:.1f} GiB with its weights: {reason}"))
+    for what, tensor in external_tensors(model):
+        length = Extent.of(tensor).length or 0
+        if length >= TENSOR_LIMIT:
+            reason = "onnxruntime-web's wasm build cannot hold a tensor of 2 GiB or more"
+            problems.append(Problem("", f"{what} is {length / 2**30:.2f} GiB: {reason}"))
     return problems
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import onnx
 
-from shipyard.model.external import write_site_model
+from shipyard.model.external import SiteModel, write_site_model
 from shipyard.model.infer import infer_document
 from shipyard.model.load import ModelInfo, inspect_model, load_model
 from shipyard.model.origin import Quantized, write_record
@@ -32,9 +32,9 @@ class PreparedModel:
         """The metadata document `shipyard init` writes for this model."""
         return infer_document(self.info, self.model)
 
-    def write(self, folder: Path) -> tuple[str, ...]:
+    def write(self, folder: Path) -> SiteModel:
         """Write the site's model files into `folder` (see `external`), and a quantized copy's
-        record (see `origin`); returns the names of the files the page loads."""
+        record (see `origin`)."""
         if self.quantized is not None:
             write_record(self.quantized, folder)
         return write_site_model(self.model, self.base, folder)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shipyard.cache import cache_dir
 from shipyard.errors import AssetError, InstallError, OutputError, ShipyardError, os_reason
+from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
@@ -39,8 +40,8 @@ from shipyard.site.snapshot import ensure_snapshot
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
-# Writes the site's model files into a folder and returns their names (`PreparedModel.write`).
-ModelWriter = Callable[[Path], tuple[str, ...]]
+# Writes the site's model files into a folder (`PreparedModel.write`).
+ModelWriter = Callable[[Path], SiteModel]
 
 
 def write_site(
@@ -95,7 +96,7 @@ def _assemble(
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
     for name in (STYLE, ENTRY, *GLUE, *restored, *((ISOLATE,) if isolating else ())):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
-    model_files = model(site)
+    site_model = model(site)
     ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
     _copy_as(ort_asset / Path(FILES.ort).name, site / FILES.ort)
     _copy_as(gzipped(ort_asset / Path(FILES.ort_wasm).stem), site / FILES.ort_wasm)
@@ -111,11 +112,11 @@ def _assemble(
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
-    fetches = model_files + FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
+    fetches = site_model.files + FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
     preloads = Preloads(MODULE_PRELOADS + restored, fetches)
-    weights = FILES.model_data in model_files
     remote = packages.remote_notice()
-    context = page_context(app, config, preloads, remote, threads, snapshot, isolating, weights)
+    session = site_model.session()
+    context = page_context(app, config, preloads, remote, threads, snapshot, isolating, session)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 

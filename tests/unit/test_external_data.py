@@ -11,7 +11,14 @@ import pytest
 from google.protobuf.message import DecodeError
 from onnx import numpy_helper
 
-from shipyard.model.external import Extent, data_problems, external_tensors, write_site_model
+from shipyard.model.external import (
+    PREPACK_LIMIT,
+    Extent,
+    SiteModel,
+    data_problems,
+    external_tensors,
+    write_site_model,
+)
 from shipyard.model.load import load_model, model_size
 from shipyard.model.prepared import prepare_model
 from shipyard.model.skeleton import INLINE_LIMIT, read_skeleton
@@ -45,7 +52,8 @@ def test_the_site_gets_the_graph_and_one_data_file_whatever_the_original_had(
     assert model_size(original, model) == sum(p.stat().st_size for p in tmp_path.iterdir())
     site = tmp_path / "site"
     site.mkdir()
-    assert write_site_model(model, tmp_path, site) == (FILES.model, FILES.model_data)
+    written = write_site_model(model, tmp_path, site)
+    assert written == SiteModel((FILES.model, FILES.model_data), (site / FILES.model_data).stat().st_size)
     shipped = onnx.load(str(site / FILES.model), load_external_data=False)
     assert {Extent.of(t).location for _, t in external_tensors(shipped)} == {FILES.model_data}
     for name, array in weights(onnx.load(str(original)), tmp_path).items():
@@ -54,7 +62,16 @@ def test_the_site_gets_the_graph_and_one_data_file_whatever_the_original_had(
 
 def test_a_model_without_weights_is_one_file(tmp_path: Path) -> None:
     model = onnx.helper.make_model(onnx.helper.make_graph([], "empty", [], []))
-    assert write_site_model(model, tmp_path, tmp_path) == (FILES.model,)
+    assert write_site_model(model, tmp_path, tmp_path) == SiteModel((FILES.model,), 0)
+    assert SiteModel((FILES.model,), 0).session() == {}
+
+
+def test_the_page_opens_the_weights_through_external_data_and_big_ones_unpacked() -> None:
+    files = (FILES.model, FILES.model_data)
+    external = {"externalData": [{"path": FILES.model_data, "data": f"./{FILES.model_data}"}]}
+    assert SiteModel(files, PREPACK_LIMIT).session() == external
+    unpacked = {"extra": {"session": {"disable_prepacking": "1"}}}
+    assert SiteModel(files, PREPACK_LIMIT + 1).session() == external | unpacked
 
 
 def test_missing_outside_and_short_data_files_name_the_tensors_that_need_them(tmp_path: Path) -> None:
