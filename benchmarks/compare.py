@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
 from examples.samples import digit_picture, housing_rows, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
+from shipyard.site.page import read_page_data  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, MARKS, PAGE_DATA  # noqa: E402
@@ -45,15 +47,20 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.mark("ready"); });
 </script>"""
 
-PLAIN = f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
+
+def plain_page(site: Path) -> str:
+    """A plain-JS page of `site`'s own model session, opened with the page's own options."""
+    session = read_page_data(site)["session"]
+    return f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
 <script type="module">
 import * as ort from "./{FILES.ort}";
 import {{ gunzipped }} from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
 window.ready = gunzipped("./{FILES.ort_wasm}").then((wasm) => {{
   ort.env.wasm.wasmBinary = wasm.buffer;
-  return ort.InferenceSession.create("./{FILES.model}");
+  return ort.InferenceSession.create("./{FILES.model}", {json.dumps(session)});
 }}).then(() => performance.mark("ready"));
 </script>"""
+
 
 PAGE_KINDS = {
     "index.html": "shipyard",
@@ -211,7 +218,7 @@ def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
     build_site(example.model, example.metadata, folder)
     build_site(example.model, example.metadata, folder / "no-snapshot", snapshot=False)
     (folder / "floor.html").write_text(FLOOR)
-    (folder / "plain.html").write_text(PLAIN)
+    (folder / "plain.html").write_text(plain_page(folder))
     pages = ["index.html", "no-snapshot/index.html", "floor.html", "plain.html"]
     if modelship and example.metadata and example.csv:  # modelship takes float32 and string fields only
         command = [

@@ -29,9 +29,9 @@ from shipyard_runtime.names import MARKS, PAGE_DATA  # noqa: E402
 EXAMPLES = ROOT / "examples"
 
 PLAIN_JS_LATENCY = """async ([inputs, calls, pageData]) => {
-  const { app, names } = JSON.parse(document.getElementById(pageData).textContent);
+  const { app, names, session: options } = JSON.parse(document.getElementById(pageData).textContent);
   const ort = await import(`./${names.files.ort}`);
-  const session = await ort.InferenceSession.create(`./${names.files.model}`);
+  const session = await ort.InferenceSession.create(`./${names.files.model}`, options);
   const spec = app.inputs;
   const start = performance.now();
   for (let i = 0; i < calls; i++) {

@@ -22,7 +22,8 @@ USER_MODULE = "shipyard_app"
 class Files:
     """Site files, by their path from the page."""
 
-    model: str = "model.onnx"
+    model: str = "model.onnx"  # the graph
+    model_data: str = "model.data"  # its weights, which the page hands onnxruntime-web as externalData
     ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
     ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
@@ -67,14 +68,20 @@ class Marks:
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
 
 
-def page_data(app: dict[str, Any], threads: int, snapshot: bool, isolating: bool) -> dict[str, Any]:
+def page_data(
+    app: dict[str, Any], threads: int, snapshot: bool, isolating: bool, session: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
-    JS's own camelCase; of the files, those the site holds: the snapshot and the isolating
-    worker only when it ships them), and onnxruntime-web's threads."""
+    JS's own camelCase; of the files, those the site holds: the snapshot, the isolating
+    worker and the model's weights only when it ships them), onnxruntime-web's threads, and
+    its options for opening the model (`session`, made by the generator; its `externalData`
+    names the weights' file when there is one)."""
+    session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
+    absent["modelData"] = "externalData" not in session
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
-    return {"app": app, "names": names, "threads": threads}
+    return {"app": app, "names": names, "threads": threads, "session": session}
 
 
 _NAMES: dict[str, Files | Ids | Attributes | Marks] = {

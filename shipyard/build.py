@@ -10,8 +10,10 @@ from shipyard.metadata.read import app_document, load_document
 from shipyard.metadata.reconcile import reconcile
 from shipyard.metadata.user_code import find_module, read_module
 from shipyard.model.load import read_signature
+from shipyard.model.origin import Quantized
 from shipyard.model.prepared import prepare_model
 from shipyard.model.proof import prove
+from shipyard.model.quantize import quantize as quantized_copy
 from shipyard.model.rewrite import Rewrite
 from shipyard.packages.declared import declared_requirements
 from shipyard.packages.resolve import Pin, resolve
@@ -27,6 +29,7 @@ class BuildReport:
     rewrites: list[Rewrite]
     pins: tuple[Pin, ...] = ()  # the resolved requirements, each with its version and source
     remote_packages: str | None = None  # what the site fetches from elsewhere at run time
+    quantized: Quantized | None = None  # what --quantize made of the model, with its sizes
 
 
 def build_site(
@@ -38,8 +41,11 @@ def build_site(
     pyodide_packages: str | None = None,
     snapshot: bool = True,
     threads: int = 1,
+    quantize: str | None = None,
 ) -> BuildReport:
-    """Validate everything and fetch the requirements first; only a fully valid build touches `output`."""
+    """Validate everything and fetch the requirements first; only a fully valid build touches `output`.
+
+    `quantize`: ship a quantized copy of the model (a mode of `quantize.QUANTIZERS`)."""
     prepared = prepare_model(model)
     if prepared.info.problems:
         raise UnrunnableModelError(prepared.info.problems, file=model)
@@ -51,10 +57,13 @@ def build_site(
         given = given | {"python": FILES.user_code}
     signature = read_signature(prepared.model)
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
+    if quantize is not None:  # it changes neither the signature nor the app
+        prepared = quantized_copy(prepared, quantize)
     prepared = prove(prepared, app)  # the site's onnxruntime-web runs it, repaired if it must be
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    write_site(prepared.data(), app, output, source, packages, snapshot, threads)
+    write_site(prepared.write, app, output, source, packages, snapshot, threads)
     files = [p for p in output.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
-    return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, packages.remote_notice())
+    remote = packages.remote_notice()
+    return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, remote, prepared.quantized)

@@ -1,12 +1,13 @@
 """The `shipyard` command line. It parses options, calls one function, and reports.
 
     shipyard build MODEL [--metadata FILE] --output DIR write a static site (metadata inferred if absent)
-        [--python FILE] [--requirements FILE] [--pyodide-packages DIR|URL]
+        [--python FILE] [--requirements FILE] [--pyodide-packages DIR|URL] [--quantize dynamic|fp16]
     shipyard static --output DIR --metadata FILE MODEL  the same, as modelship spells it
     shipyard serve DIR [--port N]                       preview a site on 127.0.0.1
     shipyard init MODEL [-o FILE] [--force]             write a commented metadata file from the model
     shipyard inspect MODEL [--json]                     signature, opsets, size, and a browser verdict
     shipyard verify DIR [--samples N] [--json]          check the site in Chromium against onnxruntime
+        [--model ORIGINAL]                              (a --quantize site: against the original)
 
 Progress goes to stderr. A `ShipyardError` becomes a one-line message and exit
 code 2 here, and nowhere else; a traceback means a bug in shipyard.
@@ -24,6 +25,7 @@ from shipyard.build import build_site
 from shipyard.errors import NoBrowserError, ShipyardError
 from shipyard.metadata.write import render_metadata, write_new
 from shipyard.model.prepared import prepare_model
+from shipyard.model.quantize import QUANTIZERS
 from shipyard.model.report import browser_verdict, format_report, inspect_report
 from shipyard.site.serve import make_server, url_of
 from shipyard.verify.compare import Tolerance
@@ -104,6 +106,12 @@ _output = click.option(
     "cross-origin-isolated page: `shipyard serve` sends the headers, and on other hosts a "
     "service worker adds them (one reload on the first visit).",
 )
+@click.option(
+    "--quantize",
+    type=click.Choice(sorted(QUANTIZERS)),
+    help="Ship a smaller copy of the model, made by onnxruntime: dynamic (8-bit weights, about a "
+    "quarter of the size) or fp16 (half). `shipyard verify --model MODEL` then shows what it cost.",
+)
 def build(
     model: Path,
     metadata: Path | None,
@@ -113,11 +121,16 @@ def build(
     pyodide_packages: str | None,
     snapshot: bool,
     threads: int,
+    quantize: str | None,
 ) -> None:
     """Build a static site that runs MODEL in the browser."""
-    report = build_site(model, metadata, output, python, requirements, pyodide_packages, snapshot, threads)
+    report = build_site(
+        model, metadata, output, python, requirements, pyodide_packages, snapshot, threads, quantize
+    )
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
+    if report.quantized:
+        click.echo(report.quantized.describe(), err=True)
     if report.pins:
         click.echo("Requirements: " + ", ".join(pin.describe() for pin in report.pins), err=True)
     if report.remote_packages:
@@ -162,15 +175,27 @@ def serve(site: Path, port: int) -> None:
 @click.option("--rtol", default=1e-5, show_default=True, type=click.FloatRange(0), help="Relative tolerance.")
 @click.option("--atol", default=1e-6, show_default=True, type=click.FloatRange(0), help="Absolute tolerance.")
 @click.option("--browser", metavar="PATH", help="Chromium; default: /usr/bin/chromium or one on PATH.")
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="For a site built with --quantize: the original model, to compare the site with (checked by hash).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify(
-    site: Path, samples: int, seed: int | None, rtol: float, atol: float, browser: str | None, as_json: bool
+    site: Path,
+    samples: int,
+    seed: int | None,
+    rtol: float,
+    atol: float,
+    browser: str | None,
+    model: Path | None,
+    as_json: bool,
 ) -> None:
     """Check that SITE computes in Chromium what onnxruntime computes here.
 
     Exits 0 when it does, 1 when it does not, 3 when there is no Chromium to check it in.
     """
-    options = VerifyOptions(samples, seed, Tolerance(rtol, atol), browser)
+    options = VerifyOptions(samples, seed, Tolerance(rtol, atol), browser, model)
     try:
         report = verify_site(site, options, progress=lambda message: click.echo(message, err=True))
     except NoBrowserError as error:

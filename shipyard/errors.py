@@ -19,6 +19,7 @@ __all__ = [
     "NodeError",
     "OutputError",
     "Problem",
+    "QuantizeError",
     "RequirementError",
     "ShipyardError",
     "SnapshotError",
@@ -53,6 +54,10 @@ class BrowserCheckError(ModelError):
 
 class NodeError(ShipyardError):
     """Node.js, which runs the site's onnxruntime-web at build time, is missing or failed."""
+
+
+class QuantizeError(ShipyardError):
+    """`--quantize` cannot run (onnxruntime is missing), or onnxruntime's tools failed on the model."""
 
 
 class UserCodeError(ShipyardError):

@@ -9,7 +9,7 @@ import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
 
-const { names, threads } = pageData(document);
+const { names, threads, session: sessionOptions } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state);
@@ -21,7 +21,8 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
   env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
-  const started = await InferenceSession.create(`./${files.model}`);
+  // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
+  const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
   status.loaded("model");
   return started;
 });

@@ -104,7 +104,8 @@ def _values(attribute: onnx.AttributeProto) -> Labels:
 
 def _constant_output(graph: onnx.GraphProto, outputs: set[str]) -> Labels | None:
     """A graph output that is a constant list of strings: the model names its classes."""
-    constants = {i.name: i for i in graph.initializer}
+    # Class names are strings, which ONNX never keeps as external data (numbers past 1 KiB are).
+    constants = {i.name: i for i in graph.initializer if i.data_location != onnx.TensorProto.EXTERNAL}
     for node in graph.node:
         if node.op_type == "Constant" and node.output[0] in outputs:
             constants[node.output[0]] = onnx.helper.get_attribute_value(node.attribute[0])

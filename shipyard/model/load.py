@@ -9,11 +9,17 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from shipyard.errors import ModelError, Problem
+from shipyard.model.external import Extent, data_files, data_problems, extent_problems, external_tensors
+from shipyard.model.skeleton import read_skeleton
 from shipyard_runtime.dtypes import BY_ONNX, DTYPES
 
 Dim = int | str | None
-# protobuf cannot parse a message past 2 GiB, and a browser ArrayBuffer of the model is capped alike.
+# protobuf cannot parse a message past 2 GiB: bigger models keep their weights in other files.
 SIZE_LIMIT = 2**31 - 1
+# onnxruntime-web's wasm build addresses 4 GiB of memory, which must hold the weights and
+# more; a tensor of 2 GiB overflows its sizes ("Integer overflow"; 1.97 GiB ran).
+MEMORY_LIMIT = 2**32
+TENSOR_LIMIT = 2**31
 
 
 @dataclass(frozen=True)
@@ -49,16 +55,20 @@ class ModelInfo:
 
 
 def load_model(path: Path) -> onnx.ModelProto:
-    """Parse the file (without external data); a file that is not ONNX is a ModelError."""
+    """Parse the file, its weights left in their files (see `skeleton`); a file that is not
+    ONNX is a ModelError."""
     size = path.stat().st_size
     if size > SIZE_LIMIT:
         raise ModelError(f"is {size / 2**30:.1f} GiB: past the 2 GiB protobuf limit", file=path)
     try:
-        model = onnx.load(str(path), load_external_data=False)
+        model = read_skeleton(path)
     except (OSError, DecodeError, ValueError, RuntimeError) as error:
         raise ModelError(f"not a readable ONNX model ({error})", file=path) from None
     if not model.graph.output or not model.opset_import:
         raise ModelError("not a readable ONNX model: no graph outputs or no opset (truncated?)", file=path)
+    problems = extent_problems(model)
+    if problems:
+        raise ModelError(problems, file=path)
     return model
 
 
@@ -74,7 +84,7 @@ def inspect_model(path: Path, model: onnx.ModelProto) -> ModelInfo:
     signature = read_signature(model)
     return ModelInfo(
         path=path,
-        size=path.stat().st_size,
+        size=model_size(path, model),
         producer=" ".join(p for p in (model.producer_name, model.producer_version) if p),
         doc_string=model.doc_string,
         opsets={o.domain or "ai.onnx": o.version for o in model.opset_import},
@@ -84,13 +94,14 @@ def inspect_model(path: Path, model: onnx.ModelProto) -> ModelInfo:
     )
 
 
-def external_data_files(model: onnx.ModelProto) -> list[str]:
-    """The files the model's initializers keep their data in, if any."""
-    files = []
-    for tensor in model.graph.initializer:
-        if tensor.data_location == onnx.TensorProto.EXTERNAL:
-            files += [e.value for e in tensor.external_data if e.key == "location"]
-    return sorted(set(files))
+def model_files(path: Path, model: onnx.ModelProto) -> list[Path]:
+    """The model's file, then the other files that hold its weights."""
+    return [path, *(file for file in data_files(model, path.parent) if file != path)]
+
+
+def model_size(path: Path, model: onnx.ModelProto) -> int:
+    """The bytes of the model's file and of the files that hold its weights."""
+    return sum(file.stat().st_size for file in model_files(path, model))
 
 
 def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) -> list[Problem]:
@@ -108,10 +119,20 @@ def _browser_problems(path: Path, model: onnx.ModelProto, signature: Signature) 
             problems.append(
                 Problem("", f"input {tensor.name!r} is {tensor.type_name}, which shipyard cannot send")
             )
-    for name in external_data_files(model):
-        where = path.parent / name
-        state = "is missing" if not where.is_file() else "is not supported yet: save the model as one file"
-        problems.append(Problem("", f"external data file {name} {state}"))
+    return problems + data_problems(model, path.parent) + _size_problems(path, model)
+
+
+def _size_problems(path: Path, model: onnx.ModelProto) -> list[Problem]:
+    size = model_size(path, model)
+    problems = []
+    if size > MEMORY_LIMIT:
+        reason = "past the 4 GiB of memory onnxruntime-web's wasm build can address"
+        problems.append(Problem("", f"is {size / 2**30:.1f} GiB with its weights: {reason}"))
+    for what, tensor in external_tensors(model):
+        length = Extent.of(tensor).length or 0
+        if length >= TENSOR_LIMIT:
+            reason = "onnxruntime-web's wasm build cannot hold a tensor of 2 GiB or more"
+            problems.append(Problem("", f"{what} is {length / 2**30:.2f} GiB: {reason}"))
     return problems
 
 

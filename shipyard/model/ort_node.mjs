@@ -1,14 +1,15 @@
 // onnxruntime-web's CPU bundle in Node, as a site's page runs it: one wasm thread, the
 // bundle and wasm the site ships. Started by ort_node.py with the folder holding them.
 //
-// A request is one line of JSON on stdin: {model, runs: [{feeds}], out}. Each feed is
+// A request is one line of JSON on stdin: {model, data?, runs: [{feeds}], out}: `data`, the
+// file of the model's external data (FILES.model_data, as the site ships it). Each feed is
 // {type, dims, file} (the flat data, little-endian, in `file`) or {type, dims, strings}.
 // The answer, written to `out`/answer.json before the line "done" on stdout, is
 // {error} when the model cannot be opened, else {runs: [{error} | {outputs}]}, each
 // output {type, dims, file | strings} (the files beside answer.json). Anything
 // onnxruntime prints goes to stderr, so stdout carries only the protocol.
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
@@ -65,10 +66,11 @@ async function run(session, feeds, out, n) {
   }
 }
 
-async function answer({ model, runs, out }) {
+async function answer({ model, data, runs, out }) {
   let session;
   try {
-    session = await ort.InferenceSession.create(readFileSync(model));
+    const options = data ? { externalData: [{ path: basename(data), data: readFileSync(data) }] } : {};
+    session = await ort.InferenceSession.create(readFileSync(model), options);
   } catch (error) {
     return { error: message(error) };
   }

@@ -73,8 +73,9 @@ class OrtNode:
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True
         )
 
-    def run(self, model: Path | bytes, feeds: Sequence[Tensors]) -> Outcome:
-        """Open `model` (a file, or its bytes) and run it on each set of inputs."""
+    def run(self, model: Path | bytes, feeds: Sequence[Tensors], data: Path | None = None) -> Outcome:
+        """Open `model` (a file, or its bytes), with the weights in `data` as its external
+        data (as the page passes the site's), and run it on each set of inputs."""
         self._requests += 1
         folder = self._work / f"request{self._requests}"
         folder.mkdir()
@@ -82,7 +83,8 @@ class OrtNode:
             (folder / "model.onnx").write_bytes(model)
             model = folder / "model.onnx"
         runs = [{"feeds": _write_tensors(folder / f"run{n}", inputs)} for n, inputs in enumerate(feeds)]
-        self._send({"model": str(model.resolve()), "runs": runs, "out": str(folder)})
+        weights = {"data": str(data.resolve())} if data is not None else {}
+        self._send({"model": str(model.resolve()), "runs": runs, "out": str(folder)} | weights)
         outcome = _outcome(json.loads((folder / "answer.json").read_text()))
         shutil.rmtree(folder)  # the outputs are in memory now
         return outcome

@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import onnx
+from onnx.external_data_helper import load_external_data_for_model
 
 from shipyard.cache import cache_dir
 from shipyard.errors import BrowserCheckError
@@ -31,6 +32,7 @@ from shipyard.model.equivalence import (
     first_difference,
     reference_runs,
 )
+from shipyard.model.external import data_files
 from shipyard.model.load import inspect_model
 from shipyard.model.locate import located
 from shipyard.model.ort_errors import OrtFailure, read_failure
@@ -50,6 +52,7 @@ from shipyard.model.repair import (
     repair_from_dict,
 )
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB
+from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
 PROBE = "the metadata's defaults (zeros where it gives none)"
@@ -64,7 +67,7 @@ def prove(prepared: PreparedModel, app: AppSpec) -> PreparedModel:
     key = _cache_key(prepared, probe)
     cached = _cached(key)
     if cached is not None:
-        return _with_repairs(prepared, cached, _replayed(prepared.model, cached))
+        return _with_repairs(prepared, cached, _replayed(prepared, cached))
     with OrtNode() as ort:
         repairs, model = _proven(prepared, app, probe, ort)
     _store(key, repairs)
@@ -74,10 +77,13 @@ def prove(prepared: PreparedModel, app: AppSpec) -> PreparedModel:
 def _proven(
     prepared: PreparedModel, app: AppSpec, probe: Tensors, ort: OrtNode
 ) -> tuple[list[Repair], onnx.ModelProto]:
-    source = prepared.data() if prepared.rewrites else prepared.path
-    failure = _failure(ort.run(source, [probe]))
+    with tempfile.TemporaryDirectory(prefix="shipyard-proof-") as folder:
+        site = prepared.write(Path(folder))  # the files the page opens, as it opens them
+        data = Path(folder) / FILES.model_data if FILES.model_data in site.files else None
+        failure = _failure(ort.run(Path(folder) / FILES.model, [probe], data))
     if failure is None:
         return [], prepared.model
+    prepared = replace(prepared, model=_loaded(prepared))  # repairs work on the whole model
     feed_sets = [probe, *random_feeds(app, probe)]
     repairs, model, outcome = _repaired(prepared, failure, feed_sets, ort)
     _check_same(prepared, model, feed_sets, outcome, repairs, ort)
@@ -233,18 +239,27 @@ def _with_repairs(prepared: PreparedModel, repairs: list[Repair], model: onnx.Mo
     return replace(prepared, model=model, info=info, rewrites=[*prepared.rewrites, *repairs])
 
 
-def _replayed(model: onnx.ModelProto, repairs: list[Repair]) -> onnx.ModelProto:
+def _replayed(prepared: PreparedModel, repairs: list[Repair]) -> onnx.ModelProto:
+    model = _loaded(prepared) if repairs else prepared.model
     for repair in repairs:
         model = repair.apply(model)
     return model
 
 
+def _loaded(prepared: PreparedModel) -> onnx.ModelProto:
+    """The site's model with its weights read in, for the converters and the reference
+    evaluator (a repaired model is small: only a model that needs a repair is read whole)."""
+    model = onnx.ModelProto()
+    model.CopyFrom(prepared.model)
+    load_external_data_for_model(model, str(prepared.base))
+    return model
+
+
 def _cache_key(prepared: PreparedModel, probe: Tensors) -> str:
     digest = hashlib.sha256(f"{ONNXRUNTIME_WEB.integrity}\n{onnx.__version__}\n{RECIPE}\n".encode())
-    if prepared.rewrites:
-        digest.update(prepared.data())
-    else:
-        with open(prepared.path, "rb") as file:
+    digest.update(prepared.model.SerializeToString())  # the graph: its weights are in these files
+    for path in data_files(prepared.model, prepared.base):
+        with open(path, "rb") as file:
             for chunk in iter(lambda: file.read(2**20), b""):
                 digest.update(chunk)
     for name, array in probe.items():

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from shipyard.cache import cache_dir
 from shipyard.errors import AssetError, InstallError, OutputError, ShipyardError, os_reason
+from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
@@ -38,9 +40,12 @@ from shipyard.site.snapshot import ensure_snapshot
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
+# Writes the site's model files into a folder (`PreparedModel.write`).
+ModelWriter = Callable[[Path], SiteModel]
+
 
 def write_site(
-    model: bytes,
+    model: ModelWriter,
     app: AppSpec,
     output: Path,
     python: bytes | None = None,
@@ -48,7 +53,8 @@ def write_site(
     snapshot: bool = True,
     threads: int = 1,
 ) -> None:
-    """Write the whole site for `model` (its bytes) and `app` to `output`, replacing a previous build.
+    """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
+    previous build.
 
     `packages` are already fetched and checked (`resolve`): here they are only copied.
     `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
@@ -71,7 +77,7 @@ def write_site(
 
 
 def _assemble(
-    model: bytes,
+    model: ModelWriter,
     app: AppSpec,
     site: Path,
     python: bytes | None,
@@ -90,7 +96,7 @@ def _assemble(
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
     for name in (STYLE, ENTRY, *GLUE, *restored, *((ISOLATE,) if isolating else ())):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
-    (site / FILES.model).write_bytes(model)
+    site_model = model(site)
     ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
     _copy_as(ort_asset / Path(FILES.ort).name, site / FILES.ort)
     _copy_as(gzipped(ort_asset / Path(FILES.ort_wasm).stem), site / FILES.ort_wasm)
@@ -106,10 +112,11 @@ def _assemble(
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
-    preloads = Preloads(
-        MODULE_PRELOADS + restored, FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
-    )
-    context = page_context(app, config, preloads, packages.remote_notice(), threads, snapshot, isolating)
+    fetches = site_model.files + FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
+    preloads = Preloads(MODULE_PRELOADS + restored, fetches)
+    remote = packages.remote_notice()
+    session = site_model.session()
+    context = page_context(app, config, preloads, remote, threads, snapshot, isolating, session)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 

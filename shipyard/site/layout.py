@@ -14,6 +14,7 @@ STYLE = "style.css"
 ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
 SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
 ISOLATE = "isolate.mjs"  # registers the service worker that isolates a --threads site
+QUANTIZED = "quantized.json"  # what a --quantize site's model was made from (see model/quantize)
 # The page's other JS modules: every one in templates/ but those a site needs only sometimes.
 GLUE = tuple(
     sorted(
@@ -56,8 +57,8 @@ MODULE_PRELOADS = (
     "pyodide/pyodide.asm.mjs",
     *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
 )
+# The model's files come first, as the site's model has them (see assemble).
 FETCH_PRELOADS = (
-    FILES.model,
     FILES.ort_wasm,
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",

@@ -69,6 +69,7 @@ def page_context(
     threads: int = 1,
     snapshot: bool = True,
     isolating: bool = False,
+    session: dict[str, Any] | None = None,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -77,7 +78,7 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, isolating))),
+        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, isolating, session or {}))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,

@@ -19,6 +19,7 @@ class Report:
     outputs: list[OutputCheck] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # runs that failed on one side only
     foreign_requests: list[str] = field(default_factory=list)
+    reference: str | None = None  # the model onnxruntime ran, when not the site's own (`--model`)
 
     @property
     def passed(self) -> bool:
@@ -34,6 +35,8 @@ def report_text(report: Report) -> str:
     """The report as lines a person reads: one per output, then PASS or FAIL."""
     sets = f"{len(report.input_sets)} input sets ({_describe_sets(report.input_sets)}; seed {report.seed})"
     lines = [f"{report.site}: {sets}"]
+    if report.reference:
+        lines.append(f"  compared with {report.reference}")
     width = max((len(o.name) for o in report.outputs), default=0)
     for o in report.outputs:
         lines.append(f"  {o.name:<{width}}  {o.dtype:<7}  {_output_line(o, report.tolerance)}")
@@ -67,6 +70,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     """The report for `--json`."""
     return {
         "site": report.site,
+        "reference": report.reference,
         "passed": report.passed,
         "seed": report.seed,
         "rtol": report.tolerance.rtol,

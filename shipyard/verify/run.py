@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.errors import NoBrowserError, VerifyError
+from shipyard.model.external import data_problems
+from shipyard.model.load import load_model, model_files
+from shipyard.model.origin import check_original, read_record
 from shipyard.site.page import read_site_app
 from shipyard.verify.compare import Result, Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet, input_sets, to_page
@@ -35,6 +38,7 @@ class VerifyOptions:
     seed: int | None = None  # None: a fresh one, named in the report so a run can be repeated
     tolerance: Tolerance = Tolerance()
     browser: str | None = None  # a Chromium executable; None looks in the usual places
+    model: Path | None = None  # the original of a --quantize site, to compare it with
 
 
 def _silent(message: str) -> None:
@@ -47,6 +51,7 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     app = read_site_app(site)
     if not (site / FILES.model).is_file():
         raise VerifyError(f"holds no {FILES.model}; is it a shipyard site?", file=site)
+    reference, described = reference_model(site, options.model)
     _require_tools()
     from shipyard.verify.chromium import find_chromium
 
@@ -58,14 +63,41 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
     if not sets:
         raise VerifyError("nothing to try: the inputs have no defaults or examples; pass --samples N")
     progress(f"Running {len(sets)} input sets through onnxruntime on this machine…")
-    native = run_native(site / FILES.model, app, sets, load_hooks(site, app))
+    native = run_native(reference, app, sets, load_hooks(site, app))
     page, foreign = _run_in_browser(site, chromium, app, sets, progress)
-    report = Report(str(site), seed, options.tolerance, [s.label for s in sets], foreign_requests=foreign)
+    labels = [s.label for s in sets]
+    report = Report(str(site), seed, options.tolerance, labels, foreign_requests=foreign, reference=described)
     if isinstance(page, str):
         report.errors.append(f"the page did not load: {page}")
         return report
     report.outputs, report.errors = compare(sets, page, native, options.tolerance)
     return report
+
+
+def reference_model(site: Path, given: Path | None) -> tuple[Path, str | None]:
+    """The model onnxruntime runs on this machine, and how the report names it: the site's
+    own, or for a quantized site the original it was made from (`given`, checked by hash)."""
+    record = read_record(site)
+    if record is None:
+        if given is not None:
+            raise VerifyError(
+                "was built without --quantize: verify compares it with its own model, which computes "
+                "what the original computes; --model is for quantized sites",
+                file=site,
+            )
+        return site / FILES.model, None
+    if given is None:
+        raise VerifyError(
+            f"its model was quantized ({record.mode}) from {record.source}",
+            file=site,
+            fix=f"pass --model {record.source} to measure the drift against the original",
+        )
+    model = load_model(given)
+    problems = data_problems(model, given.parent)
+    if problems:
+        raise VerifyError(problems, file=given)
+    check_original(record, model_files(given, model))
+    return given, f"{given}, the original of this {record.mode}-quantized site"
 
 
 def _require_tools() -> None:

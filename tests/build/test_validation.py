@@ -45,14 +45,43 @@ def too_large(path: Path) -> None:
         file.truncate(2**31)
 
 
-def missing_external_data(path: Path) -> None:
+def external_data(path: Path) -> None:
     weights = helper.make_tensor("w", TensorProto.FLOAT, [1], struct.pack("<f", 2.0), raw=True)
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 1])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 1])
     graph = helper.make_graph([helper.make_node("Mul", ["x", "w"], ["y"])], "g", [x], [y], [weights])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     onnx.save(model, str(path), save_as_external_data=True, location="weights.bin", size_threshold=0)
+
+
+def external_data_at_no_offset(path: Path) -> None:
+    external_data(path)
+    model = onnx.load(str(path), load_external_data=False)
+    model.graph.initializer[0].external_data.add(key="offset", value="-4")
+    onnx.save(model, str(path))
+
+
+def tensor_past_2_gib(path: Path) -> None:
+    weights = helper.make_tensor_value_info("w", TensorProto.FLOAT, [2**29 + 1])
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2**29 + 1])
+    graph = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"])], "g", [x], [weights])
+    tensor = graph.initializer.add(name="w", data_type=TensorProto.FLOAT, dims=[2**29 + 1])
+    tensor.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", "w.bin"), ("offset", "0"), ("length", str((2**29 + 1) * 4))):
+        tensor.external_data.add(key=key, value=value)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    with open(path.parent / "w.bin", "wb") as file:  # sparse: costs no disk
+        file.truncate((2**29 + 1) * 4)
+
+
+def missing_external_data(path: Path) -> None:
+    external_data(path)
     (path.parent / "weights.bin").unlink()
+
+
+def short_external_data(path: Path) -> None:
+    external_data(path)
+    (path.parent / "weights.bin").write_bytes(b"\0")
 
 
 CASES = {
@@ -100,7 +129,19 @@ CASES = {
     "over 2 GB": (model_file(too_large), ["past the 2 GiB protobuf limit"]),
     "external data missing": (
         model_file(missing_external_data),
-        ["external data file weights.bin is missing"],
+        ["external data file weights.bin is missing next to the model: initializer 'w' needs it"],
+    ),
+    "tensor past 2 GiB": (
+        model_file(tensor_past_2_gib),
+        ["initializer 'w' is 2.00 GiB: onnxruntime-web's wasm build cannot hold a tensor of 2 GiB or more"],
+    ),
+    "external data offset not a count": (
+        model_file(external_data_at_no_offset),
+        ["initializer 'w': external data offset or length is not a count of bytes"],
+    ),
+    "external data too short": (
+        model_file(short_external_data),
+        ["external data file weights.bin is 1 bytes, too short for initializer 'w'"],
     ),
     # The check in the site's own onnxruntime-web, in Node.
     "no kernel, and no conversion helps": (

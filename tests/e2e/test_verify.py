@@ -22,11 +22,13 @@ from onnx import helper, numpy_helper
 from shipyard.build import build_site
 from shipyard.cli import main
 from shipyard.metadata.read import load_metadata
+from shipyard.model.quantize import QUANTIZERS
 from shipyard.site.page import read_site_app
 from shipyard.verify import chromium as browser_session
 from shipyard_runtime.dtypes import DTYPES
 from tests.support.models import identity_model
 from tests.support.sites import EXAMPLES, build_example
+from tests.support.weights import cnn, save_external, save_one_file
 
 NO_CHROMIUM = (
     "no Chromium found; install Debian's chromium package or pass --browser PATH; "
@@ -171,3 +173,41 @@ def test_a_folder_without_a_site_is_a_plain_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["verify", str(tmp_path)])
     assert result.exit_code == 2
     assert "index.html" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def quantized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model saved with external data, and a site of it built with each --quantize mode."""
+    folder = tmp_path_factory.mktemp("quantized")
+    original = save_external(cnn(), folder / "cnn.onnx", "cnn.data")
+    for mode in QUANTIZERS:
+        build_site(original, None, folder / mode, quantize=mode)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("mode", "tolerance", "verdict"),
+    [("dynamic", [], "FAIL"), ("fp16", ["--rtol", "0.01", "--atol", "0.01"], "PASS")],
+)
+def test_a_quantized_site_is_compared_with_its_original(
+    quantized: Path, mode: str, tolerance: list[str], verdict: str
+) -> None:
+    original = quantized / "cnn.onnx"
+    result = verify(quantized / mode, "--model", original, "--samples", "4", "--seed", "3", *tolerance)
+    assert result.returncode == {"PASS": 0, "FAIL": 1}[verdict], result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == f"  compared with {original}, the original of this {mode}-quantized site"
+    drift = re.search(r"max abs diff (\S+)  max rel diff (\S+)", lines[2])
+    assert drift is not None and float(drift[1]) > 0, lines[2]  # what quantizing cost
+    assert lines[-1] == verdict
+
+
+def test_a_quantized_site_needs_its_original_and_refuses_another_model(quantized: Path) -> None:
+    site = str(quantized / "dynamic")
+    result = CliRunner().invoke(main, ["verify", site])
+    assert result.exit_code == 2
+    assert "its model was quantized (dynamic) from cnn.onnx; pass --model cnn.onnx" in result.stderr
+    other = save_one_file(cnn(), quantized / "copy.onnx")  # the same weights, saved another way
+    result = CliRunner().invoke(main, ["verify", site, "--model", str(other)])
+    assert result.exit_code == 2
+    assert f"{other}: is not the model this site was quantized from: that was cnn.onnx" in result.stderr
