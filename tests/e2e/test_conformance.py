@@ -26,7 +26,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for argument, refused in (("runnable", False), ("refused", True)):
         if argument in metafunc.fixturenames:
             chosen = [case for case in cases if (native_kind(case) == REFUSED) == refused]
-            metafunc.parametrize(argument, [pytest.param(c, id=c.id, marks=_pending(c)) for c in chosen])
+            metafunc.parametrize(argument, [pytest.param(c, id=c.name, marks=_pending(c)) for c in chosen])
 
 
 def _pending(case: Case) -> list[pytest.MarkDecorator]:

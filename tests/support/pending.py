@@ -15,3 +15,8 @@ DYNAMIC_DIMS = pytest.mark.xfail(
 REPAIRS = pytest.mark.xfail(
     strict=True, reason="waits for the build-time check in onnxruntime-web and its repairs (issue 11)"
 )
+# The spec refuses a fixed input of more than 2**20 elements (`MAX_ELEMENTS` in
+# runtime/spec.py), whatever the metadata says: a [1, 3, 1024, 1024] picture cannot build.
+ELEMENT_LIMIT = pytest.mark.xfail(
+    strict=True, reason="waits for the runtime to take fixed inputs past MAX_ELEMENTS (issue 11)"
+)

@@ -21,14 +21,25 @@ from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
 from shipyard_runtime.dtypes import DTYPES
 from tests.support.models import Tensor, signature_model
-from tests.support.pending import DYNAMIC_DIMS
+from tests.support.pending import DYNAMIC_DIMS, ELEMENT_LIMIT
 
 Dim = int | str | None
 
 FIXED = st.integers(1, 4)
 DYNAMIC = st.sampled_from(["batch", "sequence", "height", None, -1])
 # Names as exporters write them, some of them a state's (see shipyard.model.infer).
-NAMES = ["x", "input.1", "pixel_values", "input_ids", "h0", "state", "past_key_values.0.key", "Sr"]
+NAMES = [
+    "x",
+    "input.1",
+    "input:0",
+    "0",
+    "null",
+    "pixel_values",
+    "input_ids",
+    "h0",
+    "state",
+    "past_key_values.0.key",
+]
 
 
 def shapes(inner: st.SearchStrategy[Dim]) -> st.SearchStrategy[list[Dim]]:
@@ -76,3 +87,10 @@ def test_what_init_writes_builds(tmp_path: Path, space: str, data: st.DataObject
     given_file = init_then_build(signature_model(tmp_path / "model.onnx", inputs, output_types))
     for key, entry in given_file["inputs"].items():
         assert -1 not in entry["shape"], key
+
+
+@ELEMENT_LIMIT
+def test_a_big_fixed_input_builds(tmp_path: Path) -> None:
+    init_then_build(
+        signature_model(tmp_path / "m.onnx", [("photo", "float32", [1, 3, 1024, 1024])], ["float32"])
+    )
