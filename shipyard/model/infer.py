@@ -19,6 +19,7 @@ Beyond that:
   - or is shaped like a recurrent state, `[layers, batch, size]`: three dimensions, only
     the middle one dynamic;
   - or has an output of the same type and shape: the next state, handed back.
+  A file's entry with rules of its own for the values drops the zeros (see reconcile).
 - A classifier's outputs: its class labels (from a ZipMap, a classifier node's
   `classlabels_*`, a LabelEncoder, or a constant output of class names), shown as
   `probabilities` bars and a `label`.

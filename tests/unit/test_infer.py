@@ -11,6 +11,7 @@ import pytest
 import yaml
 from onnx import TensorProto, helper
 
+from shipyard.metadata.reconcile import reconcile
 from shipyard.model.infer import is_state, looks_like_image
 from shipyard.model.load import Dim, TensorSignature
 from shipyard.model.prepared import prepare_model
@@ -179,3 +180,24 @@ def test_states_default_to_zeros_and_pictures_to_nothing(tmp_path: Path) -> None
     document = prepare_model(model).inferred()["inputs"]
     assert document["h0"]["default"] == 0 and document["photo"]["widget"] == "image"
     assert "default" not in document["photo"] and "default" not in document["x"]
+
+
+@pytest.mark.parametrize(
+    ("given", "default"),
+    [
+        ({}, (0.0, 0.0)),
+        ({"name": "State"}, (0.0, 0.0)),
+        ({"min": 1, "max": 5}, None),  # the file's rules leave zeros out
+        ({"choices": [1, 2]}, None),
+        ({"default": 3}, (3.0, 3.0)),
+    ],
+)
+def test_a_states_zeros_give_way_to_the_files_own_rules(
+    tmp_path: Path, given: dict[str, object], default: tuple[float, ...] | None
+) -> None:
+    prepared = prepare_model(
+        signature_model(tmp_path / "m.onnx", [("h0", "float32", ["batch", 2])], ["float32"])
+    )
+    document = {"inputs": {"h0": given}}
+    app = reconcile(prepared.inferred(), document, prepared.info.signature, tmp_path / "m.yml")
+    assert app.inputs[0].default == default
