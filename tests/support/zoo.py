@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -104,7 +105,7 @@ def transformer_model(path: Path) -> Path:
         _constant("beta", np.zeros(WIDTH)),
     ]
 
-    def node(op: str, inputs: list[str], output: str, **attributes: object) -> onnx.NodeProto:
+    def node(op: str, inputs: list[str], output: str, **attributes: Any) -> onnx.NodeProto:
         return helper.make_node(op, inputs, [output], **attributes)
 
     nodes = [

@@ -60,13 +60,15 @@ def signatures(inner: st.SearchStrategy[Dim]) -> st.SearchStrategy[tuple[list[Te
 
 
 def init_then_build(model: Path) -> dict[str, Any]:
-    """`shipyard init`'s file for `model`, reconciled as `shipyard build --metadata` does;
-    returns the file as read."""
+    """`shipyard init`'s file for `model`, reconciled as `shipyard build --metadata` does,
+    and the model reconciled with no file, as `shipyard build` without one; returns the
+    file as read."""
     prepared = prepare_model(model)
     file = model.with_suffix(".yml")
     file.write_text(render_metadata(prepared.inferred(), model.name, file.name))
     given = app_document(load_document(file))
-    reconcile(prepared.inferred(), given, read_signature(prepared.model), file)
+    for document in (given, {}):
+        reconcile(prepared.inferred(), document, read_signature(prepared.model), file)
     return given
 
 
