@@ -35,6 +35,15 @@ settings.register_profile("ci", derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-conformance",
+        action="store_true",
+        help="tests/e2e/test_conformance.py over all 117 models of the onnx wheel's conformance data"
+        " (by default, a spread of them)",
+    )
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Leave out the folders of the layers `-m` does not select: collecting some of them
     needs what their layer needs (tests/pyodide fetches Pyodide as it is collected)."""

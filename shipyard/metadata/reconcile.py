@@ -16,6 +16,9 @@ from shipyard_runtime.problems import Problem, SpecError
 from shipyard_runtime.spec import AppSpec
 
 SECTIONS = ("inputs", "outputs")
+# A file's entry that says which values an input takes also says where it starts: the
+# default inferred for a state (zeros) gives way to it rather than breaking its rules.
+VALUE_RULES = ("default", "min", "max", "choices", "widget", "image")
 
 
 def merge(inferred: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +41,8 @@ def merge(inferred: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_entry(inferred: object, given: object) -> object:
     if isinstance(inferred, dict) and isinstance(given, dict):
+        if any(key in given for key in VALUE_RULES):
+            inferred = {key: value for key, value in inferred.items() if key != "default"}
         return inferred | given
     return inferred if given is None else given
 

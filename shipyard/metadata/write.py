@@ -65,6 +65,7 @@ _COMMENTS = {
     "shape": "  # null (or a name) first: the batch; one form submission is one row",
     "display": "  # value, number, label, probabilities, table, text, json or image",
     "widget": "  # number, slider, integer, checkbox, select, text, textarea or image",
+    "default": "  # a state: it starts as zeros (one value fills every element)",
 }
 
 

@@ -2,10 +2,32 @@
 
 The result is a metadata document (plain data, in the file's own layout), so a
 user's file is merged over it key by key and read by the same `AppSpec.from_dict`.
+
+Each tensor gets its name, type and shape; a dimension the model leaves dynamic (unset,
+a name, or a negative size such as Paddle's -1) is written `null` or its name, never -1.
+Beyond that:
+- A picture: four dimensions of numbers, [N, C, H, W] or [N, H, W, C], whose batch N is
+  1 or dynamic, with 1 or 3 channels C, and each side H and W dynamic (the picture keeps
+  its own size) or 8 or more. An input gets `widget: image`, an output `display: image`.
+  A fixed batch of 2 or more is a stack of tensors, not one picture.
+- A state tensor defaults to zeros (`default: 0`, which fills every element): the
+  visitor has no value to type for it, and a recurrent model starts from zeros. It is a
+  numeric input, not a picture, that
+  - is named like one: a word of its name (split at anything but letters and digits, and
+    between camelCase words) is h0, c0, hx, cx, state, states, hidden, past, cache or
+    memory, or the name is initial_h or initial_c (ONNX's RNN, GRU and LSTM inputs);
+  - or is shaped like a recurrent state, `[layers, batch, size]`: three dimensions, only
+    the middle one dynamic;
+  - or has an output of the same type and shape: the next state, handed back.
+  A file's entry with rules of its own for the values drops the zeros (see reconcile).
+- A classifier's outputs: its class labels (from a ZipMap, a classifier node's
+  `classlabels_*`, a LabelEncoder, or a constant output of class names), shown as
+  `probabilities` bars and a `label`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import onnx
@@ -13,10 +35,14 @@ from onnx import numpy_helper
 
 from shipyard.model.load import ModelInfo, TensorSignature, read_signature
 from shipyard.model.rewrite import zipmap_labels
+from shipyard_runtime.dtypes import DTYPES
 
 Labels = tuple[str | int, ...]
 # ai.onnx.ml classifiers carry their class labels as attributes.
 _LABEL_ATTRIBUTES = ("classlabels_strings", "classlabels_ints", "classlabels_int64s")
+_NUMBER_KINDS = ("float", "int")
+STATE_WORDS = frozenset({"h0", "c0", "hx", "cx", "state", "states", "hidden", "past", "cache", "memory"})
+STATE_NAMES = frozenset({"initial_h", "initial_c"})
 
 
 def infer_document(info: ModelInfo, model: onnx.ModelProto) -> dict[str, Any]:
@@ -26,7 +52,7 @@ def infer_document(info: ModelInfo, model: onnx.ModelProto) -> dict[str, Any]:
     return {
         "name": info.metadata_props.get("name") or _title(info.path.stem),
         "description": info.metadata_props.get("description") or info.doc_string.strip() or None,
-        "inputs": {t.name: _tensor_entry(t) | _image_input(t) for t in signature.inputs},
+        "inputs": {t.name: _input_entry(t, signature.outputs) for t in signature.inputs},
         "outputs": {t.name: _tensor_entry(t) | _display(t, labels) for t in signature.outputs},
     }
 
@@ -40,19 +66,46 @@ def _tensor_entry(tensor: TensorSignature) -> dict[str, Any]:
     return {"name": tensor.name, "type": tensor.type_name, "shape": shape}
 
 
+def _input_entry(tensor: TensorSignature, outputs: tuple[TensorSignature, ...]) -> dict[str, Any]:
+    entry = _tensor_entry(tensor)
+    if looks_like_image(tensor):
+        return entry | {"widget": "image"}
+    if is_state(tensor, outputs):
+        return entry | {"default": 0}
+    return entry
+
+
+def _is_number(tensor: TensorSignature) -> bool:
+    dtype = DTYPES.get(tensor.type_name)
+    return tensor.is_tensor and dtype is not None and dtype.kind in _NUMBER_KINDS
+
+
 def looks_like_image(tensor: TensorSignature) -> bool:
-    """[N, C, H, W] or [N, H, W, C] of numbers, with 1 or 3 channels and sides of 8 or more."""
+    """[N, C, H, W] or [N, H, W, C] of numbers: N 1 or dynamic, 1 or 3 channels, and each
+    side dynamic or 8 or more."""
     shape = tensor.shape
-    if shape is None or len(shape) != 4 or tensor.type_name in ("string", "bool"):
+    if shape is None or len(shape) != 4 or not _is_number(tensor):
+        return False
+    if isinstance(shape[0], int) and shape[0] != 1:  # a stack of tensors, not one picture
         return False
     for channels, sides in ((shape[1], shape[2:]), (shape[3], shape[1:3])):
-        if channels in (1, 3) and all(isinstance(d, int) and d >= 8 for d in sides):
+        if channels in (1, 3) and all(not isinstance(d, int) or d >= 8 for d in sides):
             return True
     return False
 
 
-def _image_input(tensor: TensorSignature) -> dict[str, Any]:
-    return {"widget": "image"} if looks_like_image(tensor) else {}
+def is_state(tensor: TensorSignature, outputs: tuple[TensorSignature, ...]) -> bool:
+    """Whether an input holds a model's state, which starts as zeros (see the module's docstring)."""
+    if not _is_number(tensor) or looks_like_image(tensor) or tensor.shape is None:
+        return False
+    recurrent = [isinstance(d, int) for d in tensor.shape] == [True, False, True]
+    handed_back = any((o.type_name, o.shape) == (tensor.type_name, tensor.shape) for o in outputs)
+    return _named_like_state(tensor.name) or recurrent or handed_back
+
+
+def _named_like_state(name: str) -> bool:
+    words = re.split(r"[^0-9a-z]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
+    return name.lower() in STATE_NAMES or not STATE_WORDS.isdisjoint(words)
 
 
 def _display(tensor: TensorSignature, labels: Labels | None) -> dict[str, Any]:

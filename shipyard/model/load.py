@@ -148,6 +148,7 @@ def _tensor(value: onnx.ValueInfoProto) -> TensorSignature:
 
 
 def _dim(dim: onnx.TensorShapeProto.Dimension) -> Dim:
-    if dim.HasField("dim_value"):
+    """A size, a name, or None (dynamic); a negative size (Paddle writes -1) is dynamic too."""
+    if dim.HasField("dim_value") and dim.dim_value >= 0:
         return dim.dim_value
     return dim.dim_param or None

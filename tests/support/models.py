@@ -12,6 +12,8 @@ from onnx import TensorProto, helper
 from shipyard.build import build_site
 from shipyard_runtime.dtypes import DTYPES
 
+Tensor = tuple[str, str, list[int | str | None]]  # name, type, shape
+
 # Two values of each type at its limits, for the identity model (see `identity_model`).
 EXTREMES = {
     "float32": [-3.4028234663852886e38, 1.5],
@@ -150,3 +152,17 @@ def keyed_identity_site(folder: Path, inputs: dict[str, Any]) -> Path:
     (folder / "m.yml").write_text(yaml.safe_dump({"inputs": inputs}))
     build_site(model, folder / "m.yml", folder / "site")
     return folder / "site"
+
+
+def signature_model(path: Path, inputs: list[Tensor], output_types: list[str]) -> Path:
+    """Each input `name` to an output `<name>_out` of its shape: as it is (Identity), or cast to
+    the type `output_types` gives it."""
+    nodes, graph_inputs, graph_outputs = [], [], []
+    for (name, type_name, shape), out_type in zip(inputs, output_types, strict=True):
+        graph_inputs.append(helper.make_tensor_value_info(name, DTYPES[type_name].onnx, shape))
+        graph_outputs.append(helper.make_tensor_value_info(f"{name}_out", DTYPES[out_type].onnx, shape))
+        if out_type == type_name:
+            nodes.append(helper.make_node("Identity", [name], [f"{name}_out"]))
+        else:
+            nodes.append(helper.make_node("Cast", [name], [f"{name}_out"], to=DTYPES[out_type].onnx))
+    return save(helper.make_graph(nodes, "signature", graph_inputs, graph_outputs), path)
