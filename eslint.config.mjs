@@ -1,4 +1,5 @@
-// ESLint for the page's JS (templates/) and its unit tests (tests/js/): the recommended
+// ESLint for the page's JS (templates/), its unit tests (tests/js/) and the build's own JS
+// (shipyard/model/ort_node.mjs, onnxruntime-web in Node): the recommended
 // rules, plus a few that keep each module small and plain. Run through pytest
 // (tests/js/test_node.py), or `npx eslint .` once `npm ci` has installed the tools.
 import js from "@eslint/js";
@@ -21,5 +22,8 @@ export default [
     },
   },
   { files: ["templates/**/*.{js,mjs}"], languageOptions: { globals: globals.browser } },
-  { files: ["tests/js/**/*.mjs", "eslint.config.mjs"], languageOptions: { globals: globals.node } },
+  {
+    files: ["tests/js/**/*.mjs", "shipyard/model/*.mjs", "eslint.config.mjs"],
+    languageOptions: { globals: globals.node },
+  },
 ];

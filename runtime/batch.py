@@ -74,8 +74,9 @@ class Table:
 
 
 def accepts_csv(app: AppSpec) -> bool:
-    """A CSV can give every field but a picture."""
-    return all(spec.image is None for spec in app.form)
+    """A CSV can give every field of a fixed size: not a picture, nor a value that sets
+    free dimensions (rows would not stack into one tensor)."""
+    return all(spec.image is None and not spec.free for spec in (*app.form, *app.inputs))
 
 
 def render_batch(app: AppSpec) -> str:
@@ -166,7 +167,7 @@ def _cell(spec: InputSpec, text: str) -> list[Value]:
     if not text.strip() and spec.default is not None and spec.dtype.kind != "string":
         return list(spec.default)
     items = split_text_area(spec, text) if spec.size > 1 else [text]
-    return spec.check_row([spec.dtype.parse(item) for item in items])
+    return list(spec.check_row([spec.dtype.parse(item) for item in items]))
 
 
 def _rows(specs: tuple[InputSpec, ...], columns: Columns, count: int) -> list[Values]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import js  # type: ignore[import-not-found]
@@ -28,7 +29,7 @@ from .links import from_fragment, to_fragment
 from .names import ATTRIBUTES, IDS, PAGE_DATA, USER_MODULE
 from .pipeline import Pipeline, Prediction, Prepared, attempt
 from .plan import page_plan
-from .spec import AppSpec, TensorSpec
+from .spec import AppSpec, InputSpec, TensorSpec
 from .tensors import Feed, FeedLayout, Output, read_output
 from .values import ForeignArray, InputError, Values, from_api, from_form
 
@@ -120,7 +121,7 @@ class Page:
             from_form(self.app, self._read_texts(), {})
         for spec in self.app.outputs:
             render_output(Output(spec.key, spec.dtype, spec.dims, _blanks(spec), spec.show))
-        return self._submission({spec.key: _blanks(spec) for spec in self.app.inputs}, 0)
+        return self._submission({spec.key: _probe(spec) for spec in self.app.inputs}, 0)
 
     def show_error(self, message: str) -> None:
         """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
@@ -150,11 +151,13 @@ class Page:
         return self._submission(prepared.rows, self.runs)
 
     def _submission(self, rows: Values, run: int) -> Any:
-        """`{packed, own, run}`: the packed buffer (the plan's `offset`s say where each input
-        sits in it), the inputs that travel on their own in order, and the run's number."""
-        packed, own = self.layout.pack(rows)
+        """`{packed, own, dims, run}`: the packed buffer (the plan's `offset`s say where each
+        input sits in it; null when every input travels on its own), the inputs that travel
+        on their own in order, the dims of each of those whose value sets them (null for the
+        others), and the run's number."""
+        packed, own, dims = self.layout.pack(rows)
         arrays = [v.array if isinstance(v, JsFloatArray) else v for v in own]
-        return _js({"packed": packed, "own": arrays, "run": run})
+        return _js({"packed": packed, "own": arrays, "dims": dims, "run": run})
 
     def _result(self, prediction: Prediction, show: bool) -> Any:
         if show:
@@ -265,6 +268,12 @@ _BLANKS: dict[str, Value] = {"string": "", "bool": False, "int": 0, "float": 0.0
 def _blanks(spec: TensorSpec) -> list[Value]:
     """A submission of zeros (empty text, false) for the tensor."""
     return [_BLANKS[spec.dtype.kind]] * spec.size
+
+
+def _probe(spec: InputSpec) -> Sequence[Value]:
+    """Zeros in the dims of a made-up input (see `InputSpec.probe_dims`)."""
+    dims = spec.probe_dims
+    return spec.shaped([_BLANKS[spec.dtype.kind]] * math.prod(dims), dims)
 
 
 def _draw(slot: JsProxy, output: Output) -> None:

@@ -13,7 +13,7 @@ from html import escape
 
 from .dtypes import DTYPES, Value
 from .images import Pixels
-from .shapes import flatten, nested_shape
+from .shapes import flatten, nest, nested_shape
 from .spec import ResultSpec, Show
 from .tensors import Output
 
@@ -87,10 +87,8 @@ def format_output(value: Value) -> str:
 
 def _nested(output: Output) -> object:
     """The values nested by the output's dims (leading 1s dropped), for JSON."""
-    dims = [d for d in output.dims if d != 1]
-    values: list[object] = list(output.values)
-    for size in reversed(dims[1:]):
-        values = [values[i : i + size] for i in range(0, len(values), size)]
+    dims = tuple(d for d in output.dims if d != 1)
+    values = nest(list(output.values), dims)
     return values[0] if not dims else values
 
 

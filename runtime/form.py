@@ -6,13 +6,17 @@ read the controls back (`values.from_form`). Every piece of user text is escaped
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Sequence
 from html import escape
 
+from .dims import pattern
 from .dtypes import Value
 from .names import ATTRIBUTES, IDS
+from .shapes import nest
 from .spec import AppSpec, InputSpec, format_index, unravel
-from .values import uses_grid, uses_text_area
+from .values import uses_grid, uses_json, uses_text_area
 
 
 def render_form(app: AppSpec) -> str:
@@ -101,12 +105,8 @@ def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = No
     if aria:
         attrs["aria-label"] = aria
     if uses_text_area(spec):
-        hint = "one per line" if spec.dtype.kind == "string" else "separated by commas or spaces"
-        shape = spec.inner_shape
-        if len(shape) > 1:
-            hint = f"{' × '.join(map(str, shape))} row by row, {hint}"
         lines = (value or "").count("\n") + 1
-        attrs |= {"rows": str(min(max(lines, 4), 12)), "placeholder": f"{spec.size} values, {hint}"}
+        attrs |= {"rows": str(min(max(lines, 4), 12)), "placeholder": _text_area_hint(spec)}
         return f"<textarea {_attrs(attrs)}>{escape(value or '')}</textarea>"
     control = spec.control
     if control == "select":
@@ -120,6 +120,20 @@ def _control(spec: InputSpec, id_: str, value: str | None, aria: str | None = No
         attrs["value"] = value
     box = f"<input {_attrs(attrs)}>"
     return _slider(spec, id_, value) + box if control == "slider" else box
+
+
+def _text_area_hint(spec: InputSpec) -> str:
+    """What a text area takes: so many values (any number, where a value sets a free
+    dimension), how they are separated; nested lists in JSON for several free dimensions."""
+    if uses_json(spec):
+        return f"nested lists in JSON, of shape {pattern(spec.shape, spec.free)}"
+    hint = "one per line" if spec.dtype.kind == "string" else "separated by commas or spaces"
+    shape = spec.inner_shape
+    if spec.free:
+        return f"any number of values (shape {pattern(spec.shape, spec.free)}), {hint}"
+    if len(shape) > 1:
+        hint = f"{' × '.join(map(str, shape))} row by row, {hint}"
+    return f"{spec.size} values, {hint}"
 
 
 def _select(spec: InputSpec, attrs: dict[str, str], value: str | None) -> str:
@@ -174,16 +188,25 @@ def _joined_default(spec: InputSpec) -> str | None:
     return None if spec.default is None else _joined(spec, spec.default)
 
 
-def _joined(spec: InputSpec, row: tuple[Value, ...]) -> str:
-    """A row as typed into one text area: strings one per line, numbers a line per grid row."""
+def _joined(spec: InputSpec, row: Sequence[Value]) -> str:
+    """A row as typed into one text area: strings one per line, numbers a line per grid row,
+    nested lists in JSON (see `uses_json`)."""
+    if uses_json(spec):
+        dims = spec.dims_of(row)
+        start = 0  # the leading sizes of 1 that `fit` lets a value leave out
+        while start < min(spec.free) and dims[start] == 1:
+            start += 1
+        return json.dumps(nest(list(row), dims[start:]), ensure_ascii=False)
     texts = [format_value(v) for v in row]
     if spec.dtype.kind == "string":
         return "\n".join(texts)
-    width = spec.inner_shape[-1] if len(spec.inner_shape) > 1 else len(texts)
+    dims = spec.dims_of(row)
+    inner = dims[-1:] if len(dims) > 1 and math.prod(dims[:-1]) > 1 else ()
+    width = inner[0] if inner else len(texts)
     return "\n".join(", ".join(texts[i : i + width]) for i in range(0, len(texts), width))
 
 
-def control_texts(spec: InputSpec, row: tuple[Value, ...]) -> list[str]:
+def control_texts(spec: InputSpec, row: Sequence[Value]) -> list[str]:
     """What each of an input's controls shows for `row`, in document order."""
     return [_joined(spec, row)] if uses_text_area(spec) else [format_value(v) for v in row]
 

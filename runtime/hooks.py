@@ -11,17 +11,19 @@ hooks can be checked outside the browser.
 from __future__ import annotations
 
 import inspect
+import math
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from .dims import Shaped
 from .display import plain
 from .dtypes import DType, ValueProblem
 from .problems import ShipyardError
-from .shapes import flatten, format_index, nested_shape
-from .spec import AppSpec
+from .shapes import flatten, format_index, lists_among, nest, nested_shape
+from .spec import AppSpec, InputSpec
 from .tensors import Output
 from .values import Values
 
@@ -76,8 +78,8 @@ def hook_inputs(app: AppSpec, values: Values) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     for spec in app.form:
         row = values[spec.key]
-        if spec.image is not None:
-            inputs[spec.key] = _array(row, spec.dtype, spec.dims)
+        if spec.image is not None or isinstance(row, Shaped):
+            inputs[spec.key] = _array(row, spec.dtype, spec.dims_of(row))
         else:
             inputs[spec.key] = row[0] if spec.size == 1 else row
     return inputs
@@ -93,13 +95,28 @@ def model_rows(app: AppSpec, arrays: object) -> Values:
     for spec in app.inputs:
         if spec.key not in arrays:
             raise ValueProblem(f"preprocess returned no {spec.key!r} (model inputs: {_names(app)})")
-        items = _flat(arrays[spec.key])
-        if len(items) != spec.size:
+        items, dims = _shaped(spec, arrays[spec.key])
+        if len(items) != math.prod(dims):
             raise ValueProblem(
-                f"preprocess gave {spec.key!r} {len(items)} values; the model takes {format_index(spec.dims)}"
+                f"preprocess gave {spec.key!r} {len(items)} values; the model takes {format_index(dims)}"
             )
-        rows[spec.key] = [spec.dtype.check(_plain(v)) for v in items]
+        rows[spec.key] = spec.shaped([spec.dtype.check(_plain(v)) for v in items], dims)
     return rows
+
+
+def _shaped(spec: InputSpec, value: object) -> tuple[list[object], tuple[int, ...]]:
+    """preprocess's array for a model input: its elements, and the dims they fill (the
+    array's shape sets the input's free dimensions)."""
+    items = _flat(value)
+    given = getattr(value, "shape", None)
+    if given is None and isinstance(value, list) and lists_among(value) is not False:
+        given = nested_shape(value)
+    try:
+        return items, spec.flat_dims(len(items)) if given is None else spec.fit_dims(given)
+    except ValueProblem as problem:
+        if not spec.free:  # any array of the right count fills a fixed input, as it always has
+            return items, spec.dims
+        raise ValueProblem(f"preprocess gave {spec.key!r} values that do not fit: {problem}") from None
 
 
 def hook_outputs(outputs: list[Output]) -> dict[str, Any]:
@@ -120,7 +137,7 @@ def _array(values: Sequence[Any], dtype: DType, dims: tuple[int, ...]) -> Any:
     try:
         import numpy
     except ImportError:
-        return _nest(dtype.unpack(dtype.pack(values)), dims)
+        return nest(dtype.unpack(dtype.pack(values)), dims)
     return numpy.array(values, dtype=dtype.numpy).reshape(dims)
 
 
@@ -137,12 +154,6 @@ def _flat(value: object) -> list[object]:
 def _plain(value: object) -> object:
     """A numpy scalar as the Python number it holds."""
     return value.item() if hasattr(value, "item") else value
-
-
-def _nest(values: list[Any], dims: tuple[int, ...]) -> Any:
-    for size in reversed(dims[1:]):
-        values = [values[i : i + size] for i in range(0, len(values), size)]
-    return values
 
 
 def _names(app: AppSpec) -> str:

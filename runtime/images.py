@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import add, mul, sub, truediv
@@ -22,7 +22,9 @@ from .problems import Collector, suggest
 LAYOUTS = ("NCHW", "NHWC")
 COLORS = ("RGB", "BGR", "gray")
 FITS = ("stretch", "crop")
-_IMAGE_KEYS = ("layout", "color", "scale", "mean", "std", "fit")
+_IMAGE_KEYS = ("layout", "color", "scale", "mean", "std", "fit", "max_side", "multiple_of")
+# The side a picture's free height and width are guessed for (to tell NCHW from NHWC).
+_GUESS_SIDE = 64
 # ITU-R BT.601 luma, as Pillow's "L" mode computes it.
 _LUMA = (0.299, 0.587, 0.114)
 
@@ -58,6 +60,41 @@ class ImageSpec:
     mean: tuple[float, ...] = (0.0,)
     std: tuple[float, ...] = (1.0,)
     fit: str = "stretch"
+    max_side: int | None = None  # free sides: the longest at most this
+    multiple_of: int = 1  # free sides: rounded to a multiple of this
+
+    def sized(self, dims: Sequence[int], free: Sequence[int], width: int, height: int) -> tuple[int, ...]:
+        """The dims for a picture of width × height when some of the tensor's sides are free:
+        both free take the picture's size; one free keeps the picture's aspect ratio beside
+        the fixed one. Then the longest free side is at most `max_side`, and each free side
+        a multiple of `multiple_of` (at least one multiple)."""
+        sized = list(dims)
+        h_axis, w_axis = self._sides(dims)
+        h, w = float(dims[h_axis]), float(dims[w_axis])
+        if h_axis in free and w_axis in free:
+            h, w = float(height), float(width)
+        elif h_axis in free:
+            h = height * w / width
+        elif w_axis in free:
+            w = width * h / height
+        longest = max((side for axis, side in ((h_axis, h), (w_axis, w)) if axis in free), default=0.0)
+        shrink = min(1.0, self.max_side / longest) if self.max_side and longest else 1.0
+        for axis, side in ((h_axis, h), (w_axis, w)):
+            if axis in free:
+                sized[axis] = self._rounded(side * shrink)
+        return tuple(sized)
+
+    def _rounded(self, side: float) -> int:
+        step = self.multiple_of
+        rounded = max(step, round(side / step) * step)
+        if self.max_side and rounded > self.max_side:
+            rounded = max(step, self.max_side // step * step)
+        return rounded
+
+    def _sides(self, dims: Sequence[int]) -> tuple[int, int]:
+        """The axes of the height and the width in `dims`."""
+        n = len(dims)
+        return (n - 3, n - 2) if n >= 3 and self.layout_of(dims) == "NHWC" else (n - 2, n - 1)
 
     def geometry(self, dims: Sequence[int]) -> tuple[int, int, int]:
         """(channels, height, width) of a tensor with these dims; rank 2 is one gray plane."""
@@ -264,8 +301,11 @@ def _dense(taps: Taps, size: int) -> Any:
     return matrix
 
 
-def read_image(c: Collector, raw: object, key: str, dims: tuple[int, ...]) -> ImageSpec | None:
-    """The metadata's `image:` options, checked against the tensor they fill or show."""
+def read_image(
+    c: Collector, raw: object, key: str, dims: tuple[int, ...], free: tuple[int, ...] = ()
+) -> ImageSpec | None:
+    """The metadata's `image:` options, checked against the tensor they fill or show (whose
+    `free` axes a picture sizes: their layout is guessed once, here, and kept)."""
     data: Mapping[str, Any] = {} if raw is None else c.mapping(raw, key)
     c.unknown_keys(data, _IMAGE_KEYS, key)
     found = len(c.problems)
@@ -276,9 +316,14 @@ def read_image(c: Collector, raw: object, key: str, dims: tuple[int, ...]) -> Im
         mean=_per_channel(c, data.get("mean"), f"{key}.mean", 0.0),
         std=_per_channel(c, data.get("std"), f"{key}.std", 1.0, positive=True),
         fit=_choice(c, data.get("fit"), FITS, f"{key}.fit") or "stretch",
+        max_side=_whole(c, data.get("max_side"), f"{key}.max_side"),
+        multiple_of=_whole(c, data.get("multiple_of"), f"{key}.multiple_of") or 1,
     )
     if len(c.problems) > found:
         return None
+    if free:
+        dims = tuple(_GUESS_SIDE if i in free else d for i, d in enumerate(dims))
+        spec = replace(spec, layout=spec.layout_of(dims))
     try:
         channels = spec.geometry(dims)[0]
         spec._order(channels)
@@ -298,6 +343,15 @@ def _choice(c: Collector, raw: object, allowed: tuple[str, ...], key: str) -> st
         c.add(key, f"unknown value {raw!r}{suggest(str(raw), allowed)}; one of {', '.join(allowed)}")
         return None
     return str(raw)
+
+
+def _whole(c: Collector, raw: object, key: str) -> int | None:
+    if raw is None:
+        return None
+    if type(raw) is not int or raw < 1:
+        c.add(key, f"expected a whole number of pixels, at least 1, got {raw!r}")
+        return None
+    return raw
 
 
 def _positive(c: Collector, raw: object, key: str, default: float) -> float:

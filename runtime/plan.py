@@ -39,9 +39,10 @@ def js_checks(app: AppSpec) -> list[Check] | None:
     JS only ever accepts by these checks: anything they do not pass comes to Python, which
     checks it again and words the problem. So the bounds may be narrower than Python's
     (integers within JS's exact range), never wider. None when the form has fields of its
-    own: Python's preprocess makes the model's inputs from them.
+    own: Python's preprocess makes the model's inputs from them, and when an input has free
+    dimensions: Python reads the value's shape.
     """
-    if app.fields:
+    if app.fields or any(spec.free for spec in app.inputs):
         return None
     checks = []
     for spec in app.inputs:
@@ -56,8 +57,9 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
     """The plan, as JSON-like data:
 
     - `inputs`: per model input, in order: `name`, `type` (onnxruntime-web's), `typed` (the
-      JS typed array that holds it), `dims`, `offset` (its place in the packed buffer, or
-      null when it travels on its own) and `check` (see `Check`; null with a hook);
+      JS typed array that holds it), `dims` (null when each submission's value sets them:
+      the submission gives them), `offset` (its place in the packed buffer, or null when it
+      travels on its own) and `check` (see `Check`; null with a hook);
     - `fastPath`: whether `predict` may run the model with no call into Python;
     - `packedMax`: from how many numbers a float array travels on its own;
     - `floatArrays`: per form key of a float type, the typed array JS converts a long
@@ -80,7 +82,7 @@ def _input(slot: Slot, check: Check | None) -> dict[str, Any]:
         "name": slot.name,
         "type": slot.dtype.name,
         "typed": slot.dtype.js_array,
-        "dims": list(slot.dims),
+        "dims": None if slot.dims is None else list(slot.dims),
         "offset": slot.offset,
         "check": None if check is None else check._asdict(),
     }

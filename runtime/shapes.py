@@ -37,6 +37,13 @@ def lists_among(items: list[Any] | tuple[Any, ...]) -> bool | None:
     return None if len(kinds) > 1 else kinds == {True}
 
 
+def nest(values: list[Any], dims: tuple[int, ...]) -> Any:
+    """Row-major values as nested lists of `dims` (a rank-0 tensor's as a list of one)."""
+    for size in reversed(dims[1:]):
+        values = [values[i : i + size] for i in range(0, len(values), size)]
+    return values
+
+
 def unravel(i: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     """The index in `shape` of the row-major position `i`."""
     index = []

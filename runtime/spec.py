@@ -12,23 +12,41 @@ import array
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
+from .dims import Dim, Limit, Shaped, batch_names, fit, flat, free_axes, pattern
 from .dtypes import DTYPES, DType, Value, ValueProblem, all_finite
 from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
-from .shapes import flatten, format_index, lists_among, nested_shape, unravel
+from .shapes import flatten, format_index, lists_among, nest, nested_shape, unravel
 
-Dim = int | str | None
-# An input's elements per submission: 2**20 is a 3 × 512 × 512 image with room to spare,
-# and keeps a metadata typo such as `shape: [null, 100000000]` from exhausting memory.
+# An input's elements per submission, its fixed dimensions counted: 2**20 is a 3 × 512 × 512
+# image with room to spare, and keeps a metadata typo such as `shape: [null, 100000000]`
+# from exhausting memory.
 MAX_ELEMENTS = 2**20
 
 
+# The size a free dimension takes in an input made up to try the model; a picture's sides
+# take ImageSpec's own (see `InputSpec.probe_dims`).
+PROBE_SIZE = 8
+
+
 def submission_dims(shape: tuple[Dim, ...]) -> tuple[int, ...]:
-    """A shape's dimensions for one form submission: a dynamic one (the batch) becomes 1."""
+    """A shape's dimensions for one form submission, each dynamic one 1."""
     return tuple(d if isinstance(d, int) else 1 for d in shape)
+
+
+# The sides of the picture a made-up input for a picture with free sides is sized for.
+PROBE_PICTURE = 64
+
+
+def _inner(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """`dims` without its leading sizes of 1, keeping at least one."""
+    start = 0
+    while start < len(dims) - 1 and dims[start] == 1:
+        start += 1
+    return dims[start:] or (1,)
 
 
 def _holds_only(numbers: Sequence[Value], dtype: DType) -> bool:
@@ -48,25 +66,62 @@ def _read_dtype(c: Collector, value: object, key: str) -> DType | None:
     return None
 
 
-def _read_shape(c: Collector, value: object, key: str, fixed_rows: bool) -> tuple[Dim, ...] | None:
-    """A list of sizes; with `fixed_rows` (inputs), only the first (batch) may be dynamic."""
+def _read_shape(c: Collector, value: object, key: str, limited: bool) -> tuple[Dim, ...] | None:
+    """A list of sizes, where `null`, a name or -1 (as the model may write it) is dynamic, and
+    so is `{name, min, max}` (any of the three), which bounds it; with `limited` (inputs), at
+    most MAX_ELEMENTS in the fixed ones."""
     if not isinstance(value, list):
         c.add(key, "is required" if value is None else f"expected a list, got {describe(value)}")
         return None
     found = len(c.problems)
     for i, dim in enumerate(value):
-        if not (dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)):
-            c.add(f"{key}[{i}]", f"expected a size, null or a name, got {describe(dim)}")
-    for i, dim in enumerate(value[1:] if fixed_rows else [], start=1):
-        if not isinstance(dim, int):
-            c.add(f"{key}[{i}]", "only the first (batch) dimension may be dynamic; give this one's size")
+        if isinstance(dim, Mapping):
+            _read_limit(c, dim, f"{key}[{i}]")
+        elif not (dim is None or isinstance(dim, str) or (type(dim) is int and dim >= -1)):
+            c.add(
+                f"{key}[{i}]", f"expected a size, null, -1, a name or {{name, min, max}}, got {describe(dim)}"
+            )
     if len(c.problems) > found:
         return None
-    size = math.prod(d for d in value if isinstance(d, int))
-    if fixed_rows and size > MAX_ELEMENTS:
+    shape = tuple(_dim(dim) for dim in value)
+    size = math.prod(d for d in shape if isinstance(d, int))
+    if limited and size > MAX_ELEMENTS:
         c.add(key, f"{size} elements in one submission; at most {MAX_ELEMENTS} fit a form")
         return None
-    return tuple(value)
+    return shape
+
+
+def _read_limit(c: Collector, raw: Mapping[str, Any], key: str) -> None:
+    c.unknown_keys(raw, ("name", "min", "max"), key)
+    c.text(raw.get("name"), f"{key}.name")
+    least, greatest = raw.get("min", 1), raw.get("max")
+    for name, bound in (("min", least), ("max", greatest)):
+        if bound is not None and (type(bound) is not int or bound < 1):
+            c.add(f"{key}.{name}", f"expected a size of at least 1, got {describe(bound)}")
+    if type(least) is int and type(greatest) is int and least > greatest:
+        c.add(f"{key}.min", f"min {least} is greater than max {greatest}")
+
+
+def _dim(raw: object) -> Dim:
+    """A dimension as the shape holds it: a bounded one by its name (its bounds: `_limits`)."""
+    if isinstance(raw, Mapping):
+        return raw.get("name")
+    return None if raw == -1 else raw  # type: ignore[return-value]
+
+
+def _limits(raw: object) -> tuple[Limit, ...]:
+    """The bounds a metadata shape sets on its dynamic dimensions (read once `_read_limit`
+    has found them valid)."""
+    entries = raw if isinstance(raw, list) else []
+    return tuple(
+        (i, _size(dim.get("min")) or 1, _size(dim.get("max")))
+        for i, dim in enumerate(entries)
+        if isinstance(dim, Mapping)
+    )
+
+
+def _size(raw: object) -> int | None:
+    return raw if type(raw) is int else None
 
 
 @dataclass(frozen=True)
@@ -77,38 +132,50 @@ class TensorSpec:
     label: str
     dtype: DType
     shape: tuple[Dim, ...]
+    batch: frozenset[str] = frozenset()  # the names that mark a batch dimension (see dims.py)
+    limits: tuple[Limit, ...] = ()  # bounds the metadata sets on free dimensions
 
     # Cached: every prediction reads these, and in Pyodide working them out again costs
     # a sizeable share of a small model's whole run.
     @cached_property
     def dims(self) -> tuple[int, ...]:
-        """The dimensions of one form submission: a dynamic batch dimension becomes 1."""
+        """The dimensions of one form submission, every dynamic one 1: a submission's own,
+        unless free dimensions (see `free`) take other sizes from its value."""
         return submission_dims(self.shape)
 
     @cached_property
+    def free(self) -> tuple[int, ...]:
+        """The dynamic dimensions that a value sizes (see dims.py); none for most models."""
+        return free_axes(self.shape, self.batch)
+
+    @cached_property
     def size(self) -> int:
-        """How many elements one submission holds."""
+        """How many elements one submission holds (with each free dimension 1)."""
         return math.prod(self.dims)
 
     @cached_property
     def probe_dims(self) -> tuple[int, ...]:
-        """The dimensions of an input made up to try the model (at build time) when the
-        metadata gives no default: a submission's, with every free size given one."""
-        return self.dims
+        """The dimensions of an input made up to try the model (at build time, and the page's
+        warm-up) when the metadata gives no default: a submission's, each free one PROBE_SIZE."""
+        return tuple(PROBE_SIZE if i in self.free else d for i, d in enumerate(self.dims))
 
     def dims_of(self, row: Sequence[Value]) -> tuple[int, ...]:
         """The dimensions of a checked row of this tensor (a default, a submission)."""
-        return self.dims
+        return row.dims if isinstance(row, Shaped) else self.dims
+
+    def fit_dims(self, given: Sequence[int]) -> tuple[int, ...]:
+        """The dims of a value of shape `given` (see `dims.fit`), within the metadata's bounds."""
+        return fit(self.shape, self.free, given, self.limits)
+
+    def flat_dims(self, count: int) -> tuple[int, ...]:
+        """The dims of `count` values given flat (see `dims.flat`), within the metadata's bounds."""
+        return flat(self.shape, self.free, count, self.limits)
 
     @cached_property
     def inner_shape(self) -> tuple[int, ...]:
         """`dims` without its leading sizes of 1 (the batch and any like it), keeping at least
         one: what the form lays out, and the shortest nesting `read_row` accepts."""
-        dims = self.dims
-        start = 0
-        while start < len(dims) - 1 and dims[start] == 1:
-            start += 1
-        return dims[start:] or (1,)
+        return _inner(self.dims)
 
 
 _TENSOR_KEYS = ("name", "type", "shape")
@@ -135,7 +202,7 @@ class InputSpec(TensorSpec):
     minimum: float | None = None
     maximum: float | None = None
     step: float | None = None
-    default: tuple[Value, ...] | None = None
+    default: Sequence[Value] | None = None  # a tuple, or a `Shaped` row for free dimensions
     choices: tuple[tuple[str, Value], ...] | None = None  # (label, value), in menu order
     widget: str = ""  # one of WIDGETS, or "" to choose by type (see `control`)
     image: ImageSpec | None = None  # how a picture becomes this tensor (widget `image`)
@@ -154,27 +221,50 @@ class InputSpec(TensorSpec):
             return "slider"
         return "integer" if kind == "int" else "number"
 
-    def check_row(self, items: list[object]) -> list[Value]:
-        """Check one submission's elements, in row-major order: their count, then each
-        (naming its position: `value 3` in a row, `value [1, 0]` in a grid)."""
-        if len(items) != self.size:
-            shape = f" (shape {format_index(self.inner_shape)})" if len(self.inner_shape) > 1 else ""
-            values = "value" if self.size == 1 else "values"
-            raise ValueProblem(f"expected {self.size} {values}{shape}, got {len(items)}")
+    @property
+    def variable(self) -> bool:
+        """Whether a value sets some of the dimensions (see dims.py)."""
+        return bool(self.free)
+
+    @cached_property
+    def probe_dims(self) -> tuple[int, ...]:
+        """See `TensorSpec.probe_dims`; a picture's free sides are those of a square picture."""
+        if self.image is None or not self.free:
+            return super().probe_dims
+        return self.image.sized(self.dims, self.free, PROBE_PICTURE, PROBE_PICTURE)
+
+    def check_row(self, items: Sequence[object], dims: tuple[int, ...] | None = None) -> Sequence[Value]:
+        """Check one submission's elements, in row-major order for `dims` (a submission's,
+        unless free dimensions say otherwise): their count, then each (naming its position:
+        `value 3` in a row, `value [1, 0]` in a grid). An input with free dimensions gets a
+        `Shaped` row, which carries its dims."""
+        dims = self.dims if dims is None else dims
+        size = math.prod(dims)
+        if len(items) != size:
+            inner = _inner(dims)
+            shape = f" (shape {format_index(inner)})" if len(inner) > 1 else ""
+            values = "value" if size == 1 else "values"
+            raise ValueProblem(f"expected {size} {values}{shape}, got {len(items)}")
         checked = []
         for i, item in enumerate(items):
             try:
                 checked.append(self.check(item))
             except ValueProblem as problem:
-                raise ValueProblem(f"{self.position(i)}{problem}") from None
-        return checked
+                raise ValueProblem(f"{self.position(i, dims)}{problem}") from None
+        return self.shaped(checked, dims)
 
-    def check_numbers(self, numbers: list[Value]) -> list[Value]:
+    def shaped(self, values: Sequence[Value], dims: tuple[int, ...]) -> Sequence[Value]:
+        """Checked values as this input's row: `Shaped` when a value sets dimensions (free
+        ones, or a batch of several rows)."""
+        return Shaped(values, dims) if self.free or dims != self.dims else values
+
+    def check_numbers(self, numbers: Sequence[Value], dims: tuple[int, ...] | None = None) -> Sequence[Value]:
         """`check_row` for numbers already of the type's kind, such as a picture's: all at
         once when they pass, element by element (to say which fails) when they do not."""
-        if len(numbers) == self.size and self.choices is None and self.all_in_range(numbers):
-            return numbers
-        return self.check_row(numbers)  # type: ignore[arg-type]
+        dims = self.dims if dims is None else dims
+        if len(numbers) == math.prod(dims) and self.choices is None and self.all_in_range(numbers):
+            return self.shaped(numbers, dims)
+        return self.check_row(numbers, dims)
 
     def all_in_range(self, numbers: Sequence[Value]) -> bool:
         """Whether numbers already of the type's kind (floats for a float type, ints for an
@@ -194,31 +284,41 @@ class InputSpec(TensorSpec):
         high = high if self.maximum is None else min(high, self.maximum)
         return low, high
 
-    def position(self, i: int) -> str:
+    def position(self, i: int, dims: tuple[int, ...] | None = None) -> str:
         """How messages name element `i`: nothing for a single value, `value 3: ` (counting
         from 1) in a row, `value [1, 0]: ` (the form's grid indices) in a grid."""
-        if self.size == 1:
+        inner = _inner(self.dims if dims is None else dims)
+        if math.prod(inner) == 1:
             return ""
-        if len(self.inner_shape) == 1:
+        if len(inner) == 1:
             return f"value {i + 1}: "
-        return f"value {format_index(unravel(i, self.inner_shape))}: "
+        return f"value {format_index(unravel(i, inner))}: "
 
-    def read_row(self, raw: object) -> list[Value]:
+    def read_row(self, raw: object) -> Sequence[Value]:
         """A row as YAML, JSON or JS give it: a scalar for one element, a flat list in row-major
         order, or nested lists in the tensor's shape, whose leading sizes of 1 (such as a
-        dynamic batch) may be left out."""
-        if type(raw) in (float, int) and self.size == 1 and self.dtype.kind != "string":
+        dynamic batch) may be left out. Free dimensions take the nesting's sizes, or the
+        count of a flat list when only one is free."""
+        if type(raw) in (float, int) and self.size == 1 and self.dtype.kind != "string" and not self.free:
             return [self.check(raw)]  # the commonest case, checked as the general path would
-        if not isinstance(raw, list | tuple):
-            items = [raw]
-        elif lists_among(raw) is not False:
-            items = self._flatten(raw)
-        else:
-            items = list(raw)
+        items, dims = self.layout_of(raw)
         numbers = self._numbers(items)
         if numbers is not None:
-            return self.check_numbers(numbers)
-        return self.check_row([coerce(self.dtype, item) for item in items])
+            return self.check_numbers(numbers, dims)
+        return self.check_row([coerce(self.dtype, item) for item in items], dims)
+
+    def layout_of(self, raw: object) -> tuple[list[Any], tuple[int, ...]]:
+        """A value's elements in row-major order, and the dims they fill (see `read_row`)."""
+        if not isinstance(raw, list | tuple):
+            return [raw], self.flat_dims(1)
+        if lists_among(raw) is False:
+            return list(raw), self.flat_dims(len(raw))
+        given = nested_shape(raw)
+        if given is None:
+            raise ValueProblem(
+                f"expected shape {pattern(self.shape, self.free)}, got lists of different lengths"
+            )
+        return flatten(raw), self.fit_dims(given)
 
     def _numbers(self, items: list[Any]) -> list[Value] | None:
         """A row of plain numbers as `check` makes them (ints become floats for a float type),
@@ -232,17 +332,6 @@ class InputSpec(TensorSpec):
         if self.dtype.kind == "int" and types <= {int}:
             return list(items)
         return None
-
-    def _flatten(self, nested: list[Any] | tuple[Any, ...]) -> list[object]:
-        dims = self.dims
-        accepted = [dims[k:] for k in range(len(dims) - len(self.inner_shape) + 1)] or [dims]
-        given = nested_shape(nested)
-        if given not in accepted:
-            same_rank = [s for s in accepted if given is not None and len(s) == len(given)]
-            expected = format_index((same_rank or accepted)[-1])
-            got = "lists of different lengths" if given is None else format_index(given)
-            raise ValueProblem(f"expected shape {expected}, got {got}")
-        return flatten(nested)
 
     def check(self, value: object) -> Value:
         """Check one element against the type, min and max; raise ValueProblem if it fails."""
@@ -289,28 +378,34 @@ class ResultSpec:
     show: Show = Show()
 
 
-def _read_tensor(c: Collector, key: str, data: Mapping[str, Any], where: str) -> dict[str, Any]:
-    fixed_rows = not where.startswith("outputs.")
+def _read_tensor(
+    c: Collector, key: str, data: Mapping[str, Any], where: str, batch: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    is_input = not where.startswith("outputs.")
     return {
         "key": key,
         "label": c.text(data.get("name"), f"{where}.name") or key,
         "dtype": _read_dtype(c, data.get("type"), f"{where}.type"),
-        "shape": _read_shape(c, data.get("shape"), f"{where}.shape", fixed_rows),
+        "shape": _read_shape(c, data.get("shape"), f"{where}.shape", is_input),
+        "batch": batch,
+        "limits": _limits(data.get("shape")),
     }
 
 
-def _read_field(c: Collector, key: str, raw: object) -> InputSpec | None:
+def _read_field(c: Collector, key: str, raw: object, batch: frozenset[str]) -> InputSpec | None:
     """A form field of its own (a `python` preprocess turns fields into model inputs);
     like an input, but one value unless its `shape` says otherwise."""
     data = c.mapping(raw, f"fields.{key}")
-    return _read_input(c, key, {"shape": [1], **data}, "fields")
+    return _read_input(c, key, {"shape": [1], **data}, batch, "fields")
 
 
-def _read_input(c: Collector, key: str, raw: object, section: str = "inputs") -> InputSpec | None:
+def _read_input(
+    c: Collector, key: str, raw: object, batch: frozenset[str], section: str = "inputs"
+) -> InputSpec | None:
     where = f"{section}.{key}"
     data = c.mapping(raw, where)
     c.unknown_keys(data, _INPUT_KEYS, where)
-    fields = _read_tensor(c, key, data, where)
+    fields = _read_tensor(c, key, data, where, batch)
     fields |= {k: c.number(data.get(n), f"{where}.{n}") for k, n in _RANGE_FIELDS}
     lo, hi = fields["minimum"], fields["maximum"]
     if lo is not None and hi is not None and lo > hi:
@@ -341,7 +436,9 @@ def _read_input_image(
 ) -> ImageSpec | None:
     if fields["dtype"].kind not in WIDGETS["image"]:
         c.add(f"{where}.image", f"an image becomes numbers, not {fields['dtype'].name} values")
-    return read_image(c, data.get("image"), f"{where}.image", submission_dims(fields["shape"]))
+    shape = fields["shape"]
+    free = free_axes(shape, fields["batch"])
+    return read_image(c, data.get("image"), f"{where}.image", submission_dims(shape), free)
 
 
 def _read_choices(c: Collector, raw: object, dtype: DType, key: str) -> tuple[tuple[str, Value], ...] | None:
@@ -378,14 +475,20 @@ def _read_widget(c: Collector, raw: object, fields: dict[str, Any], key: str) ->
     return str(raw)
 
 
-def _read_default(c: Collector, spec: InputSpec, raw: object, key: str) -> tuple[Value, ...] | None:
-    if not isinstance(raw, list) and spec.size > 1:
-        raw = [raw] * spec.size  # one default for every element of the row
+def _read_default(c: Collector, spec: InputSpec, raw: object, key: str) -> Sequence[Value] | None:
+    """A row, or one value for every element of a submission (each free dimension 1)."""
     try:
-        return tuple(spec.read_row(raw))
+        if not isinstance(raw, list) and (spec.size > 1 or spec.free):
+            return _kept(spec.check_row([coerce(spec.dtype, raw)] * spec.size, spec.dims))
+        return _kept(spec.read_row(raw))
     except ValueProblem as problem:
         c.add(key, str(problem))
         return None
+
+
+def _kept(row: Sequence[Value]) -> Sequence[Value]:
+    """A row to keep in a spec: a tuple, or the `Shaped` row that carries its dims."""
+    return row if isinstance(row, Shaped) else tuple(row)
 
 
 def coerce(dtype: DType, value: object) -> object:
@@ -462,7 +565,7 @@ def _read_labels(c: Collector, raw: object, key: str) -> tuple[str | int, ...] |
 
 
 _APP_KEYS = ("name", "description", "inputs", "outputs", "examples", "fields", "python", "results")
-Example = dict[str, tuple[Value, ...]]
+Example = dict[str, Sequence[Value]]
 _NEEDS_PYTHON = {
     "fields": "a form of its own needs a `python` module whose preprocess makes the model's inputs",
     "results": "results come from the `postprocess` of a `python` module; give one",
@@ -500,9 +603,11 @@ class AppSpec:
         c.unknown_keys(data, _APP_KEYS, "")
         name = c.text(data.get("name"), "name", required=True)
         description = c.text(data.get("description"), "description")
-        inputs = _read_section(c, data, "inputs", _read_input)
+        batch = _batch_names(data.get("inputs"))
+        inputs = _read_section(c, data, "inputs", partial(_read_input, batch=batch))
         outputs = _read_section(c, data, "outputs", _read_output)
-        fields = _read_section(c, data, "fields", _read_field) if data.get("fields") is not None else []
+        has_fields = data.get("fields") is not None
+        fields = _read_section(c, data, "fields", partial(_read_field, batch=batch)) if has_fields else []
         python = c.text(data.get("python"), "python")
         results = _read_section(c, data, "results", _read_result) if data.get("results") is not None else []
         for section, entries in (("fields", fields), ("results", results)):
@@ -531,7 +636,7 @@ class AppSpec:
                 "description": self.description,
                 "inputs": {i.key: _input_dict(i) for i in self.inputs},
                 "outputs": {o.key: _output_dict(o) for o in self.outputs},
-                "examples": [{key: list(row) for key, row in example.items()} for example in self.examples],
+                "examples": [{key: written(row) for key, row in ex.items()} for ex in self.examples],
             }
             | ({"fields": {f.key: _input_dict(f) for f in self.fields}} if self.fields else {})
             | ({"python": self.python} if self.python else {})
@@ -541,6 +646,18 @@ class AppSpec:
                 else {}
             )
         )
+
+
+def _batch_names(inputs: object) -> frozenset[str]:
+    """The batch's names, from the inputs' shapes as the metadata writes them (see dims.py)."""
+    entries = inputs.values() if isinstance(inputs, Mapping) else ()
+    shapes = [e["shape"] for e in entries if isinstance(e, Mapping) and isinstance(e.get("shape"), list)]
+    return batch_names(shapes)
+
+
+def written(row: Sequence[Value]) -> Any:
+    """A row as metadata writes it: a flat list, or nested lists when it carries its dims."""
+    return nest(list(row), row.dims) if isinstance(row, Shaped) else list(row)
 
 
 def _read_section(c: Collector, data: Mapping[str, Any], section: str, read: Any) -> list[Any]:
@@ -578,14 +695,18 @@ def _read_example(c: Collector, raw: object, inputs: list[InputSpec], where: str
                 example[spec.key] = spec.default
             continue
         try:
-            example[spec.key] = tuple(spec.read_row(value))
+            example[spec.key] = _kept(spec.read_row(value))
         except ValueProblem as problem:
             c.add(f"{where}.{spec.key}", str(problem))
     return example
 
 
 def _tensor_dict(spec: TensorSpec) -> dict[str, Any]:
-    return {"name": spec.label, "type": spec.dtype.name, "shape": list(spec.shape)}
+    shape: list[Any] = list(spec.shape)
+    for axis, least, greatest in spec.limits:
+        given = {"name": spec.shape[axis], "min": least, "max": greatest}
+        shape[axis] = {k: v for k, v in given.items() if v is not None}
+    return {"name": spec.label, "type": spec.dtype.name, "shape": shape}
 
 
 def _output_dict(spec: OutputSpec) -> dict[str, Any]:
@@ -605,7 +726,7 @@ def _show_dict(show: Show) -> dict[str, Any]:
 def _input_dict(spec: InputSpec) -> dict[str, Any]:
     extra: dict[str, Any] = {"min": spec.minimum, "max": spec.maximum, "step": spec.step}
     if spec.default is not None:
-        extra["default"] = list(spec.default)
+        extra["default"] = written(spec.default)
     if spec.choices is not None:
         extra["choices"] = dict(spec.choices)
     if spec.widget:

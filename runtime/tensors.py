@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .dims import Shaped
 from .dtypes import DTYPES, DType, Value
-from .spec import AppSpec, Show
+from .spec import AppSpec, InputSpec, Show
 from .values import ForeignArray, Values
 
 
@@ -35,11 +36,12 @@ ALIGN = 8  # each packed input starts where any JS typed array may view it
 
 @dataclass(frozen=True)
 class Slot:
-    """Where one model input travels: at `offset` in the packed buffer, or (None) on its own."""
+    """Where one model input travels: at `offset` in the packed buffer, or (None) on its own.
+    `dims` is None when each submission's value sets them (free dimensions)."""
 
     name: str
     dtype: DType
-    dims: tuple[int, ...]
+    dims: tuple[int, ...] | None
     offset: int | None
 
 
@@ -58,8 +60,8 @@ class FeedLayout:
         offset = 0
         for spec in app.inputs:
             code = spec.dtype.typecode
-            if code is None or spec.size > PACKED_MAX:
-                self.slots.append(Slot(spec.key, spec.dtype, spec.dims, None))
+            if code is None or spec.size > PACKED_MAX or spec.free:
+                self.slots.append(Slot(spec.key, spec.dtype, None if spec.free else spec.dims, None))
                 continue
             self.slots.append(Slot(spec.key, spec.dtype, spec.dims, offset))
             self._packed.append(spec.key)
@@ -69,10 +71,18 @@ class FeedLayout:
             offset += width + padding
         self._struct = struct.Struct(layout)
 
-    def pack(self, values: Values) -> tuple[bytes, list[array.array | list[Value] | ForeignArray]]:
-        """The packed buffer, and each unpacked input's buffer in the slots' order."""
+    def pack(
+        self, values: Values
+    ) -> tuple[bytes | None, list[array.array | list[Value] | ForeignArray], list[Any]]:
+        """The packed buffer, each unpacked input's buffer in the slots' order, and beside
+        each its dims when its value sets them (None otherwise: the slot's). A batch of
+        several rows in an input that packs makes every input travel on its own (no buffer)."""
+        if any(isinstance(values[name], Shaped) for name in self._packed):
+            whole = [(slot.dtype, values[slot.name]) for slot in self.slots]
+            return None, [_own(dtype, row) for dtype, row in whole], [_dims(row) for _, row in whole]
         packed = self._struct.pack(*[v for name in self._packed for v in values[name]])
-        return packed, [_own(slot.dtype, values[slot.name]) for slot in self.slots if slot.offset is None]
+        own = [(slot.dtype, values[slot.name]) for slot in self.slots if slot.offset is None]
+        return packed, [_own(dtype, row) for dtype, row in own], [_dims(row) for _, row in own]
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,12 @@ class Output:
         return {"type": self.dtype.name, "dims": list(self.dims), "data": list(self.values)}
 
 
+def feed(spec: InputSpec, row: Sequence[Value]) -> Feed:
+    """One checked row as its model input's tensor, in the dims it fills."""
+    data = row.data if isinstance(row, Shaped) else row
+    return Feed(spec.key, spec.dtype, spec.dims_of(row), spec.dtype.pack(data))
+
+
 def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: object) -> Output:
     """An output as onnxruntime-web gave it: element type name, dims and a flat buffer."""
     dtype = DTYPES[type_name]
@@ -95,5 +111,10 @@ def read_output(app: AppSpec, name: str, type_name: str, dims: list[int], data: 
     return Output(name, dtype, tuple(int(d) for d in dims), dtype.unpack(data), spec.show if spec else None)
 
 
+def _dims(row: Sequence[Value]) -> list[int] | None:
+    return list(row.dims) if isinstance(row, Shaped) else None
+
+
 def _own(dtype: DType, values: Sequence[Value]) -> array.array | list[Value] | ForeignArray:
-    return values if isinstance(values, ForeignArray) else dtype.pack(values)
+    data = values.data if isinstance(values, Shaped) else values
+    return data if isinstance(data, ForeignArray) else dtype.pack(data)

@@ -11,6 +11,7 @@ from shipyard.metadata.reconcile import reconcile
 from shipyard.metadata.user_code import find_module, read_module
 from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
+from shipyard.model.proof import prove
 from shipyard.model.rewrite import Rewrite
 from shipyard.packages.declared import declared_requirements
 from shipyard.packages.resolve import Pin, resolve
@@ -50,6 +51,7 @@ def build_site(
         given = given | {"python": FILES.user_code}
     signature = read_signature(prepared.model)
     app = reconcile(prepared.inferred(), given, signature, metadata or model)
+    prepared = prove(prepared, app)  # the site's onnxruntime-web runs it, repaired if it must be
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
     write_site(prepared.data(), app, output, source, packages, snapshot, threads)

@@ -24,7 +24,7 @@ from shipyard.build import build_site
 from shipyard.errors import NoBrowserError, ShipyardError
 from shipyard.metadata.write import render_metadata, write_new
 from shipyard.model.prepared import prepare_model
-from shipyard.model.report import format_report, inspect_report
+from shipyard.model.report import browser_verdict, format_report, inspect_report
 from shipyard.site.serve import make_server, url_of
 from shipyard.verify.compare import Tolerance
 from shipyard.verify.report import report_dict, report_text
@@ -204,7 +204,8 @@ def init(model: Path, output: Path | None, force: bool) -> None:
 @_model
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def inspect(model: Path, as_json: bool) -> None:
-    """Show MODEL's inputs, outputs, opsets and size, and whether a browser can run it."""
-    prepared = prepare_model(model)
+    """Show MODEL's inputs, outputs, opsets and size, and whether a browser can run it: the
+    site's onnxruntime-web, in Node, runs it as `shipyard build` does."""
+    prepared = browser_verdict(prepare_model(model))
     report = inspect_report(prepared.original, prepared.info, prepared.rewrites)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))

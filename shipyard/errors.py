@@ -11,10 +11,12 @@ from shipyard_runtime.problems import Problem, ShipyardError
 
 __all__ = [
     "AssetError",
+    "BrowserCheckError",
     "MetadataError",
     "InstallError",
     "ModelError",
     "NoBrowserError",
+    "NodeError",
     "OutputError",
     "Problem",
     "RequirementError",
@@ -42,6 +44,15 @@ class UnrunnableModelError(ModelError):
     """The model is ONNX, but a browser cannot run it as it is; a problem per reason."""
 
     headline = "cannot run in a browser:"
+
+
+class BrowserCheckError(ModelError):
+    """The site's own onnxruntime-web, run in Node at build time, cannot open or run the
+    model, and no repair helps or a repair would change its results."""
+
+
+class NodeError(ShipyardError):
+    """Node.js, which runs the site's onnxruntime-web at build time, is missing or failed."""
 
 
 class UserCodeError(ShipyardError):

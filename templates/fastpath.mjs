@@ -2,6 +2,7 @@
 // they are, when each passes the check Python planned for its model input (runtime/plan.py,
 // `Check`): a number, or a flat array of them, of the input's kind, within its bounds and
 // among its choices, if it has any; or a float typed array of the input's own type.
+// A tensor `{dims, data}` is taken when its dims are the input's and its data passes.
 // Anything else (a key missing or unknown, NaN, a value out of range, nested lists, a
 // picture) gives null: Python then checks every input and words the problem. This module
 // only ever accepts, never rejects.
@@ -47,11 +48,17 @@ export function fastTensors(slots, inputs, Tensor, extents) {
 }
 
 function fastData(slot, value, extents) {
+  if (isTensor(value)) return sameDims(value.dims, slot.dims) ? fastData(slot, value.data, extents) : null;
   if (ArrayBuffer.isView(value)) return viewData(slot, value, extents);
   const items = Array.isArray(value) ? value : slot.size === 1 ? [value] : null;
   if (items === null || items.length !== slot.size) return null;
   return slot.extent ? floatData(slot, items) : each(slot.Typed, items, slot.accept);
 }
+
+const isTensor = (value) => value !== null && typeof value === "object" && Array.isArray(value.dims)
+  && (Array.isArray(value.data) || ArrayBuffer.isView(value.data));
+
+const sameDims = (given, dims) => given.length === dims.length && given.every((d, i) => d === dims[i]);
 
 // A typed array is used as it is, as Python's ForeignArray would be.
 function viewData({ extent, Typed, size, low, high }, value, extents) {

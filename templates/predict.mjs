@@ -18,35 +18,47 @@ export const plainResults = (results) =>
 
 // The tensors of a submission Python prepared (runtime/browser.py, `_submission`): views on
 // its packed buffer at the offsets of the plan's inputs, and the inputs that travel on
-// their own, in order.
-export function submitted(inputs, { packed, own }, Tensor) {
+// their own, in order, each in the plan's dims or, where its value sets them, its own.
+// Without a packed buffer (a batch of several rows), every input travels on its own.
+export function submitted(inputs, { packed, own, dims: ownDims }, Tensor) {
   let next = 0;
   return Object.fromEntries(inputs.map(({ name, type, typed, dims, offset }) => {
-    const packs = typeof offset === "number"; // Python's None arrives as undefined
-    const data = packs ? new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims)) : own[next++];
-    return [name, new Tensor(type, data, dims)];
+    if (packed && typeof offset === "number") { // Python's None arrives as undefined
+      const view = new globalThis[typed](packed.buffer, packed.byteOffset + offset, count(dims));
+      return [name, new Tensor(type, view, dims)];
+    }
+    const at = next++;
+    return [name, new Tensor(type, own[at], dims ?? ownDims[at])];
   }));
 }
 
 // `predict`'s inputs as Python reads them fastest: a picture (ImageData, a Blob or File)
-// as {width, height, data}, and a float input's flat array of numbers, when too long to
-// be packed with the others, as its own typed array, which Python copies as one buffer
-// or, with no hook to read it, leaves in JS. Returns [inputs, typed arrays].
+// as {width, height, data}, a float input's tensor {dims, data} with its data a typed
+// array, and a float input's flat array of numbers, when too long to be packed with the
+// others, as its own typed array, which Python copies as one buffer or, with no hook to
+// read it, leaves in JS. Returns [inputs, typed arrays].
 async function forPython(inputs, plan, decode, extents) {
   const plain = {};
   const typed = {};
   await Promise.all(Object.entries(inputs).map(async ([key, value]) => {
     const image = value instanceof Blob ? await decode(value) : value;
-    if (image instanceof ImageData) {
-      plain[key] = { width: image.width, height: image.height, data: image.data };
-      return;
-    }
-    const Typed = globalThis[plan.floatArrays[key]];
-    const long = Typed && Array.isArray(value) && value.length > plan.packedMax;
-    const numbers = long ? extents.typed(Typed, value) : value;
-    (numbers instanceof Float32Array || numbers instanceof Float64Array ? typed : plain)[key] = numbers;
+    const [kind, given] = image instanceof ImageData
+      ? ["plain", { width: image.width, height: image.height, data: image.data }]
+      : numbersFor(globalThis[plan.floatArrays[key]], value, plan.packedMax, extents);
+    (kind === "typed" ? typed : plain)[key] = given;
   }));
   return [plain, typed];
+}
+
+// A value for a float input of this `Typed` array: a tensor's data as a typed array, or a
+// long array of numbers as a typed array to leave in JS ("typed"); anything else as it is.
+function numbersFor(Typed, value, packedMax, extents) {
+  if (!Typed) return ["plain", value];
+  if (Array.isArray(value?.dims) && Array.isArray(value.data)) {
+    return ["plain", { dims: value.dims, data: extents.typed(Typed, value.data) }];
+  }
+  const numbers = Array.isArray(value) && value.length > packedMax ? extents.typed(Typed, value) : value;
+  return [numbers instanceof Float32Array || numbers instanceof Float64Array ? "typed" : "plain", numbers];
 }
 
 // The prediction paths of a started page: `session` is onnxruntime-web's, `page` Python's

@@ -1,4 +1,6 @@
-"""Make every output a tensor, for onnxruntime-web cannot return sequences or maps.
+"""What the site's copy of a model changes, and the first such change: every output a
+tensor, for onnxruntime-web cannot return sequences or maps. (The repairs for models it
+cannot open are in `repair`.)
 
 scikit-learn classifiers exported with default options end in a ZipMap: the
 probabilities tensor becomes a sequence of {class: probability} maps. The copy
@@ -11,13 +13,21 @@ probabilities stay identical to the original model's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import onnx
 from onnx import helper
 
 
+class Rewrite(Protocol):
+    """One change to the site's copy of the model, said in words for the build's output and
+    `shipyard inspect`."""
+
+    def describe(self) -> str: ...
+
+
 @dataclass(frozen=True)
-class Rewrite:
+class ZipMapRewrite:
     output: str
     labels: tuple[str | int, ...]
 
@@ -42,13 +52,13 @@ def tensor_outputs(model: onnx.ModelProto) -> tuple[onnx.ModelProto, list[Rewrit
     rewritten = onnx.ModelProto()
     rewritten.CopyFrom(model)
     graph = rewritten.graph
-    done = []
+    done: list[Rewrite] = []
     for node in [n for n in graph.node if n.op_type == "ZipMap" and n.output[0] in outputs]:
         labels = zipmap_labels(node)
         identity = helper.make_node("Identity", list(node.input), list(node.output), name=node.name)
         node.CopyFrom(identity)
         _retype_output(graph, node.output[0], len(labels))
-        done.append(Rewrite(node.output[0], labels))
+        done.append(ZipMapRewrite(node.output[0], labels))
     return rewritten, done
 
 

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from shipyard.verify.inputs import InputSet
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.shapes import flatten, nested_shape
@@ -113,6 +115,12 @@ class Tolerance:
             return abs(got - want) <= self.atol + self.rtol * abs(want)
         both_nan = _is_number(got) and _is_number(want) and math.isnan(got) and math.isnan(want)
         return _is_number(got) and (got == want or both_nan)
+
+    def matches_each(self, got: np.ndarray, want: np.ndarray) -> np.ndarray:
+        """`matches` element by element, over two arrays of one shape."""
+        if want.dtype.kind != "f":
+            return np.asarray(got == want)
+        return np.isclose(got, want, rtol=self.rtol, atol=self.atol, equal_nan=True)
 
 
 def _is_number(value: object) -> bool:

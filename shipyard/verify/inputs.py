@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from shipyard_runtime.dims import Shaped
 from shipyard_runtime.dtypes import Value
 from shipyard_runtime.images import Pixels
 from shipyard_runtime.spec import AppSpec, InputSpec
@@ -22,7 +24,7 @@ WORDS = ("good", "bad", "great", "boring", "not", "very", "film", "story", "the"
 FLOAT_SPAN = 10.0
 INT_SPAN = 100
 
-Values = dict[str, list[Value]]
+Values = dict[str, Sequence[Value]]
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,9 @@ def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
     """The defaults (when every input has one), every example, then `samples` random sets."""
     sets = []
     if all(spec.default is not None for spec in app.form):
-        sets.append(InputSet("defaults", {s.key: list(s.default or ()) for s in app.form}))
+        sets.append(InputSet("defaults", {s.key: _row(s.default or ()) for s in app.form}))
     for i, example in enumerate(app.examples, start=1):
-        sets.append(InputSet(f"example {i}", {key: list(row) for key, row in example.items()}))
+        sets.append(InputSet(f"example {i}", {key: _row(row) for key, row in example.items()}))
     rng = random.Random(seed)
     words = {spec.key: _words(spec, app) for spec in app.form}
     for i in range(1, samples + 1):
@@ -46,12 +48,23 @@ def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
     return sets
 
 
-def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WORDS) -> list[Value]:
-    """`spec.size` values that the input accepts: within min..max, of its type."""
-    kind, size = spec.dtype.kind, spec.size
+def _row(row: Sequence[Value]) -> Sequence[Value]:
+    """A spec's row as a list, or the `Shaped` row that carries its dims."""
+    return row if isinstance(row, Shaped) else list(row)
+
+
+def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WORDS) -> Sequence[Value]:
+    """A row the input accepts: values within min..max, of its type, in the dims of a
+    made-up input (`probe_dims`) when a value sets some."""
     if spec.image is not None:  # a picture of random colours, at the input's own size
-        _, height, width = spec.image.geometry(spec.dims)
+        _, height, width = spec.image.geometry(spec.probe_dims)
         return image_row(spec, random_picture(rng, width, height))
+    dims = spec.probe_dims
+    return spec.shaped(_random_values(spec, rng, words, math.prod(dims)), dims)
+
+
+def _random_values(spec: InputSpec, rng: random.Random, words: tuple[str, ...], size: int) -> list[Value]:
+    kind = spec.dtype.kind
     if spec.choices is not None:
         return [rng.choice(spec.choices)[1] for _ in range(size)]
     if kind == "bool":
@@ -96,8 +109,13 @@ def _words(spec: InputSpec, app: AppSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*WORDS, *found]))
 
 
-def to_page(app: AppSpec, values: Values) -> dict[str, list[Any]]:
+def to_page(app: AppSpec, values: Values) -> dict[str, Any]:
     """Values for `window.shipyard.predict`: 64-bit integers go as text, which JS numbers
-    would round past 2**53 and the page reads back exactly."""
+    would round past 2**53 and the page reads back exactly; a row that sets free dimensions
+    goes as a tensor `{dims, data}`."""
     wide = {spec.key for spec in app.form if spec.dtype.name in ("int64", "uint64")}
-    return {key: [str(v) for v in row] if key in wide else list(row) for key, row in values.items()}
+    page: dict[str, Any] = {}
+    for key, row in values.items():
+        data = [str(v) for v in row] if key in wide else list(row)
+        page[key] = {"dims": list(row.dims), "data": data} if isinstance(row, Shaped) else data
+    return page

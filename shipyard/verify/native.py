@@ -22,7 +22,7 @@ from shipyard_runtime.hooks import HookError, Hooks
 from shipyard_runtime.names import FILES, USER_MODULE
 from shipyard_runtime.pipeline import Maybe, Pipeline, Prediction, resolved
 from shipyard_runtime.spec import AppSpec
-from shipyard_runtime.tensors import Feed, Output, read_output
+from shipyard_runtime.tensors import Feed, Output, feed, read_output
 from shipyard_runtime.values import Values
 
 # numpy's dtype names back to shipyard's (numpy holds strings as objects).
@@ -47,9 +47,7 @@ class NativeModel:
 
     def run(self, rows: Values) -> list[Output]:
         """The outputs for one submission: a row per model input."""
-        return self.run_feeds(
-            [Feed(s.key, s.dtype, s.dims, s.dtype.pack(rows[s.key])) for s in self.app.inputs]
-        )
+        return self.run_feeds([feed(spec, rows[spec.key]) for spec in self.app.inputs])
 
     def run_feeds(self, feeds: list[Feed]) -> list[Output]:
         """The outputs for feeds of any dims (the CSV path stacks rows into one)."""

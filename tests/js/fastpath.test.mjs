@@ -154,3 +154,13 @@ test("the plan has the fast path only without hooks", { skip }, () => {
   assert.equal(plan("identity", "hooked").fastPath, false);
   assert.ok(plan("identity", "hooked").inputs.every(({ check }) => check === null));
 });
+
+withEitherPlan("takes a tensor {dims, data} whose dims are the input's, and refuses other dims", (given) => {
+  const tensors = tensorsBy(given);
+  const float32 = new Float32Array([0.5, -2]);
+  const made = tensors("plain", { ...VALID, in_int8: { dims: [1, 2], data: [1, 2] }, in_float32: { dims: [1, 2], data: float32 } });
+  assert.deepEqual(held(made.in_int8), [1, 2]);
+  assert.equal(made.in_float32.data, float32);
+  const wrong = { in_int8: [{ dims: [2, 1], data: [1, 2] }, { dims: [1, 2], data: [1, 200] }, { dims: [1, 2] }] };
+  assertRefused(tensors, "plain", VALID, wrong);
+});

@@ -40,6 +40,10 @@ export function withEitherPlan(name, check) {
   }
 }
 
+// A typed array of these numbers (BigInts for a 64-bit integer array, as Pyodide makes it).
+const fromNumbers = (Typed, values) =>
+  Typed === BigInt64Array || Typed === BigUint64Array ? Typed.from(values, BigInt) : Typed.from(values);
+
 // Python's submission (test_node.py, `prepared_by_python`) as Pyodide converts it: the
 // packed bytes a Uint8Array, each input that travels on its own the typed array of its
 // plan input (a list of strings an Array).
@@ -48,7 +52,8 @@ export function asFromPython(answer, inputs) {
   const own = inputs.filter(({ offset }) => typeof offset !== "number");
   return {
     packed: Uint8Array.from(answer.packed),
-    own: answer.own.map((values, n) => globalThis[own[n].typed].from(values)),
+    own: answer.own.map((values, n) => fromNumbers(globalThis[own[n].typed], values)),
+    dims: answer.dims,
     run: answer.run,
   };
 }

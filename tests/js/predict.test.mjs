@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { plainResult, plainResults, submitted } from "../../templates/predict.mjs";
-import { asFromPython, fixtures, held, likePyodide, ort, plan, skip } from "./fixtures.mjs";
+import { asFromPython, fixtures, held, likePyodide, ort, plan, session, skip } from "./fixtures.mjs";
 
 describe("submitted", { skip }, () => {
   const expected = () => fixtures.mixed.tensors;
@@ -42,6 +42,19 @@ describe("submitted", { skip }, () => {
     const asJson = submitted(fromJson, submission(fromJson), ort.Tensor);
     const asPyodide = submitted(fromPyodide, submission(fromPyodide), ort.Tensor);
     for (const { name } of fromJson) assert.deepEqual(held(asPyodide[name]), held(asJson[name]), name);
+  });
+});
+
+describe("submitted, for an input whose value sets its dims", { skip }, () => {
+  test("gives it the submission's dims, and the model runs on them", async () => {
+    const { inputs } = plan("free", "plain");
+    assert.equal(inputs[0].dims, null); // the plan cannot know them
+    const tensors = submitted(inputs, asFromPython(fixtures.free.submission, inputs), ort.Tensor);
+    assert.deepEqual(tensors.tokens.dims, [1, 3]);
+    assert.deepEqual(tensors.f.dims, [1, 2]);
+    const results = await (await session("free")).run(tensors);
+    assert.deepEqual(held(results.tokens_out), fixtures.free.tensors.tokens);
+    assert.deepEqual(results.tokens_out.dims, [1, 3]);
   });
 });
 

@@ -70,11 +70,19 @@ MIXED_VALUES = {
     "d": 0.1,
 }
 
+# A sequence the value sizes (a free dimension), beside a fixed input.
+FREE: Inputs = {
+    "tokens": {"type": "int64", "shape": ["batch", "sequence"]},
+    "f": {"type": "float32", "shape": [1, 2]},
+}
+FREE_VALUES = {"tokens": [5, 6, 7], "f": [0.5, 1.5]}
+
 # Each model's inputs, as given to the plan without hooks ("plain") or with bounds.
 SPECS: dict[str, dict[str, Inputs]] = {
     "identity": {"plain": IDENTITY, "bounded": IDENTITY_BOUNDED},
     "add": {"plain": ADD, "bounded": ADD_BOUNDED},
     "mixed": {"plain": MIXED},
+    "free": {"plain": FREE},
 }
 
 # Inputs the fast path refuses: (model, plan, inputs), with Python's answer for them.
@@ -106,13 +114,13 @@ def plans(specs: dict[str, Inputs]) -> dict[str, Any]:
 
 def prepared_by_python(spec: AppSpec, inputs: dict[str, Any]) -> dict[str, Any]:
     """What `Page.prepare_api` (runtime/browser.py) hands JS for these inputs on a site
-    without hooks: the submission `{packed, own, run}`, as lists, or `{error}`."""
+    without hooks: the submission `{packed, own, dims, run}`, as lists, or `{error}`."""
     try:
         values = from_api(spec, inputs)
     except InputError as error:
         return {"error": f"Invalid input: {error}"}
-    packed, own = FeedLayout(spec).pack(values)
-    return {"packed": list(packed), "own": [list(v) for v in own], "run": 1}
+    packed, own, dims = FeedLayout(spec).pack(values)
+    return {"packed": list(packed), "own": [list(v) for v in own], "dims": dims, "run": 1}
 
 
 def as_tensors(spec: AppSpec, inputs: dict[str, Any]) -> dict[str, list[Any]]:
@@ -140,12 +148,17 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "identity": str(identity_model(folder / "identity.onnx")),
             "add": str(add_model(folder / "add.onnx")),
             "mixed": str(keyed_identity_model(folder / "mixed.onnx", MIXED)),
+            "free": str(keyed_identity_model(folder / "free.onnx", FREE)),
         },
         "plans": {model: plans(specs) for model, specs in SPECS.items()},
         "mixed": {
             "inputs": MIXED_VALUES,
             "submission": prepared_by_python(app(MIXED), MIXED_VALUES),
             "tensors": as_tensors(app(MIXED), MIXED_VALUES),
+        },
+        "free": {
+            "submission": prepared_by_python(app(FREE), FREE_VALUES),
+            "tensors": as_tensors(app(FREE), FREE_VALUES),
         },
         "refused": {
             name: {"inputs": inputs, "answer": prepared_by_python(app(SPECS[model][plan]), inputs)}

@@ -124,7 +124,7 @@ def test_feeds_reach_js_and_outputs_read_back(
     app = AppSpec.from_dict(app_dict)
     values = from_form(app, form | {"lat": ["45.5"]})  # exact in float32, so it comes back equal
     layout = FeedLayout(app)
-    packed, own = layout.pack(values)
+    packed, own, _ = layout.pack(values)
     assert [(s.name, s.dims, s.offset) for s in layout.slots] == [
         ("lat", (1,), 0),
         ("count", (1,), 8),

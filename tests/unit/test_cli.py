@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shipyard import __version__
+from shipyard.site.npm_assets import ONNXRUNTIME_WEB
 from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
@@ -78,3 +79,16 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path: Path) -> None:
     code, out = run("serve", str(tmp_path))
     assert code == 2 and "holds no index.html" in out
     assert os.listdir(tmp_path) == []
+
+
+def test_without_node_the_build_says_to_install_it(tmp_path: Path) -> None:
+    # The cache holds onnxruntime-web's files (empty: Node never reads them) and no proof.
+    ort = tmp_path / "cache" / "npm" / ONNXRUNTIME_WEB.tarball.removesuffix(".tgz")
+    ort.mkdir(parents=True)
+    for name in ONNXRUNTIME_WEB.files:
+        (ort / Path(name).name).write_bytes(b"")
+    env = {"SHIPYARD_CACHE_DIR": str(tmp_path / "cache"), "PATH": str(tmp_path)}  # no node on PATH
+    code, out = run("build", MODEL, "--metadata", METADATA, "--output", str(tmp_path / "site"), env=env)
+    assert code == 2
+    assert "Node.js is not installed" in out and "install Node.js 18 or newer" in out
+    assert not (tmp_path / "site").exists()

@@ -45,7 +45,7 @@ def test_every_numeric_type_packs_at_an_aligned_offset_and_reads_back() -> None:
     spec = app(numbers | {"words": {"type": "string", "shape": [1]}})
     layout = FeedLayout(spec)
     values = dict(SAMPLES) | {"words": ["a b"]}
-    packed, own = layout.pack(values)
+    packed, own, _ = layout.pack(values)
     assert own == [["a b"]]
     for slot in layout.slots[:-1]:
         assert slot.offset is not None and slot.offset % ALIGN == 0
@@ -59,7 +59,7 @@ def test_every_numeric_type_packs_at_an_aligned_offset_and_reads_back() -> None:
 def test_long_inputs_travel_on_their_own_and_the_layout_names_each_typed_array() -> None:
     spec = app({"small": {"type": "float32", "shape": [1, 3]}, "long": {"type": "float32", "shape": [1, 65]}})
     layout = FeedLayout(spec)
-    packed, own = layout.pack({"small": [1.0, 2.0, 3.0], "long": [0.5] * (PACKED_MAX + 1)})
+    packed, own, _ = layout.pack({"small": [1.0, 2.0, 3.0], "long": [0.5] * (PACKED_MAX + 1)})
     assert array.array("f", packed[:12]).tolist() == [1.0, 2.0, 3.0]
     assert own == [array.array("f", [0.5] * 65)]
     where = [{key: i[key] for key in WHERE} for i in page_plan(spec, Hooks(), layout)["inputs"]]
@@ -121,7 +121,7 @@ def test_a_foreign_array_of_another_type_is_copied_and_rounded_to_the_input_type
 def test_a_short_foreign_array_is_packed_with_the_other_small_inputs() -> None:
     spec = app({"row": {"type": "float32", "shape": [1, 3]}})
     values = from_api(spec, {"row": HeldArray("f", [0.5, 1.5, 2.5])})
-    packed, own = FeedLayout(spec).pack(values)
+    packed, own, _ = FeedLayout(spec).pack(values)
     assert array.array("f", packed[:12]).tolist() == [0.5, 1.5, 2.5] and own == []
 
 

@@ -1,9 +1,9 @@
 """Metadata from the model: what `shipyard init` writes and `shipyard inspect` reports
-(tests/build/test_init.py builds what they infer)."""
+(tests/build/test_init.py builds what they infer; tests/build/test_inspect.py has the
+verdicts that run the model)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import onnx
@@ -89,19 +89,6 @@ def test_labels_from_a_label_encoder_or_a_constant_output(
     document = prepare_model(tmp_path / "m.onnx").inferred()
     assert document["outputs"]["probabilities"]["labels"] == list(labels)
     assert document["outputs"]["probabilities"]["display"] == "probabilities"
-
-
-def test_inspect_reports_signature_opsets_size_and_verdict(tmp_path: Path) -> None:
-    model = classifiers.forest_strings(tmp_path / "wine.onnx")
-    code, out = run("inspect", str(model))
-    assert code == 0
-    assert "X: float32 [?, 13]" in out and "output_probability: sequence" in out
-    assert "ai.onnx.ml" in out and "skl2onnx" in out
-    assert "verdict: runs in the browser after the rewrites above" in out
-    report = json.loads(run("inspect", str(model), "--json")[1])
-    assert report["runs_in_browser"] is True
-    assert report["outputs"][1] == {"name": "output_probability", "kind": "sequence"}
-    assert report["size"] == model.stat().st_size
 
 
 def test_inspect_explains_why_a_model_cannot_run(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ name: Broken
 inputs:
   a: {type: float33, shape: [null, 1], min: 5, max: 1}
   b: {type: int8, shape: [null, 1], default: 300, stepp: 1}
-  c: {type: string, shape: [2, null], min: 0}
+  c: {type: string, shape: [2, -2], min: 0}
 outputs:
   y: {type: float32}
 colour: blue
@@ -111,7 +111,9 @@ colour: blue
     assert problems["inputs.a.min"] == "min 5 is greater than max 1"
     assert "300 does not fit in int8" in problems["inputs.b.default"]
     assert problems["inputs.b.stepp"] == "unknown field (did you mean 'step'?)"
-    assert problems["inputs.c.shape[1]"].startswith("only the first (batch) dimension may be dynamic")
+    assert (
+        problems["inputs.c.shape[1]"] == "expected a size, null, -1, a name or {name, min, max}, got int -2"
+    )
     assert problems["inputs.c.min"] == "applies to number types only, not string"
     assert problems["outputs.y.shape"] == "is required"
     assert problems["colour"].startswith("unknown field")
