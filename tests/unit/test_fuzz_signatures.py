@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,7 @@ from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
 from shipyard_runtime.dtypes import DTYPES
 from tests.support.models import Tensor, signature_model
-from tests.support.pending import DYNAMIC_DIMS, ELEMENT_LIMIT
+from tests.support.pending import ELEMENT_LIMIT
 
 Dim = int | str | None
 
@@ -72,20 +71,10 @@ def init_then_build(model: Path) -> dict[str, Any]:
     return given
 
 
-SPACES = {
-    # Today's runtime: only the first dimension of an input may be dynamic.
-    "batch only": FIXED,
-    "dynamic anywhere": FIXED | DYNAMIC,
-}
-
-
-@pytest.mark.parametrize(
-    "space", [pytest.param("batch only"), pytest.param("dynamic anywhere", marks=DYNAMIC_DIMS)]
-)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_what_init_writes_builds(tmp_path: Path, space: str, data: st.DataObject) -> None:
-    inputs, output_types = data.draw(signatures(SPACES[space]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(signatures(FIXED | DYNAMIC))
+def test_what_init_writes_builds(tmp_path: Path, signature: tuple[list[Tensor], list[str]]) -> None:
+    inputs, output_types = signature
     given_file = init_then_build(signature_model(tmp_path / "model.onnx", inputs, output_types))
     for key, entry in given_file["inputs"].items():
         assert -1 not in entry["shape"], key
