@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.support.conformance import AS_IS, REFUSED, Case, all_cases, check_case, fast_cases, native_kind
-from tests.support.pending import REPAIRS
+from tests.support.conformance import REFUSED, Case, all_cases, check_case, fast_cases, native_kind
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -22,13 +21,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for argument, refused in (("runnable", False), ("refused", True)):
         if argument in metafunc.fixturenames:
             chosen = [case for case in cases if (native_kind(case) == REFUSED) == refused]
-            metafunc.parametrize(argument, [pytest.param(c, id=c.name, marks=_pending(c)) for c in chosen])
-
-
-def _pending(case: Case) -> list[pytest.MarkDecorator]:
-    """What a case waits for on this branch (see tests/support/pending.py): onnxruntime-web
-    opens every model native onnxruntime runs as it is (all 83, checked), and no other."""
-    return [] if native_kind(case) == AS_IS else [REPAIRS]
+            metafunc.parametrize(argument, [pytest.param(c, id=c.name) for c in chosen])
 
 
 def test_builds_and_predicts_its_reference(runnable: Case, chromium: Browser, tmp_path: Path) -> None:

@@ -16,9 +16,8 @@ from onnx.reference import ReferenceEvaluator
 from examples.samples import noise
 from shipyard.build import build_site
 from shipyard.site.page import read_site_app
-from tests.support.pending import DYNAMIC_DIMS, REPAIRS
 from tests.support.reference import assert_same, reference
-from tests.support.site_page import SitePage
+from tests.support.site_page import SitePage, tensor
 from tests.support.zoo import MODELS
 
 RNG = np.random.default_rng(11)
@@ -58,11 +57,6 @@ def zoo(sites: Path, open_site: Callable[[Path], SitePage]) -> Callable[[str], Z
     return open_
 
 
-def tensor(array: np.ndarray) -> dict[str, Any]:
-    """An explicit tensor, as `predict` takes one: its dims and its values in row-major order."""
-    return {"dims": list(array.shape), "data": array.ravel().tolist()}
-
-
 def picture(width: int, height: int, seed: int) -> dict[str, Any]:
     """A picture as `predict` takes one: `{width, height, data}` with RGBA bytes."""
     return {"width": width, "height": height, "data": list(noise(width, height, seed=seed).rgba)}
@@ -72,7 +66,6 @@ def random(*shape: int) -> np.ndarray:
     return RNG.standard_normal(shape).astype(np.float32)
 
 
-@DYNAMIC_DIMS
 def test_a_convolutional_network_takes_pictures_of_any_size(zoo: Callable[[str], ZooSite]) -> None:
     conv = zoo("conv")
     (pixel_values,) = read_site_app(conv.site).inputs
@@ -84,7 +77,6 @@ def test_a_convolutional_network_takes_pictures_of_any_size(zoo: Callable[[str],
     assert result["logits"]["dims"] == [2, 2] and result["mask"]["dims"] == [2, 1, 10, 14]
 
 
-@DYNAMIC_DIMS
 def test_a_recurrent_model_starts_from_zeros_and_takes_its_state_back(zoo: Callable[[str], ZooSite]) -> None:
     gru = zoo("recurrent")
     h0 = next(spec for spec in read_site_app(gru.site).inputs if spec.key == "h0")
@@ -96,7 +88,6 @@ def test_a_recurrent_model_starts_from_zeros_and_takes_its_state_back(zoo: Calla
     assert later["y"]["dims"] == [3, 2, 1, 8]
 
 
-@DYNAMIC_DIMS
 def test_a_transformer_encoder_over_token_ids(zoo: Callable[[str], ZooSite]) -> None:
     encoder = zoo("transformer")
     assert encoder.check({"input_ids": [[1, 5, 7, 2]]})["logits"]["dims"] == [1, 3]
@@ -105,7 +96,6 @@ def test_a_transformer_encoder_over_token_ids(zoo: Callable[[str], ZooSite]) -> 
     assert encoder.check({"input_ids": tensor(ids)})["logits"]["dims"] == [2, 3]  # a batch of two
 
 
-@DYNAMIC_DIMS
 def test_a_model_whose_dynamic_sizes_are_minus_one(zoo: Callable[[str], ZooSite]) -> None:
     detector = zoo("minus_one")
     app = read_site_app(detector.site)
@@ -132,11 +122,9 @@ def _matches_the_original(zoo_site: ZooSite, feeds: dict[str, np.ndarray]) -> No
         assert_same(result[output.key]["data"], want.ravel().tolist())
 
 
-@REPAIRS
 def test_a_model_of_the_current_ir_version(zoo: Callable[[str], ZooSite]) -> None:
     _matches_the_original(zoo("ir14"), {"x": random(1, 3)})
 
 
-@REPAIRS
 def test_a_model_of_opset_6(zoo: Callable[[str], ZooSite]) -> None:
     _matches_the_original(zoo("opset6"), {"x": random(1, 2, 4, 4)})

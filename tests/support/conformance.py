@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import onnx
-from onnx import numpy_helper, version_converter
+from onnx import version_converter
 from playwright.sync_api import Browser
 
 from shipyard.site.serve import served
@@ -28,8 +28,9 @@ from shipyard.verify.inputs import InputSet
 from shipyard.verify.native import TYPE_NAMES
 from shipyard_runtime.names import FILES
 from tests.support.cli import run
+from tests.support.refused_models import BACKEND, backend_case
+from tests.support.site_page import tensor
 
-DATA = Path(onnx.__file__).parent / "backend" / "test" / "data"
 FOLDERS = ("pytorch-converted", "pytorch-operator")
 TOLERANCE = Tolerance(rtol=1e-3, atol=1e-5)
 # The opset an old model is converted to, to learn whether native onnxruntime runs it then.
@@ -67,32 +68,24 @@ class Case:
 
     @property
     def model(self) -> Path:
-        return DATA / self.folder / self.name / "model.onnx"
+        return BACKEND / self.folder / self.name / "model.onnx"
 
     def inputs(self) -> dict[str, np.ndarray]:
         """The reference inputs by graph input name (initializers are not fed)."""
-        graph = onnx.load(str(self.model), load_external_data=False).graph
-        initializers = {i.name for i in graph.initializer}
-        names = [i.name for i in graph.input if i.name not in initializers]
-        return dict(zip(names, self._tensors("input"), strict=True))
+        return backend_case(self.id)[0]
 
     def outputs(self) -> dict[str, np.ndarray]:
         """The reference outputs by graph output name."""
         graph = onnx.load(str(self.model), load_external_data=False).graph
-        return dict(zip([o.name for o in graph.output], self._tensors("output"), strict=True))
+        return dict(zip([o.name for o in graph.output], backend_case(self.id)[1], strict=True))
 
     def operators(self) -> set[str]:
         return {node.op_type for node in onnx.load(str(self.model), load_external_data=False).graph.node}
 
-    def _tensors(self, kind: str) -> list[np.ndarray]:
-        folder = self.model.parent / "test_data_set_0"
-        count = len(list(folder.glob(f"{kind}_*.pb")))
-        return [numpy_helper.to_array(onnx.load_tensor(str(folder / f"{kind}_{i}.pb"))) for i in range(count)]
-
 
 def all_cases() -> list[Case]:
     return [
-        Case(folder, d.name) for folder in FOLDERS for d in sorted((DATA / folder).iterdir()) if d.is_dir()
+        Case(folder, d.name) for folder in FOLDERS for d in sorted((BACKEND / folder).iterdir()) if d.is_dir()
     ]
 
 
@@ -175,9 +168,8 @@ def check_case(browser: Browser, case: Case, folder: Path, snapshot: bool = True
 
 
 def predict_inputs(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Each input as `window.shipyard.predict` takes it: its values in row-major order
-    (the conformance models' shapes are fixed)."""
-    return {name: array.ravel().tolist() for name, array in arrays.items()}
+    """Each input as an explicit tensor `{dims, data}`."""
+    return {name: tensor(array) for name, array in arrays.items()}
 
 
 def reference_result(arrays: dict[str, np.ndarray]) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,12 @@ new MutationObserver(() => {{
 """
 
 
+def tensor(array: Any) -> dict[str, Any]:
+    """A numpy array as an explicit tensor, as `window.shipyard.predict` takes one: its dims
+    and its values in row-major order."""
+    return {"dims": list(array.shape), "data": array.ravel().tolist()}
+
+
 @dataclass
 class SitePage:
     """A site opened in its own browser context, with every request it made recorded."""

@@ -1,6 +1,7 @@
 """Models as other tools export them, written with onnx.helper and small deterministic
 weights: dynamic dimensions besides the batch, a recurrent state, token ids, Paddle's -1
-sizes, scalar inputs, the current onnx package's IR version and an old opset. Each is
+sizes, scalar inputs, the current onnx package's IR version (refused_models' model) and
+an old opset. Each is
 meant to be built without metadata (tests/e2e/test_zoo.py).
 """
 
@@ -15,6 +16,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from tests.support.models import save
+from tests.support.refused_models import ir14_model
 
 FLOAT = TensorProto.FLOAT
 
@@ -173,20 +175,6 @@ def scalar_model(path: Path) -> Path:
         helper.make_tensor_value_info("duration", FLOAT, []),
     ]
     return save(helper.make_graph(nodes, "scalars", inputs, outputs, [_constant("samples", 8.0)]), path)
-
-
-def ir14_model(path: Path) -> Path:
-    """A linear layer [batch, 3] → [batch, 2] at opset 17, saved as the current onnx package
-    saves a model with no `ir_version` set: IR 14, newer than onnxruntime-web reads."""
-    nodes = [helper.make_node("MatMul", ["x", "w"], ["xw"]), helper.make_node("Add", ["xw", "b"], ["y"])]
-    weights = _weights(5, w=(3, 2), b=(2,))
-    inputs = [helper.make_tensor_value_info("x", FLOAT, ["batch", 3])]
-    outputs = [helper.make_tensor_value_info("y", FLOAT, ["batch", 2])]
-    graph = helper.make_graph(nodes, "linear", inputs, outputs, weights)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    assert model.ir_version == 14, model.ir_version
-    onnx.save(model, str(path))
-    return path
 
 
 def opset6_model(path: Path) -> Path:

@@ -1,8 +1,10 @@
 """Whatever `shipyard init` writes for a model builds, for any signature: every type
-shipyard carries, rank 0 to 5, and fixed, named, unset and -1 dimensions.
+shipyard carries, rank 0 to 5, and fixed, named, unset and -1 dimensions
+(tests/support/signatures.py).
 
 The metadata goes the way a user's file does: inferred, written as `init` writes it,
-read back and reconciled with the model as `shipyard build` reconciles it.
+read back and reconciled with the model as `shipyard build` reconciles it. (The build's
+check in onnxruntime-web runs on fewer of them, in tests/build/test_signatures.py.)
 """
 
 from __future__ import annotations
@@ -10,53 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from shipyard.metadata.read import app_document, load_document
 from shipyard.metadata.reconcile import reconcile
 from shipyard.metadata.write import render_metadata
 from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
-from shipyard_runtime.dtypes import DTYPES
-from tests.support.models import Tensor, signature_model
-from tests.support.pending import DYNAMIC_DIMS, ELEMENT_LIMIT
-
-Dim = int | str | None
-
-FIXED = st.integers(1, 4)
-DYNAMIC = st.sampled_from(["batch", "sequence", "height", None, -1])
-# Names as exporters write them, some of them a state's (see shipyard.model.infer).
-NAMES = [
-    "x",
-    "input.1",
-    "input:0",
-    "0",
-    "null",
-    "pixel_values",
-    "input_ids",
-    "h0",
-    "state",
-    "past_key_values.0.key",
-]
-
-
-def shapes(inner: st.SearchStrategy[Dim]) -> st.SearchStrategy[list[Dim]]:
-    """Rank 0 to 5: the first dimension (a batch) fixed or dynamic, the others drawn from `inner`."""
-    ranked = st.tuples(FIXED | DYNAMIC, st.lists(inner, max_size=4)).map(lambda dims: [dims[0], *dims[1]])
-    return st.just([]) | ranked
-
-
-def signatures(inner: st.SearchStrategy[Dim]) -> st.SearchStrategy[tuple[list[Tensor], list[str]]]:
-    """Inputs of every type and shape, and the type each one's output is cast to."""
-    tensor = st.tuples(st.sampled_from(NAMES), st.sampled_from(list(DTYPES)), shapes(inner))
-    inputs = st.lists(tensor, min_size=1, max_size=4, unique_by=lambda t: t[0])
-    return inputs.flatmap(
-        lambda ins: st.tuples(
-            st.just(ins), st.lists(st.sampled_from(list(DTYPES)), min_size=len(ins), max_size=len(ins))
-        )
-    )
+from tests.support.models import signature_model
+from tests.support.pending import ELEMENT_LIMIT
+from tests.support.signatures import Signature, signatures
 
 
 def init_then_build(model: Path) -> dict[str, Any]:
@@ -72,20 +37,10 @@ def init_then_build(model: Path) -> dict[str, Any]:
     return given
 
 
-SPACES = {
-    # Today's runtime: only the first dimension of an input may be dynamic.
-    "batch only": FIXED,
-    "dynamic anywhere": FIXED | DYNAMIC,
-}
-
-
-@pytest.mark.parametrize(
-    "space", [pytest.param("batch only"), pytest.param("dynamic anywhere", marks=DYNAMIC_DIMS)]
-)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_what_init_writes_builds(tmp_path: Path, space: str, data: st.DataObject) -> None:
-    inputs, output_types = data.draw(signatures(SPACES[space]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(signatures(cast=True))
+def test_what_init_writes_builds(tmp_path: Path, signature: Signature) -> None:
+    inputs, output_types = signature
     given_file = init_then_build(signature_model(tmp_path / "model.onnx", inputs, output_types))
     for key, entry in given_file["inputs"].items():
         assert -1 not in entry["shape"], key
