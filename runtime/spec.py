@@ -21,10 +21,10 @@ from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
 from .shapes import flatten, format_index, lists_among, nest, nested_shape, unravel
 
-# An input's elements per submission, its fixed dimensions counted: 2**20 is a 3 × 512 × 512
-# image with room to spare, and keeps a metadata typo such as `shape: [null, 100000000]`
-# from exhausting memory.
-MAX_ELEMENTS = 2**20
+# An input's elements per submission, its fixed dimensions counted: 2**24 takes a fixed
+# 3 × 2048 × 2048 picture (models such as SAM take 3 × 1024 × 1024), and still keeps a
+# metadata typo such as `shape: [null, 100000000]` from exhausting memory.
+MAX_ELEMENTS = 2**24
 
 
 # The size a free dimension takes in an input made up to try the model; a picture's sides

@@ -20,7 +20,6 @@ from shipyard.metadata.write import render_metadata
 from shipyard.model.load import read_signature
 from shipyard.model.prepared import prepare_model
 from tests.support.models import signature_model
-from tests.support.pending import ELEMENT_LIMIT
 from tests.support.signatures import Signature, signatures
 
 
@@ -46,7 +45,6 @@ def test_what_init_writes_builds(tmp_path: Path, signature: Signature) -> None:
         assert -1 not in entry["shape"], key
 
 
-@ELEMENT_LIMIT
 def test_a_big_fixed_input_builds(tmp_path: Path) -> None:
     init_then_build(
         signature_model(tmp_path / "m.onnx", [("photo", "float32", [1, 3, 1024, 1024])], ["float32"])
