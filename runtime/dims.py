@@ -168,5 +168,16 @@ def flat(
     return within(shape, limits, tuple(dims))
 
 
+def submission_dims(shape: Sequence[Dim]) -> tuple[int, ...]:
+    """A shape's dimensions for one form submission, each dynamic one 1."""
+    return tuple(_submitted(dim) for dim in shape)
+
+
+def as_row(row: Sequence[Value]) -> Sequence[Value]:
+    """A spec's row (a default, an example) as a submission holds it: a list, or the
+    `Shaped` row itself, which carries its dims."""
+    return row if isinstance(row, Shaped) else list(row)
+
+
 def _submitted(dim: Dim) -> int:
     return dim if isinstance(dim, int) else 1

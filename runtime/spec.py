@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
-from .dims import Dim, Limit, Shaped, batch_names, fit, flat, free_axes, pattern
+from .dims import Dim, Limit, Shaped, batch_names, fit, flat, free_axes, pattern, submission_dims
 from .dtypes import DTYPES, DType, Value, ValueProblem, all_finite
 from .images import ImageSpec, read_image
 from .problems import Collector, describe, suggest
@@ -30,11 +30,6 @@ MAX_ELEMENTS = 2**24
 # The size a free dimension takes in an input made up to try the model; a picture's sides
 # take ImageSpec's own (see `InputSpec.probe_dims`).
 PROBE_SIZE = 8
-
-
-def submission_dims(shape: tuple[Dim, ...]) -> tuple[int, ...]:
-    """A shape's dimensions for one form submission, each dynamic one 1."""
-    return tuple(d if isinstance(d, int) else 1 for d in shape)
 
 
 # The sides of the picture a made-up input for a picture with free sides is sized for.

@@ -15,7 +15,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
-from .dims import Shaped
+from .dims import as_row
 from .dtypes import Value, ValueProblem, is_nothing
 from .images import Pixels
 from .problems import Problem, ShipyardError
@@ -152,7 +152,7 @@ def from_api(app: AppSpec, given: Mapping[str, object]) -> Values:
     values: Values = {}
     for spec in app.form:
         if spec.key not in given and spec.default is not None:  # checked when the metadata was read
-            values[spec.key] = spec.default if isinstance(spec.default, Shaped) else list(spec.default)
+            values[spec.key] = as_row(spec.default)
             continue
         raw = given.get(spec.key)
         if is_nothing(raw):

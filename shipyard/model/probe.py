@@ -10,10 +10,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from shipyard.model.ort_node import NUMPY
+from shipyard_runtime.dtypes import Value
 from shipyard_runtime.spec import AppSpec, InputSpec
 
 Feeds = dict[str, np.ndarray]
-ZERO = {"float": 0.0, "int": 0, "bool": False, "string": ""}
+ZERO: dict[str, Value] = {"float": 0.0, "int": 0, "bool": False, "string": ""}
 RANDOM_SETS = 3  # random variations a repair is compared on, besides the probe itself
 
 

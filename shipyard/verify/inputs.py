@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shipyard_runtime.dims import Shaped
+from shipyard_runtime.dims import Shaped, as_row
 from shipyard_runtime.dtypes import Value
 from shipyard_runtime.images import Pixels
 from shipyard_runtime.spec import AppSpec, InputSpec
@@ -37,20 +37,15 @@ def input_sets(app: AppSpec, samples: int, seed: int) -> list[InputSet]:
     """The defaults (when every input has one), every example, then `samples` random sets."""
     sets = []
     if all(spec.default is not None for spec in app.form):
-        sets.append(InputSet("defaults", {s.key: _row(s.default or ()) for s in app.form}))
+        sets.append(InputSet("defaults", {s.key: as_row(s.default or ()) for s in app.form}))
     for i, example in enumerate(app.examples, start=1):
-        sets.append(InputSet(f"example {i}", {key: _row(row) for key, row in example.items()}))
+        sets.append(InputSet(f"example {i}", {key: as_row(row) for key, row in example.items()}))
     rng = random.Random(seed)
     words = {spec.key: _words(spec, app) for spec in app.form}
     for i in range(1, samples + 1):
         values = {spec.key: random_row(spec, rng, words[spec.key]) for spec in app.form}
         sets.append(InputSet(f"random {i}", values))
     return sets
-
-
-def _row(row: Sequence[Value]) -> Sequence[Value]:
-    """A spec's row as a list, or the `Shaped` row that carries its dims."""
-    return row if isinstance(row, Shaped) else list(row)
 
 
 def random_row(spec: InputSpec, rng: random.Random, words: tuple[str, ...] = WORDS) -> Sequence[Value]:
