@@ -9,7 +9,6 @@ Chromium serves the whole session and each site is built and served once per ses
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,10 +28,11 @@ pytest_plugins = ["tests.pyodide.dist"]
 TESTS = Path(__file__).parent / "tests"
 LAYERS = ("unit", "build", "pyodide", "e2e", "js")
 
-# CI replays the same hypothesis examples each run, so a landing never hinges on luck;
-# a developer's runs keep exploring new ones.
-settings.register_profile("ci", derandomize=True)
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+# Every run replays the same hypothesis examples, so a landing never hinges on luck;
+# `pytest --hypothesis-profile explore` tries new ones (and keeps what fails in .hypothesis/).
+settings.register_profile("replay", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("replay")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,10 +6,11 @@ user's file is merged over it key by key and read by the same `AppSpec.from_dict
 Each tensor gets its name, type and shape; a dimension the model leaves dynamic (unset,
 a name, or a negative size such as Paddle's -1) is written `null` or its name, never -1.
 Beyond that:
-- A picture: four dimensions of numbers, [N, C, H, W] or [N, H, W, C], whose batch N is
-  1 or dynamic, with 1 or 3 channels C, and each side H and W dynamic (the picture keeps
-  its own size) or 8 or more. An input gets `widget: image`, an output `display: image`.
-  A fixed batch of 2 or more is a stack of tensors, not one picture.
+- A picture: four dimensions of numbers, [N, C, H, W] or [N, H, W, C], whose N is 1 or
+  the batch (runtime/dims.py), with 1 or 3 channels C, and each side H and W free (the
+  picture keeps its own size) or 8 or more; neither C, H nor W may be the batch. An input
+  gets `widget: image`, an output `display: image`. A fixed N of 2 or more is a stack of
+  tensors, not one picture.
 - A state tensor defaults to zeros (`default: 0`, which fills every element): the
   visitor has no value to type for it, and a recurrent model starts from zeros. It is a
   numeric input, not a picture, that
@@ -35,6 +36,7 @@ from onnx import numpy_helper
 
 from shipyard.model.load import ModelInfo, TensorSignature, read_signature
 from shipyard.model.rewrite import zipmap_labels
+from shipyard_runtime.dims import batch_axes, batch_names
 from shipyard_runtime.dtypes import DTYPES
 
 Labels = tuple[str | int, ...]
@@ -49,11 +51,12 @@ def infer_document(info: ModelInfo, model: onnx.ModelProto) -> dict[str, Any]:
     """A complete metadata document for `model` (already rewritten to tensor outputs)."""
     signature = read_signature(model)
     labels = class_labels(model)
+    batch = batch_names([t.shape for t in signature.inputs if t.shape is not None])
     return {
         "name": info.metadata_props.get("name") or _title(info.path.stem),
         "description": info.metadata_props.get("description") or info.doc_string.strip() or None,
-        "inputs": {t.name: _input_entry(t, signature.outputs) for t in signature.inputs},
-        "outputs": {t.name: _tensor_entry(t) | _display(t, labels) for t in signature.outputs},
+        "inputs": {t.name: _input_entry(t, signature.outputs, batch) for t in signature.inputs},
+        "outputs": {t.name: _tensor_entry(t) | _display(t, labels, batch) for t in signature.outputs},
     }
 
 
@@ -66,11 +69,13 @@ def _tensor_entry(tensor: TensorSignature) -> dict[str, Any]:
     return {"name": tensor.name, "type": tensor.type_name, "shape": shape}
 
 
-def _input_entry(tensor: TensorSignature, outputs: tuple[TensorSignature, ...]) -> dict[str, Any]:
+def _input_entry(
+    tensor: TensorSignature, outputs: tuple[TensorSignature, ...], batch: frozenset[str]
+) -> dict[str, Any]:
     entry = _tensor_entry(tensor)
-    if looks_like_image(tensor):
+    if looks_like_image(tensor, batch):
         return entry | {"widget": "image"}
-    if is_state(tensor, outputs):
+    if is_state(tensor, outputs, batch):
         return entry | {"default": 0}
     return entry
 
@@ -80,13 +85,14 @@ def _is_number(tensor: TensorSignature) -> bool:
     return tensor.is_tensor and dtype is not None and dtype.kind in _NUMBER_KINDS
 
 
-def looks_like_image(tensor: TensorSignature) -> bool:
-    """[N, C, H, W] or [N, H, W, C] of numbers: N 1 or dynamic, 1 or 3 channels, and each
-    side dynamic or 8 or more."""
+def looks_like_image(tensor: TensorSignature, batch: frozenset[str] = frozenset()) -> bool:
+    """[N, C, H, W] or [N, H, W, C] of numbers: N 1 or the batch (whose names are `batch`),
+    1 or 3 channels, and each side free or 8 or more."""
     shape = tensor.shape
     if shape is None or len(shape) != 4 or not _is_number(tensor):
         return False
-    if isinstance(shape[0], int) and shape[0] != 1:  # a stack of tensors, not one picture
+    batches = batch_axes(shape, batch)
+    if shape[0] != 1 and batches != (0,):  # a stack of tensors, or a batch inside the picture
         return False
     for channels, sides in ((shape[1], shape[2:]), (shape[3], shape[1:3])):
         if channels in (1, 3) and all(not isinstance(d, int) or d >= 8 for d in sides):
@@ -94,9 +100,11 @@ def looks_like_image(tensor: TensorSignature) -> bool:
     return False
 
 
-def is_state(tensor: TensorSignature, outputs: tuple[TensorSignature, ...]) -> bool:
+def is_state(
+    tensor: TensorSignature, outputs: tuple[TensorSignature, ...], batch: frozenset[str] = frozenset()
+) -> bool:
     """Whether an input holds a model's state, which starts as zeros (see the module's docstring)."""
-    if not _is_number(tensor) or looks_like_image(tensor) or tensor.shape is None:
+    if not _is_number(tensor) or looks_like_image(tensor, batch) or tensor.shape is None:
         return False
     recurrent = [isinstance(d, int) for d in tensor.shape] == [True, False, True]
     handed_back = any((o.type_name, o.shape) == (tensor.type_name, tensor.shape) for o in outputs)
@@ -108,10 +116,10 @@ def _named_like_state(name: str) -> bool:
     return name.lower() in STATE_NAMES or not STATE_WORDS.isdisjoint(words)
 
 
-def _display(tensor: TensorSignature, labels: Labels | None) -> dict[str, Any]:
+def _display(tensor: TensorSignature, labels: Labels | None, batch: frozenset[str]) -> dict[str, Any]:
     """A classifier's label output shows as a label, its probabilities as bars; an
     image-shaped output as a picture."""
-    if looks_like_image(tensor):
+    if looks_like_image(tensor, batch):
         return {"display": "image"}
     if labels is None or tensor.shape is None:
         return {}

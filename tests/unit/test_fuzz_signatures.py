@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from shipyard.metadata.read import app_document, load_document
 from shipyard.metadata.reconcile import reconcile
@@ -38,6 +38,7 @@ def init_then_build(model: Path) -> dict[str, Any]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(signatures(cast=True))
+@example(signature=([("x", "float32", ["sequence", 1, "batch", "batch"])], ["float32"]))
 def test_what_init_writes_builds(tmp_path: Path, signature: Signature) -> None:
     inputs, output_types = signature
     given_file = init_then_build(signature_model(tmp_path / "model.onnx", inputs, output_types))

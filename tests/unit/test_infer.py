@@ -15,6 +15,7 @@ from shipyard.metadata.reconcile import reconcile
 from shipyard.model.infer import is_state, looks_like_image
 from shipyard.model.load import Dim, TensorSignature
 from shipyard.model.prepared import prepare_model
+from shipyard_runtime.dims import batch_names
 from tests.support import classifiers
 from tests.support.cli import run
 from tests.support.models import edge_model, save, signature_model
@@ -124,10 +125,13 @@ def test_minus_one_sizes_are_dynamic_and_init_never_writes_them(tmp_path: Path) 
         ("float32", (1, "channels", 8, 8), False),
         ("float32", (3, 8, 8), False),
         ("bool", (1, 1, 8, 8), False),
+        ("float32", ("sequence", 1, "batch", "batch"), False),  # the batch is no side
+        ("float32", ("sequence", 3, "batch", 8), False),
     ],
 )
 def test_what_looks_like_a_picture(type_name: str, shape: tuple[Dim, ...], picture: bool) -> None:
-    assert looks_like_image(TensorSignature("x", type_name, shape)) is picture
+    batch = batch_names([shape])
+    assert looks_like_image(TensorSignature("x", type_name, shape), batch) is picture
 
 
 NEXT = TensorSignature("y", "float32", ("batch", 2))
