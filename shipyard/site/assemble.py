@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from shipyard.cache import cache_dir
@@ -52,6 +52,8 @@ def write_site(
     packages: SitePackages = NO_PACKAGES,
     snapshot: bool = True,
     threads: int = 1,
+    max_file_size: int | None = None,
+    host_files: Mapping[str, bytes] | None = None,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -60,6 +62,8 @@ def write_site(
     `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
     `threads`: onnxruntime-web's threads; above 1 the site brings the service worker that
     makes it cross-origin isolated on hosts that send no such headers (templates/isolate.mjs).
+    `max_file_size`: a host's per-file limit in bytes; a larger file ships in parts.
+    `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
     """
     _check_replaceable(output)
     try:
@@ -69,6 +73,9 @@ def write_site(
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
         _assemble(model, app, staging, python, packages, snapshot, threads)
+        for name, content in (host_files or {}).items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(content)
         _swap(staging, output)
     except OSError as error:
         raise _blame(error, output, staging) from None
