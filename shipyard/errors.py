@@ -13,6 +13,7 @@ __all__ = [
     "AssetError",
     "BrowserCheckError",
     "MetadataError",
+    "HostLimitError",
     "InstallError",
     "ModelError",
     "NoBrowserError",
@@ -83,6 +84,10 @@ class SnapshotError(ShipyardError):
 
 class OutputError(ShipyardError):
     """The output directory cannot be written."""
+
+
+class HostLimitError(ShipyardError):
+    """A file of the site is larger than the host takes and cannot be split."""
 
 
 class VerifyError(ShipyardError):

@@ -1,0 +1,14 @@
+// The site's service worker (sw.js): it keeps the page for visits with the network off and,
+// on a site built with threads, makes the page cross-origin isolated where the host sends no
+// such headers, at the cost of one reload on the first visit. A browser that refuses
+// service workers (or a page that is not a secure context) runs online, on one thread.
+export function registerWorker(path, isolating) {
+  const workers = navigator.serviceWorker;
+  if (!workers) return;
+  const url = isolating ? `./${path}?isolate` : `./${path}`;
+  workers.register(url, { updateViaCache: "none" }).then((registration) => {
+    if (!isolating || crossOriginIsolated) return;
+    registration.addEventListener("updatefound", () => location.reload());
+    if (registration.active && !workers.controller) location.reload();
+  }, (error) => console.debug("no service worker:", error));
+}
