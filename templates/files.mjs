@@ -29,33 +29,48 @@ export async function sha256(bytes) {
   return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
 }
 
-// What is wrong with the bytes that came for `piece` ({path, size, sha256, magic?,
-// unpacked?}), or null. `status` is the HTTP status, `bytes` what arrived (or its first
-// `length` bytes, when more arrived than the file holds).
-export async function fault(piece, status, bytes, length = bytes.length) {
+const count = (n) => n.toLocaleString("en");
+
+// What the host's answer itself says is wrong: a status, or a stand-in for the file.
+function answerFault(path, status, bytes) {
   if (status === 404) return "missing (404 Not Found): the host does not have this file; deploy the whole site again";
   if (status >= 400) return `the host answered ${status} for it`;
   const head = new TextDecoder().decode(bytes.subarray(0, 256));
   if (head.startsWith(LFS_POINTER)) {
     return "a Git LFS pointer, not the file: the host serves LFS pointers as they are; commit the file itself, or deploy from a copy with LFS files pulled";
   }
-  if (HTML_START.test(head) && !piece.path.endsWith(".html")) {
+  if (HTML_START.test(head) && !path.endsWith(".html")) {
     return "an HTML page instead of the file (the host's page for a missing file?); deploy the whole site again";
   }
+  return null;
+}
+
+// What is wrong with the bytes that came for `piece` ({path, size, sha256, magic?,
+// unpacked?}), or null. `status` is the HTTP status, `bytes` what arrived (or its first
+// `length` bytes, when more arrived than the file holds).
+export async function fault(piece, status, bytes, length = bytes.length) {
   const expected = piece.unpacked && !startsWith(bytes, piece.magic ?? "") ? piece.unpacked : piece;
-  const count = (n) => n.toLocaleString("en");
+  return answerFault(piece.path, status, bytes) ?? sizeFault(expected, length)
+    ?? (expected === piece ? magicFault(piece, bytes) : null) ?? await hashFault(expected, bytes);
+}
+
+function sizeFault(expected, length) {
   if (length < expected.size) return `truncated: ${count(length)} of ${count(expected.size)} bytes arrived; deploy it again`;
   if (length > expected.size) {
     return `integrity mismatch: ${count(length)} bytes, not ${count(expected.size)}; it is not the file this site was built with`;
   }
-  if (expected === piece && piece.magic && !startsWith(bytes, piece.magic)) {
-    return `integrity mismatch: it does not start as a ${KINDS[piece.magic] ?? "file of its kind"} does`;
-  }
-  const digest = await sha256(bytes);
-  if (digest !== null && digest !== expected.sha256) {
-    return `integrity mismatch: its sha256 is ${digest.slice(0, 12)}…, not ${expected.sha256.slice(0, 12)}…; it is not the file this site was built with`;
-  }
   return null;
+}
+
+function magicFault(piece, bytes) {
+  if (!piece.magic || startsWith(bytes, piece.magic)) return null;
+  return `integrity mismatch: it does not start as a ${KINDS[piece.magic] ?? "file of its kind"} does`;
+}
+
+async function hashFault(expected, bytes) {
+  const digest = await sha256(bytes);
+  if (digest === null || digest === expected.sha256) return null;
+  return `integrity mismatch: its sha256 is ${digest.slice(0, 12)}…, not ${expected.sha256.slice(0, 12)}…; it is not the file this site was built with`;
 }
 
 // The body of `response`, read into one buffer of the size the manifest gives (more if it
@@ -99,33 +114,34 @@ export function fileCache(caches, site) {
   };
 }
 
+// One piece of `entry` (the file itself, or one of its parts): from the cache, or fetched
+// and checked, then kept.
+async function fetchPiece({ site, cache, fetch, received }, part, entry) {
+  const kept = await cache.get(part.sha256);
+  if (kept && kept.length === part.size) {
+    received(part.path, part.size);
+    return kept;
+  }
+  const response = await fetch(new URL(part.path, site), { headers: { [FILE_REQUEST]: "1" } }).catch((error) => {
+    throw new SiteFileError(part.path, `cannot be fetched (${error.message}); is the network down?`);
+  });
+  const whole = part === entry;
+  const room = Math.max(part.size, whole ? entry.unpacked?.size ?? 0 : 0);
+  const { bytes, length } = response.ok
+    ? await body(response, room, (n) => received(part.path, Math.min(n, part.size)))
+    : { bytes: new Uint8Array(), length: 0 };
+  const checked = whole ? part : { ...part, magic: entry.parts.indexOf(part) === 0 ? entry.magic : undefined };
+  const reason = await fault(checked, response.status, bytes, length);
+  if (reason) throw new SiteFileError(part.path, reason);
+  await cache.put(part.sha256, bytes);
+  return bytes;
+}
+
 // The site's fetched files: `load(path)` gives a file's bytes, from the cache or checked
 // from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress.
 export function siteFiles({ manifest, site, cache, fetch, received = () => {} }) {
   const failures = [];
-  const piece = async (part, entry) => {
-    const kept = await cache.get(part.sha256);
-    if (kept && kept.length === part.size) {
-      received(part.path, part.size);
-      return kept;
-    }
-    const url = new URL(part.path, site);
-    let response;
-    try {
-      response = await fetch(url, { headers: { [FILE_REQUEST]: "1" } });
-    } catch (error) {
-      throw new SiteFileError(part.path, `cannot be fetched (${error.message}); is the network down?`);
-    }
-    const room = Math.max(part.size, part === entry ? entry.unpacked?.size ?? 0 : 0);
-    const { bytes, length } = response.ok
-      ? await body(response, room, (n) => received(part.path, Math.min(n, part.size)))
-      : { bytes: new Uint8Array(), length: 0 };
-    const checked = part === entry ? part : { ...part, magic: entry.parts.indexOf(part) === 0 ? entry.magic : undefined };
-    const reason = await fault(checked, response.status, bytes, length);
-    if (reason) throw new SiteFileError(part.path, reason);
-    await cache.put(part.sha256, bytes);
-    return bytes;
-  };
+  const piece = (part, entry) => fetchPiece({ site, cache, fetch, received }, part, entry);
   const load = async (path) => {
     const entry = manifest[path];
     try {

@@ -11,7 +11,7 @@ import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
 import { watchdog } from "./watchdog.mjs";
-import { registerWorker } from "./worker.mjs";
+import { keepForOffline, registerWorker } from "./worker.mjs";
 
 const { names, threads, session: sessionOptions, manifest } = pageData(document);
 const { files, ids, attributes, marks } = names;
@@ -89,7 +89,18 @@ window.shipyardBoot = {
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
-const ready = Promise.race([Promise.all([ort, session, python]), stopped]).then(([{ Tensor }, started, { page, plan }]) => ({
+// The modules the browser loaded itself, checked too once Python runs (the last of them has
+// come by then), from the browser's cache: a module whose bytes are not the build's fails
+// the start even when it happens to run.
+const modulesChecked = python.then(async () => {
+  const requested = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+  const paths = loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
+  const cached = (url, init) => browserFetch(url, { ...init, cache: "force-cache" });
+  const broken = await diagnose({ manifest, site, fetch: cached, paths });
+  if (broken) throw broken;
+});
+
+const ready = Promise.race([Promise.all([ort, session, python, modulesChecked]), stopped]).then(([{ Tensor }, started, { page, plan }]) => ({
   page,
   paths: predictor({ Tensor, session: started, page, plan, decode, extents }),
 }), async (error) => {
@@ -111,6 +122,7 @@ ready.then(({ page, paths }) => {
   performance.mark(marks.ready); // for benchmarks and embedders measuring start-up
   siteFetch.keepOnly().catch(() => {}); // the files of an earlier deploy go
   if (!isolating) registerWorker(files.worker, false); // for the next visit, offline too
+  keepForOffline(site, fetched);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     paths.submitForm();

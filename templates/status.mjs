@@ -9,9 +9,11 @@ export function statusLine(element, stateAttribute, bar = null) {
   const got = new Map();
   const sum = (values) => [...values].reduce((a, b) => a + b, 0);
   const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+  let failed = false; // a failure's message stays
   const show = () => {
+    if (failed) return;
     const { model, python } = loaded;
-    const total = sum(sizes.values()), received = sum(got.values());
+    const [total, received] = [sum(sizes.values()), sum(got.values())];
     const downloading = received < total ? [`Downloading ${megabytes(received)} of ${megabytes(total)} MB`] : [];
     element.textContent = model && python ? "Ready" : [
       ...downloading,
@@ -32,7 +34,7 @@ export function statusLine(element, stateAttribute, bar = null) {
       if (bar) bar.value = sum(got.values());
       if (megabytes(sum(got.values())) !== before) show();
     },
-    stageName: () => [loaded.model ? null : "loading the model", loaded.python ? null : `Python: ${pythonStage}`]
+    stageName: () => [!loaded.model && "loading the model", !loaded.python && `Python: ${pythonStage}`]
       .filter(Boolean).join(" and ") || "finishing",
     // PyScript's stages ("Loading interpreter", "Loaded Pyodide", ...), as its events tell them.
     stage(detail) {
@@ -43,10 +45,9 @@ export function statusLine(element, stateAttribute, bar = null) {
       loaded[part] = true;
       show();
     },
-    ready() {
-      element.setAttribute(stateAttribute, "ready");
-    },
+    ready: () => element.setAttribute(stateAttribute, "ready"),
     failed(message) {
+      failed = true;
       element.textContent = message;
       element.setAttribute(stateAttribute, "error");
     },

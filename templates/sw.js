@@ -9,17 +9,16 @@ const isolate = new URL(self.location).searchParams.has("isolate");
 const SHELL = `shipyard shell ${new URL(scope).pathname}`;
 const FILE_REQUEST = "x-shipyard-file"; // files.mjs's FILE_REQUEST
 
-// The files the page needs besides those it fetches: the page itself and, by the site's
-// own list (files.json, written by the build), every file it does not fetch.
-async function shellFiles() {
-  const response = await fetch(new URL("files.json", scope), { cache: "no-cache" });
-  const manifest = await response.json();
-  return [scope, `${scope}index.html`, ...Object.values(manifest).filter((e) => !e.fetch).map((e) => new URL(e.path, scope).href)];
-}
-
+// The page and what the browser loaded for it: the page names those (worker.mjs) once
+// it is ready, on every visit, so that a redeploy's files replace the old ones.
 self.addEventListener("install", (event) => {
   self.skipWaiting();
-  event.waitUntil(shellFiles().then(async (urls) => (await caches.open(SHELL)).addAll(urls)).catch(() => {}));
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll([scope])).catch(() => {}));
+});
+
+self.addEventListener("message", (event) => {
+  const { keep } = event.data ?? {};
+  if (Array.isArray(keep)) event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(keep)).catch(() => {}));
 });
 
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
