@@ -14,8 +14,8 @@ import pytest
 from shipyard.build import build_site
 from shipyard.errors import InstallError, MetadataError, ModelError, OutputError
 from shipyard.site import assemble
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard.site.layout import TEMPLATES
+from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard.site.page import read_page_data
 from shipyard_runtime.names import FILES
 from tests.support.sites import EXAMPLES

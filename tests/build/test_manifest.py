@@ -66,7 +66,9 @@ def test_files_over_the_limit_ship_in_parts(site: Path, tmp_path: Path) -> None:
         assert not (limited / path).exists()
         joined = b"".join((limited / part["path"]).read_bytes() for part in entry["parts"])
         assert joined == (site / path).read_bytes()
-        assert [part["path"] for part in entry["parts"]] == [f"{path}.part{i:03d}" for i in range(len(entry["parts"]))]
+        assert [part["path"] for part in entry["parts"]] == [
+            f"{path}.part{i:03d}" for i in range(len(entry["parts"]))
+        ]
         assert all(part["sha256"] == sha256((limited / part["path"]).read_bytes()) for part in entry["parts"])
 
 

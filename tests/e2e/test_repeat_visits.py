@@ -13,16 +13,19 @@ import onnx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
-from examples.samples import housing_rows, to_csv
 from tests.support.sites import EXAMPLES, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
 # The worker controls the page once it has taken over (after the first ready).
-CONTROLLED = "navigator.serviceWorker.ready.then(() => new Promise((resolve) => { if (navigator.serviceWorker.controller) resolve(); else navigator.serviceWorker.addEventListener('controllerchange', resolve); }))"
+CONTROLLED = """navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
+  if (navigator.serviceWorker.controller) resolve();
+  else navigator.serviceWorker.addEventListener("controllerchange", resolve);
+}))"""
 CACHED_SHAS = """async () => {
   const names = await caches.keys();
   const files = await caches.open(names.find((n) => n.startsWith('shipyard /')));
