@@ -13,7 +13,7 @@ are not counted. `--width 16000 --weights 3 --no-quantize` makes 2.86 GiB.
 "merged" is the other way to ship weights: one model.onnx. shipyard does not build it, so
 it is made as it would be: onnx loads the external-data model with its weights and saves
 it as one file (its time and memory are that step's), and the externalData site's files
-are swapped for that one file (its page data and preload no longer name model.data).
+are swapped for that one file (its page data and manifest no longer name model.data).
 "unpacked" is the externalData site opened with onnxruntime's prepacking off, as sites
 whose weights pass external.PREPACK_LIMIT are ("packed", the other way round, for those).
 Sites take turns, each load in a new Chromium; figures are medians (min-max) over the runs,
@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-from shipyard.site.page import PAGE, read_page_data  # noqa: E402
+from shipyard.site.manifest import Piece  # noqa: E402
+from shipyard.site.page import PAGE, read_page_data, script_json  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 from shipyard_runtime.names import FILES, MARKS  # noqa: E402
@@ -143,9 +144,13 @@ def variants(site: Path, merged_model: Path | None, folder: Path) -> dict[str, P
     name = "packed" if "extra" in options else "unpacked"
     sites = {"externalData": site, name: edited(site, folder / name, (session, _compact(toggled)))}
     if merged_model is not None:
-        preload = f'<link rel="preload" href="./{FILES.model_data}" as="fetch" crossorigin>\n'
-        files = f'"modelData":"{FILES.model_data}",'
-        sites["merged"] = edited(site, folder / "merged", (session, "{}"), (preload, ""), (files, ""))
+        data = read_page_data(site)
+        merged = json.loads(json.dumps(data))
+        merged["session"] = {}
+        del merged["names"]["files"]["modelData"], merged["manifest"][FILES.model_data]
+        whole = Piece.of(FILES.model, merged_model).to_dict()
+        merged["manifest"][FILES.model] |= whole
+        sites["merged"] = edited(site, folder / "merged", (script_json(data), script_json(merged)))
         (sites["merged"] / FILES.model_data).unlink()
         shutil.copyfile(merged_model, sites["merged"] / FILES.model)
     return sites

@@ -71,7 +71,7 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, session, manifest))),
+        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,
@@ -94,7 +94,7 @@ def render_page(context: PageContext) -> str:
     return env.get_template("index.html").render(page=context)
 
 
-def _script_json(data: object) -> str:
+def script_json(data: object) -> str:
     """JSON that cannot close its <script> element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -71,3 +71,20 @@ def test_a_model_saved_with_external_data_predicts_what_onnxruntime_computes(
     page = open_site(tmp_path / "site")
     for x in ([0.5] * 16, [i / 10 - 0.8 for i in range(16)]):
         assert_same(page.predict({"x": x})["y"]["data"], native(model, tmp_path / "site", {"x": x})["y"])
+
+
+def test_the_big_model_split_for_a_host_s_limit_is_joined_by_the_page(
+    big: tuple[Path, Path, int], tmp_path: Path, open_site: Callable[[Path], SitePage]
+) -> None:
+    """At Cloudflare Pages' 25 MiB per file the weights ship as 11 parts, fetched in
+    parallel, each checked against its sha256, and joined."""
+    model, _, _ = big
+    limit = 25 * 1024 * 1024
+    build_site(model, None, tmp_path / "site", max_file_size=limit)
+    parts = read_page_data(tmp_path / "site")["manifest"][FILES.model_data]["parts"]
+    assert len(parts) == -(-WIDTH * WIDTH * 4 // limit)
+    assert not (tmp_path / "site" / FILES.model_data).exists()
+    assert all(p.stat().st_size <= limit for p in (tmp_path / "site").rglob("*") if p.is_file())
+    page = open_site(tmp_path / "site")
+    x = [(i % 5 - 2) / 2 for i in range(WIDTH)]
+    assert_same(page.predict({"x": x})["y"]["data"], native(model, tmp_path / "site", {"x": x})["y"])

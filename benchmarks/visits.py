@@ -1,0 +1,84 @@
+"""A site's ready time on a first visit and a repeat one, and a big model's with its weights
+split into parts for a host's per-file limit against the same model unsplit.
+
+    python benchmarks/visits.py [--width N] [--limit MiB] [--runs N]
+
+Makes the big model of benchmarks/big_models.py (one [width, width] float32 weight; 8,192:
+268 MB) and builds it twice: as it is, and with `--max-file-size` (25 MiB, Cloudflare
+Pages' limit). Each run opens each site in a new Chromium (a first visit: nothing cached),
+then again in the same browser (a repeat visit: the files come from the Cache API). Figures
+are medians (min-max) of the page's "ready" mark, in ms, over the runs, from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.big_models import MAKE, measured_build  # noqa: E402
+from shipyard.site.serve import served  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
+from shipyard_runtime.names import MARKS  # noqa: E402
+
+READY = """async (mark) => {
+  await window.shipyard.ready;
+  return performance.getEntriesByName(mark)[0].startTime;
+}"""
+CONTROLLED = """navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? null
+  : new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve)))"""
+
+
+def visits(url: str) -> tuple[float, float]:
+    """Ready on a first visit, then on a repeat visit in the same browser, in ms."""
+    with launch_chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url, timeout=300_000)
+        first = page.evaluate(READY, MARKS.ready)
+        page.evaluate(CONTROLLED)
+        page.close()
+        page = context.new_page()
+        page.goto(url, timeout=300_000)
+        return first, page.evaluate(READY, MARKS.ready)
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):8.0f} ms ({min(values):.0f}-{max(values):.0f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--width", type=int, default=8192)
+    parser.add_argument("--limit", type=int, default=25, help="the per-file limit, in MiB")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        model = folder / "big.onnx"
+        subprocess.run([sys.executable, "-c", MAKE, str(args.width), "1", str(model)], check=True)
+        size = (folder / "weights.bin").stat().st_size
+        print(f"model: [{args.width}, {args.width}] float32, {size / 1e6:,.0f} MB")
+        measured_build(model, folder / "unsplit")
+        measured_build(model, folder / "split", "--max-file-size", f"{args.limit}MiB")
+        parts = len(list((folder / "split").glob("model.data.part*")))
+        figures: dict[str, list[tuple[float, float]]] = {"unsplit": [], f"split ({parts} parts)": []}
+        with ExitStack() as servers:
+            urls = [servers.enter_context(served(folder / name)) for name in ("unsplit", "split")]
+            for _ in range(args.runs):
+                for name, url in zip(figures, urls, strict=True):
+                    figures[name].append(visits(url))
+    for name, loads in figures.items():
+        first, repeat = summary([f for f, _ in loads]), summary([r for _, r in loads])
+        print(f"{name:<16} first visit {first}   repeat visit {repeat}")
+
+
+if __name__ == "__main__":
+    main()
