@@ -12,7 +12,9 @@ from shipyard_runtime.problems import Problem, ShipyardError
 __all__ = [
     "AssetError",
     "BrowserCheckError",
+    "DeployError",
     "MetadataError",
+    "HostLimitError",
     "InstallError",
     "ModelError",
     "NoBrowserError",
@@ -83,6 +85,17 @@ class SnapshotError(ShipyardError):
 
 class OutputError(ShipyardError):
     """The output directory cannot be written."""
+
+
+class HostLimitError(ShipyardError):
+    """A file of the site is over the host's per-file limit and was not split into parts."""
+
+    headline = "over the host's per-file limit (set by --host, or --max-file-size):"
+
+
+class DeployError(ShipyardError):
+    """`shipyard deploy` cannot commit or push the site: no repository, no such remote, a
+    rejected push, or a folder that holds no site built for the host."""
 
 
 class VerifyError(ShipyardError):

@@ -36,6 +36,7 @@ from shipyard.site.layout import (
 )
 from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from shipyard.site.page import Preloads, page_context, render_page
+from shipyard.site.received import refuse_oversized
 from shipyard.site.snapshot import ensure_snapshot
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
@@ -76,6 +77,7 @@ def write_site(
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
+        refuse_oversized(staging, max_file_size, output)  # what could not be split fails the build
         _swap(staging, output)
     except OSError as error:
         raise _blame(error, output, staging) from None

@@ -1,0 +1,63 @@
+"""What a host receives: the site's files measured, and refused when one is over the host's
+per-file limit.
+
+`write_site` calls `refuse_oversized` on the staging folder, after every file (the host's own
+included) is written and before it is swapped into place, so that a refused build leaves
+the previous site as it was. Splitting a large file into parts happens earlier, while the
+site is assembled: what this sees over the limit is what could not be split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from shipyard.errors import HostLimitError, Problem
+from shipyard.site.hosts import Host, describe_size
+
+
+@dataclass(frozen=True)
+class Received:
+    files: int
+    bytes: int
+    largest: tuple[str, int]  # the largest file's path in the site, and its size
+    host_files: tuple[str, ...]  # what the host preset added (`_headers`, README.md, .nojekyll)
+    limit: int | None  # the per-file limit the files were checked against
+
+    def describe(self, host: Host) -> str:
+        """One line: what the host gets, and the limit it was checked against."""
+        path, size = self.largest
+        limit = (
+            f"within its limit of {describe_size(self.limit)} per file" if self.limit else "no per-file limit"
+        )
+        extra = f"; host files: {', '.join(self.host_files)}" if self.host_files else ""
+        total = f"{self.files} files, {self.bytes / 1e6:.1f} MB"
+        return f"For {host.label}: {total}; the largest, {path}, is {describe_size(size)}, {limit}{extra}."
+
+
+def site_sizes(site: Path) -> dict[str, int]:
+    """Every file of `site` by its path in the site (`pyodide/pyodide.asm.wasm`), with its size."""
+    return {p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def received(site: Path, host_files: tuple[str, ...], limit: int | None) -> Received:
+    sizes = site_sizes(site)
+    largest = max(sizes.items(), key=lambda item: item[1])
+    return Received(len(sizes), sum(sizes.values()), largest, host_files, limit)
+
+
+def refuse_oversized(site: Path, limit: int | None, output: Path) -> None:
+    """Raise naming every file of the staging folder `site` over `limit` bytes, as the files
+    of `output` they would have become."""
+    if limit is None:
+        return
+    over = [(path, size) for path, size in site_sizes(site).items() if size > limit]
+    if over:
+        problems = [
+            Problem(path, f"{describe_size(size)}, over {describe_size(limit)}") for path, size in over
+        ]
+        raise HostLimitError(
+            problems,
+            file=output,
+            fix="choose a host that takes larger files, or a larger --max-file-size if yours does",
+        )
