@@ -144,8 +144,14 @@ def parse_size(text: str) -> int:
 
 
 def describe_size(size: int) -> str:
-    """`100 MiB` or `50 GB` when the size is a whole number of one, else in MB to one place."""
-    for unit, name in ((GiB, "GiB"), (GB, "GB"), (MiB, "MiB"), (MB, "MB")):
-        if size % unit == 0:
-            return f"{size // unit} {name}"
-    return f"{size / MB:.1f} MB" if size >= 100 * KB else f"{size / KB:.1f} KB"
+    """`100 MiB` when the size is a whole number of a binary unit, else in the largest decimal
+    unit it reaches: `50 GB`, `9.6 MB`, `137.5 KB`."""
+    binary = next(
+        ((unit, name) for unit, name in ((GiB, "GiB"), (MiB, "MiB"), (KiB, "KiB")) if size >= unit), None
+    )
+    if binary and size % binary[0] == 0:
+        return f"{size // binary[0]} {binary[1]}"
+    for unit, name in ((GB, "GB"), (MB, "MB"), (KB, "KB")):
+        if size >= unit:
+            return f"{size // unit} {name}" if size % unit == 0 else f"{size / unit:.1f} {name}"
+    return f"{size} bytes"
