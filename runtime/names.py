@@ -27,7 +27,9 @@ class Files:
     ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
     ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
-    isolating_worker: str = "mini-coi.js"  # the service worker that isolates a --threads site
+    worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
+    manifest: str = "files.json"  # every file's size and sha256, as the page checks them
+    web_manifest: str = "app.webmanifest"  # what makes the site installable as an app
     user_code: str = "app.py"  # the app's Python module, imported as USER_MODULE
 
 
@@ -36,6 +38,7 @@ class Ids:
     """The page's elements, by id."""
 
     status: str = "shipyard-status"
+    progress: str = "shipyard-progress"
     form: str = "shipyard-form"
     form_error: str = "shipyard-form-error"
     run: str = "shipyard-run"
@@ -69,19 +72,22 @@ FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
 
 
 def page_data(
-    app: dict[str, Any], threads: int, snapshot: bool, isolating: bool, session: dict[str, Any] | None = None
+    app: dict[str, Any],
+    threads: int,
+    snapshot: bool,
+    session: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
-    JS's own camelCase; of the files, those the site holds: the snapshot, the isolating
-    worker and the model's weights only when it ships them), onnxruntime-web's threads, and
-    its options for opening the model (`session`, made by the generator; its `externalData`
-    names the weights' file when there is one)."""
+    JS's own camelCase; of the files, those the site holds: the snapshot and the model's
+    weights only when it ships them), onnxruntime-web's threads, its options for opening
+    the model (`session`, made by the generator; its `externalData` names the weights' file
+    when there is one), and the site's `manifest` of its own files (shipyard/site/manifest.py)."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
-    absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
-    absent["modelData"] = "externalData" not in session
+    absent = {"snapshot": not snapshot, "modelData": "externalData" not in session}
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
-    return {"app": app, "names": names, "threads": threads, "session": session}
+    return {"app": app, "names": names, "threads": threads, "session": session, "manifest": manifest or {}}
 
 
 _NAMES: dict[str, Files | Ids | Attributes | Marks] = {

@@ -88,9 +88,7 @@ class OutputError(ShipyardError):
 
 
 class HostLimitError(ShipyardError):
-    """A file of the site is over the host's per-file limit and was not split into parts."""
-
-    headline = "over the host's per-file limit (set by --host, or --max-file-size):"
+    """A file of the site is larger than the host takes and cannot be split."""
 
 
 class DeployError(ShipyardError):

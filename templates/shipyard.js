@@ -1,19 +1,49 @@
-// The page's boot: start onnxruntime-web and the model session while Pyodide boots, wire
-// the form, and define window.shipyard once Python has attached its `Page`. The only
-// module with effects of its own; the others take what they work on as arguments.
+// The page's boot: fetch the site's files, checked and cached (files.mjs), start
+// onnxruntime-web and the model session while Pyodide boots, wire the form, and define
+// window.shipyard once Python has attached its `Page`; or say which file is broken. The
+// only module with effects of its own; the others take what they work on as arguments.
 import { watchBatch } from "./batch.mjs";
+import { diagnose, fileCache, servingFetch, siteFiles } from "./files.mjs";
 import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
+import { watchdog } from "./watchdog.mjs";
+import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions } = pageData(document);
+const { names, threads, session: sessionOptions, manifest } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
-const status = statusLine(element(ids.status), attributes.state);
-addEventListener("py:progress", ({ detail }) => status.stage(detail));
+const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
+const isolating = threads > 1;
+if (isolating) registerWorker(files.worker, true); // before anything loads: it may reload the page
+
+// A failure: the first broken file, from what the page fetched or else checked anew.
+let broken;
+const stopped = new Promise((resolve, reject) => { broken = reject; });
+const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check(), fail: broken, stage: status.stageName });
+
+// Every file the page fetches goes through `siteFiles`, Pyodide's and onnxruntime-web's too:
+// all of them are on the way to ready, so they start now.
+const site = new URL("./", import.meta.url).href;
+const browserFetch = globalThis.fetch.bind(globalThis);
+const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
+const pieces = fetched.flatMap((path) => manifest[path].parts ?? [manifest[path]]);
+status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
+const siteFetch = siteFiles({
+  manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
+  received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
+});
+globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
+siteFetch.start(fetched);
+const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch);
+const check = async () => siteFetch.failures[0]
+  ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
+addEventListener("py:progress", ({ detail }) => { status.stage(detail); guard.touch(); });
+addEventListener("error", () => guard.suspect(), true); // a script or style that did not load, or an uncaught error
+addEventListener("unhandledrejection", () => guard.suspect());
 
 const ort = import(`./${files.ort}`);
 const session = ort.then(async ({ env, InferenceSession }) => {
@@ -24,6 +54,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
   const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
   status.loaded("model");
+  guard.touch();
   return started;
 });
 
@@ -46,6 +77,7 @@ let attach, fail;
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
   const plan = page.plan();
   status.loaded("python");
+  guard.touch();
   return { page, plan };
 });
 window.shipyardBoot = {
@@ -57,11 +89,24 @@ window.shipyardBoot = {
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
-const ready = Promise.all([ort, session, python]).then(([{ Tensor }, started, { page, plan }]) => ({
+// The modules the browser loaded itself, checked too once Python runs (the last of them has
+// come by then), from the browser's cache: a module whose bytes are not the build's fails
+// the start even when it happens to run.
+const modulesChecked = python.then(async () => {
+  const requested = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+  const paths = loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
+  const cached = (url, init) => browserFetch(url, { ...init, cache: "force-cache" });
+  const broken = await diagnose({ manifest, site, fetch: cached, paths });
+  if (broken) throw broken;
+});
+
+const ready = Promise.race([Promise.all([ort, session, python, modulesChecked]), stopped]).then(([{ Tensor }, started, { page, plan }]) => ({
   page,
   paths: predictor({ Tensor, session: started, page, plan, decode, extents }),
-}), (error) => {
-  throw new Error(`shipyard failed to load: ${error.message ?? error}`);
+}), async (error) => {
+  guard.stop();
+  const cause = error.name === "SiteFileError" ? error : await guard.explain(error);
+  throw new Error(`shipyard failed to load: ${cause.message ?? cause}`);
 });
 
 window.shipyard = {
@@ -73,7 +118,11 @@ window.shipyard = {
 };
 
 ready.then(({ page, paths }) => {
+  guard.stop();
   performance.mark(marks.ready); // for benchmarks and embedders measuring start-up
+  siteFetch.keepOnly().catch(() => {}); // the files of an earlier deploy go
+  if (!isolating) registerWorker(files.worker, false); // for the next visit, offline too
+  keepForOffline(site, fetched);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     paths.submitForm();

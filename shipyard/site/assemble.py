@@ -5,10 +5,12 @@ A build that fails part-way leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from shipyard.cache import cache_dir
 from shipyard.errors import AssetError, InstallError, OutputError, ShipyardError, os_reason
@@ -19,10 +21,9 @@ from shipyard.packages.site_lock import local_wheels, write_site_lock
 from shipyard.site.gzipped import gzipped
 from shipyard.site.layout import (
     ENTRY,
-    FETCH_PRELOADS,
+    FETCHED,
     GLUE,
     INTERPRETER,
-    ISOLATE,
     MODULE_PRELOADS,
     PAGE,
     PYSCRIPT,
@@ -34,10 +35,12 @@ from shipyard.site.layout import (
     TEMPLATES,
     USER_MODULE_FILE,
 )
-from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
-from shipyard.site.page import Preloads, page_context, render_page
-from shipyard.site.received import refuse_oversized
+from shipyard.site.manifest import Piece, entry_of, manifest
+from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from shipyard.site.page import page_context, render_page
+from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
+from shipyard.site.webapp import ICON_SIZES, icon, icon_path, web_manifest
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
 
@@ -61,8 +64,8 @@ def write_site(
 
     `packages` are already fetched and checked (`resolve`): here they are only copied.
     `snapshot`: the page restores Pyodide from its start-up snapshot (see `snapshot`).
-    `threads`: onnxruntime-web's threads; above 1 the site brings the service worker that
-    makes it cross-origin isolated on hosts that send no such headers (templates/isolate.mjs).
+    `threads`: onnxruntime-web's threads; above 1 the site's service worker also makes it
+    cross-origin isolated on hosts that send no such headers (templates/worker.mjs).
     `max_file_size`: a host's per-file limit in bytes; a larger file ships in parts.
     `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
     """
@@ -73,11 +76,10 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads)
+        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
-        refuse_oversized(staging, max_file_size, output)  # what could not be split fails the build
         _swap(staging, output)
     except OSError as error:
         raise _blame(error, output, staging) from None
@@ -93,6 +95,7 @@ def _assemble(
     packages: SitePackages,
     snapshot: bool,
     threads: int,
+    max_file_size: int | None,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -101,10 +104,10 @@ def _assemble(
     if python is not None:  # PyScript writes it where Python imports it from
         (site / FILES.user_code).write_bytes(python)
         config = config | {"files": {f"./{FILES.user_code}": USER_MODULE_FILE}}
-    isolating = threads > 1  # threads need a cross-origin-isolated page
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    for name in (STYLE, ENTRY, *GLUE, *restored, *((ISOLATE,) if isolating else ())):
+    for name in (STYLE, ENTRY, *GLUE, *restored, FILES.worker):
         (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
+    _write_web_app(site, app)
     site_model = model(site)
     ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
     _copy_as(ort_asset / Path(FILES.ort).name, site / FILES.ort)
@@ -112,8 +115,6 @@ def _assemble(
     pyodide = _copy_files(pyodide_asset, site / "pyodide")
     if snapshot:
         _copy_as(ensure_snapshot(pyodide_asset), site / FILES.snapshot)
-    if isolating:
-        _copy_as(ensure_asset(MINI_COI) / FILES.isolating_worker, site / FILES.isolating_worker)
     wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
     for file in packages.pyodide.files:
         _copy(file, pyodide)
@@ -121,12 +122,32 @@ def _assemble(
     _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
-    fetches = site_model.files + FETCH_PRELOADS + snapshot_file + user_code + local_wheels(lock)
-    preloads = Preloads(MODULE_PRELOADS + restored, fetches)
+    fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
+    files = _manifest(site, fetched, max_file_size)
+    (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
-    context = page_context(app, config, preloads, remote, threads, snapshot, isolating, session)
+    context = page_context(app, config, MODULE_PRELOADS + restored, remote, threads, snapshot, session, files)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
+
+
+def _write_web_app(site: Path, app: AppSpec) -> None:
+    (site / FILES.web_manifest).write_bytes(web_manifest(app))
+    for size in ICON_SIZES:
+        (site / icon_path(size)).write_bytes(icon(size))
+
+
+def _manifest(site: Path, fetched: tuple[str, ...], max_file_size: int | None) -> dict[str, Any]:
+    """The site's manifest of its files but the page (which carries it), the files over
+    `max_file_size` split first."""
+    parts = split_large(site, fetched, max_file_size) if max_file_size else {}
+    written = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    paths = written - {PAGE} - _part_paths(parts) | set(parts)
+    return manifest(entry_of(site, path, parts.get(path, ()), path in fetched) for path in paths)
+
+
+def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
+    return {piece.path for pieces in parts.values() for piece in pieces}
 
 
 def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None) -> Path:

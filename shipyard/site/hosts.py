@@ -7,7 +7,7 @@ What each host documents, and so what its preset does (read 2026-12):
   100 MiB ("GitHub blocks files larger than 100 MiB"; its pre-receive hook: "exceeds
   GitHub's file size limit of 100.00 MB"). It takes no header settings at all, and runs
   Jekyll on a branch unless the site holds a `.nojekyll` file. A `--threads` site gets its
-  cross-origin isolation from the mini-coi service worker instead (templates/isolate.mjs).
+  cross-origin isolation from the site's own service worker instead (templates/sw.js).
 - A Hugging Face static Space is a git repository whose README.md front matter configures
   it (hub-docs, spaces-config-reference.md): `sdk: static`, `app_file`, and
   `custom_headers`, where "only the cross-origin-embedder-policy (COEP),

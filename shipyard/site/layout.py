@@ -12,15 +12,16 @@ TEMPLATES = resources.files("shipyard_templates")
 PAGE = "index.html"
 STYLE = "style.css"
 ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
+RESCUE = "rescue.js"  # inlined into the page: it names a broken module of the page's own
 SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
-ISOLATE = "isolate.mjs"  # registers the service worker that isolates a --threads site
 QUANTIZED = "quantized.json"  # what a --quantize site's model was made from (see model/quantize)
-# The page's other JS modules: every one in templates/ but those a site needs only sometimes.
+# The page's other JS modules: every one in templates/ but the entry, the service worker
+# (not a module of the page) and the one a site needs only sometimes.
 GLUE = tuple(
     sorted(
         name
         for name in (entry.name for entry in TEMPLATES.iterdir())
-        if name.endswith((".js", ".mjs")) and name not in (ENTRY, SNAPSHOT_INTERPRETER, ISOLATE)
+        if name.endswith((".js", ".mjs")) and name not in (ENTRY, SNAPSHOT_INTERPRETER, FILES.worker, RESCUE)
     )
 )
 
@@ -57,8 +58,9 @@ MODULE_PRELOADS = (
     "pyodide/pyodide.asm.mjs",
     *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
 )
-# The model's files come first, as the site's model has them (see assemble).
-FETCH_PRELOADS = (
+# The files the page fetches on the way to "ready" (templates/files.mjs starts them at once),
+# besides the model's files, the snapshot, the app's module and the wheels (see assemble).
+FETCHED = (
     FILES.ort_wasm,
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",

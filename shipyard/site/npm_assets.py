@@ -54,16 +54,7 @@ ONNXRUNTIME_WEB = NpmAsset(
     ("dist/ort.wasm.bundle.min.mjs", "dist/ort-wasm-simd-threaded.wasm"),
 )
 
-# A service worker that adds the cross-origin isolation headers onnxruntime-web's threads
-# need, for sites built with --threads on hosts that cannot set headers (PyScript's author's).
-MINI_COI = NpmAsset(
-    "mini-coi",
-    "0.4.3",
-    "sha512-idIE0SRz0YabltF/BrocGFJhZF0a0MlTCP5HQFBI6LHQYHW8/oNb+c/xJQdnLSzDm20FuPAIyVMvrFF5FhC0TQ==",
-    ("mini-coi.js",),
-)
-
-ASSETS = (PYODIDE, ONNXRUNTIME_WEB, MINI_COI)
+ASSETS = (PYODIDE, ONNXRUNTIME_WEB)
 
 
 def ensure_asset(asset: NpmAsset) -> Path:

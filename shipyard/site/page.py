@@ -13,20 +13,12 @@ from markupsafe import Markup
 
 from shipyard import __version__
 from shipyard.errors import VerifyError, os_reason
-from shipyard.site.layout import ENTRY, ISOLATE, PAGE, PYSCRIPT_ENTRY, STYLE, TEMPLATES
+from shipyard.site.layout import ENTRY, PAGE, PYSCRIPT_ENTRY, RESCUE, STYLE, TEMPLATES
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
-from shipyard_runtime.names import ATTRIBUTES, IDS, PAGE_DATA, Attributes, Ids, page_data
+from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Ids, page_data
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
-
-
-@dataclass(frozen=True)
-class Preloads:
-    """Site paths to fetch from the start: modules, and files as `fetch` asks for them."""
-
-    modules: tuple[str, ...]
-    fetches: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -54,22 +46,23 @@ class PageContext:
     data: Markup  # the page's JSON block (see `names.page_data`), safe inside <script>
     names: Names  # the ids and attributes the page shares with the runtime and JS
     pyscript_config: str
-    preloads: Preloads
+    preloads: tuple[str, ...]  # the modules to fetch from the start (the page's JS fetches the rest)
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
     style: str
     scripts: tuple[str, ...]  # the module scripts: the page's own JS, then PyScript
-    isolate: str | None  # the script that isolates the page, for a site with threads
+    web_manifest: str
+    rescue: Markup  # the inline script that names a broken module of the page's own (templates/rescue.js)
 
 
 def page_context(
     app: AppSpec,
     pyscript_config: dict[str, object],
-    preloads: Preloads,
+    preloads: tuple[str, ...],
     remote_packages: str | None = None,
     threads: int = 1,
     snapshot: bool = True,
-    isolating: bool = False,
     session: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -78,14 +71,15 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, isolating, session or {}))),
+        data=Markup(_script_json(page_data(app.to_dict(), threads, snapshot, session, manifest))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,
         remote_packages=remote_packages,
         style=STYLE,
         scripts=(ENTRY, PYSCRIPT_ENTRY),
-        isolate=ISOLATE if isolating else None,
+        web_manifest=FILES.web_manifest,
+        rescue=Markup(TEMPLATES.joinpath(RESCUE).read_text("utf-8").strip().removesuffix(";")),
     )
 
 

@@ -1,18 +1,12 @@
-"""What a host receives: the site's files measured, and refused when one is over the host's
-per-file limit.
-
-`write_site` calls `refuse_oversized` on the staging folder, after every file (the host's own
-included) is written and before it is swapped into place, so that a refused build leaves
-the previous site as it was. Splitting a large file into parts happens earlier, while the
-site is assembled: what this sees over the limit is what could not be split.
-"""
+"""What a host receives: the built site's files measured, for the build's summary. (A file
+over the host's limit was split into parts while the site was assembled, or refused: see
+`parts`.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from shipyard.errors import HostLimitError, Problem
 from shipyard.site.hosts import Host, describe_size
 
 
@@ -42,20 +36,3 @@ def received(site: Path, host_files: tuple[str, ...], limit: int | None) -> Rece
     sizes = site_sizes(site)
     largest = max(sizes.items(), key=lambda item: item[1])
     return Received(len(sizes), sum(sizes.values()), largest, host_files, limit)
-
-
-def refuse_oversized(site: Path, limit: int | None, output: Path) -> None:
-    """Raise naming every file of the staging folder `site` over `limit` bytes, as the files
-    of `output` they would have become."""
-    if limit is None:
-        return
-    over = [(path, size) for path, size in site_sizes(site).items() if size > limit]
-    if over:
-        problems = [
-            Problem(path, f"{describe_size(size)}, over {describe_size(limit)}") for path, size in over
-        ]
-        raise HostLimitError(
-            problems,
-            file=output,
-            fix="choose a host that takes larger files, or a larger --max-file-size if yours does",
-        )

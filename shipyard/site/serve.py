@@ -12,17 +12,8 @@ from typing import Any
 
 from shipyard.errors import OutputError, os_reason
 from shipyard.site.layout import PAGE
-from shipyard_runtime.names import FILES
-
-MIME_TYPES = {
-    ".wasm": "application/wasm",  # required for streaming wasm compilation
-    ".mjs": "text/javascript",  # module scripts are refused without a JS type
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".onnx": "application/octet-stream",
-    ".whl": "application/zip",
-    ".gz": "application/gzip",  # unpacked by the page (templates/gunzip.mjs), not by the browser
-}
+from shipyard.site.manifest import MIME_TYPES
+from shipyard.site.page import read_page_data
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -60,12 +51,11 @@ def make_server(
     site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False, isolated: bool | None = None
 ) -> ThreadingHTTPServer:
     """A server for `site`; `quiet` drops the per-request log lines. `isolated`: send the
-    isolation headers; by default to a site built with threads (it holds the isolating
-    worker), as no other site needs them."""
+    isolation headers; by default to a site built with threads, as no other site needs them."""
     if not (site / PAGE).is_file():
         raise OutputError(f"holds no {PAGE}; build a site into it first", file=site)
     if isolated is None:
-        isolated = (site / FILES.isolating_worker).is_file()
+        isolated = read_page_data(site).get("threads", 1) > 1
     handler = functools.partial(SiteHandler, directory=str(site), isolated=isolated, quiet=quiet)
     try:
         return ThreadingHTTPServer((host, port), handler)

@@ -14,8 +14,10 @@ import pytest
 from shipyard.build import build_site
 from shipyard.errors import InstallError, MetadataError, ModelError, OutputError
 from shipyard.site import assemble
-from shipyard.site.npm_assets import MINI_COI, ONNXRUNTIME_WEB, ensure_asset
+from shipyard.site.layout import TEMPLATES
+from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard.site.page import read_page_data
+from shipyard_runtime.names import FILES
 from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
@@ -31,9 +33,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(site: Path) -> None:
     top = sorted(p.name for p in site.iterdir())
     assert top == [
+        "app.webmanifest",
         "batch.mjs",
         "fastpath.mjs",
+        "files.json",
+        "files.mjs",
         "gunzip.mjs",
+        "icon-192.png",
+        "icon-512.png",
         "index.html",
         "interpreter.mjs",
         "model.onnx",
@@ -47,6 +54,9 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "shipyard.js",
         "status.mjs",
         "style.css",
+        "sw.js",
+        "watchdog.mjs",
+        "worker.mjs",
     ]
     assert sorted(p.name for p in (site / "ort").iterdir()) == [
         "ort-wasm-simd-threaded.wasm.gz",
@@ -80,16 +90,13 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
     assert '"interpreter":"./interpreter.mjs"' in html.replace("&#34;", '"')
 
 
-def test_threads_are_opt_in_and_bring_the_isolating_service_worker(site: Path, tmp_path: Path) -> None:
+def test_threads_are_opt_in_and_every_site_has_its_service_worker(site: Path, tmp_path: Path) -> None:
     assert read_page_data(site)["threads"] == 1
-    assert not (site / "isolate.mjs").exists() and not (site / "mini-coi.js").exists()
     build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", threads=2)
-    html = (tmp_path / "site" / "index.html").read_text()
     assert read_page_data(tmp_path / "site")["threads"] == 2
-    assert html.index('<script type="module" src="./isolate.mjs">') < html.index("<link")  # the first script
-    assert (tmp_path / "site" / "mini-coi.js").read_bytes() == (
-        ensure_asset(MINI_COI) / "mini-coi.js"
-    ).read_bytes()
+    for folder in (site, tmp_path / "site"):
+        assert (folder / FILES.worker).read_bytes() == TEMPLATES.joinpath("sw.js").read_bytes()
+        assert not (folder / "mini-coi.js").exists()
 
 
 def test_without_a_snapshot_pyscript_boots_pyodide_itself(tmp_path: Path) -> None:

@@ -78,6 +78,6 @@ def test_predict_returns_the_digit_and_what_the_model_saw(site: SitePage, built:
     assert_same(sum(result["postprocess"]["seen"], []), sum(entries["seen"], []))
 
 
-def test_the_apps_module_is_preloaded_with_the_rest(site: SitePage) -> None:
-    hinted = site.page.evaluate("[...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)")
-    assert f"{site.origin}/app.py" in hinted and f"{site.origin}/app.py" in site.requests
+def test_the_apps_module_is_fetched_with_the_rest(site: SitePage) -> None:
+    assert site.page_data()["manifest"]["app.py"]["fetch"] is True
+    assert f"{site.origin}/app.py" in site.requests

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.metadata.read import load_metadata
+from shipyard_runtime.names import FILES
 from tests.support.reference import assert_same, run_reference
 from tests.support.site_page import SitePage
 from tests.support.sites import EXAMPLES, build_example
@@ -75,8 +76,11 @@ def test_form_predictions_equal_native_onnxruntime(example: tuple[str, SitePage]
 def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, SitePage], sites: Path) -> None:
     name, site = example
     shipped = {str(p.relative_to(sites / name)) for p in (sites / name).rglob("*") if p.is_file()}
-    fetched = {url.removeprefix(site.origin + "/") for url in site.requests}
-    assert shipped - fetched - {"index.html"} == set()
+    fetched = {url.removeprefix(site.origin + "/") for url in site.requests + site.worker_requests}
+    # For others than the page: the browser (its service worker; the app manifest and icons
+    # when installing it) and anyone checking a deployed copy (files.json).
+    others = {FILES.worker, FILES.manifest, FILES.web_manifest, "icon-192.png", "icon-512.png"}
+    assert shipped - fetched - {"index.html"} <= others
 
 
 def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str, SitePage]) -> None:
@@ -88,12 +92,16 @@ def test_loading_indicator_names_each_stage_then_run_enables(example: tuple[str,
     assert site.page.is_enabled("#shipyard-run")
 
 
-def test_every_file_on_the_way_to_ready_is_preloaded(example: tuple[str, SitePage]) -> None:
-    """Each file the page fetches is announced in its head, so all downloads start at once
-    (the entry scripts and the stylesheet are in the head already)."""
+def test_every_file_on_the_way_to_ready_starts_at_once(example: tuple[str, SitePage]) -> None:
+    """Each module is announced in the page's head, and each file the page fetches starts
+    as the page's JS does (the entry scripts and the stylesheet are in the head already), so
+    all downloads start at once."""
     _, site = example
     hinted = site.page.evaluate(
-        "[...document.querySelectorAll('link[rel=preload], link[rel=modulepreload]')].map((l) => l.href)"
+        "[...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.href)"
     )
+    manifest = site.page_data()["manifest"]
+    started = {f"{site.origin}/{path}" for path, entry in manifest.items() if entry.get("fetch")}
     entries = {f"{site.origin}/{name}" for name in ("", "shipyard.js", "pyscript/core.js", "style.css")}
-    assert set(site.requests) - entries - set(hinted) == set()
+    worker = {f"{site.origin}/sw.js"}
+    assert set(site.requests) - entries - set(hinted) - started - worker == set()

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Request
 
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign, load
-from shipyard_runtime.names import IDS
+from shipyard_runtime.names import IDS, PAGE_DATA
 
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
 RECORD_STATUS = f"""
@@ -35,7 +35,8 @@ class SitePage:
 
     page: Page
     origin: str
-    requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # the page's own
+    worker_requests: list[str] = field(default_factory=list)  # its service worker's
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -46,14 +47,17 @@ class SitePage:
             context.add_init_script(script)
         parts = urlsplit(url)
         site = cls(context.new_page(), f"{parts.scheme}://{parts.netloc}")
-        context.on("request", lambda request: site.requests.append(request.url))
+        context.on("request", site._record)
         site.page.on("pageerror", lambda error: site.errors.append(str(error)))
         load(site.page, url)
         return site
 
+    def _record(self, request: Request) -> None:
+        (self.worker_requests if request.service_worker else self.requests).append(request.url)
+
     def foreign_requests(self) -> list[str]:
         """Requests that left the site's origin (data: URLs stay in the page)."""
-        return [u for u in self.requests if is_foreign(u, self.origin)]
+        return [u for u in self.requests + self.worker_requests if is_foreign(u, self.origin)]
 
     def predict(self, inputs: dict[str, Any]) -> dict[str, Any]:
         return self.page.evaluate("(inputs) => window.shipyard.predict(inputs)", inputs)
@@ -100,6 +104,10 @@ class SitePage:
             ".map(b => [b.dataset.class, Number(b.dataset.probability)])",
             output,
         )
+
+    def page_data(self) -> dict[str, Any]:
+        """The page's JSON block (`names.page_data`), as the page has it."""
+        return self.page.evaluate(f"JSON.parse(document.getElementById('{PAGE_DATA}').textContent)")
 
     def status_history(self) -> list[str]:
         return self.page.evaluate("window.statusHistory")

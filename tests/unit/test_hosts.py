@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shipyard.errors import HostLimitError
 from shipyard.site.hosts import GB, HOSTS, MiB, SiteTraits, describe_size, parse_size
-from shipyard.site.received import received, refuse_oversized
+from shipyard.site.received import received
 from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
@@ -164,24 +163,17 @@ def test_the_build_refuses_a_bad_host_or_size_before_anything(
     assert not (tmp_path / "site").exists()
 
 
-def test_files_over_the_limit_are_named_with_their_sizes(tmp_path: Path) -> None:
+def test_what_the_host_receives_is_summed_up_with_its_largest_file_and_limit(tmp_path: Path) -> None:
     (tmp_path / "pyodide").mkdir()
     (tmp_path / "pyodide" / "big.wasm").write_bytes(b"\0" * 2_000_000)
     (tmp_path / "model.data").write_bytes(b"\0" * 1_500_000)
-    (tmp_path / "index.html").write_bytes(b"<!doctype html>")
-    refuse_oversized(tmp_path, None, tmp_path)
-    refuse_oversized(tmp_path, 2_000_000, tmp_path)  # the limit itself is within it
-    with pytest.raises(HostLimitError) as refused:
-        refuse_oversized(tmp_path, 1 * MiB, tmp_path / "site")
-    assert str(refused.value).splitlines() == [
-        f"{tmp_path / 'site'}: over the host's per-file limit (set by --host, or --max-file-size):",
-        "  model.data: 1.5 MB, over 1 MiB",
-        "  pyodide/big.wasm: 2 MB, over 1 MiB",
-        "  To fix: choose a host that takes larger files, or a larger --max-file-size if yours does",
-    ]
-    got = received(tmp_path, ("index.html",), 25 * MiB)
-    assert (got.files, got.bytes, got.largest) == (3, 3_500_015, ("pyodide/big.wasm", 2_000_000))
+    (tmp_path / "_headers").write_bytes(b"/*\n  Cache-Control: no-cache\n")
+    got = received(tmp_path, ("_headers",), 25 * MiB)
+    assert (got.files, got.bytes, got.largest) == (3, 3_500_029, ("pyodide/big.wasm", 2_000_000))
     assert got.describe(HOSTS["cloudflare"]) == (
         "For Cloudflare Pages: 3 files, 3.5 MB; the largest, pyodide/big.wasm, is 2 MB, "
-        "within its limit of 25 MiB per file; host files: index.html."
+        "within its limit of 25 MiB per file; host files: _headers."
+    )
+    assert received(tmp_path, (), None).describe(HOSTS["folder"]) == (
+        "For any folder or bucket: 3 files, 3.5 MB; the largest, pyodide/big.wasm, is 2 MB."
     )

@@ -1,0 +1,194 @@
+// The site's files as the page fetches them, checked against the manifest the build wrote
+// (shipyard/site/manifest.py): each response's status, size, first bytes and sha256. A
+// file that passes is kept in the browser's cache under its sha256, so that a later visit
+// fetches nothing that did not change; a file shipped in parts is fetched in parallel and
+// joined. A broken one is named with its likely cause (SiteFileError).
+
+// A header on the page's own requests for site files: the service worker lets them pass.
+export const FILE_REQUEST = "x-shipyard-file";
+const LFS_POINTER = "version https://git-lfs.github.com/spec/v1";
+const HTML_START = /^\s*<(!doctype\s+html|html|head|body|title|meta)[\s>]/i;
+const KINDS = { "0061736d": "wasm", "504b0304": "zip", "1f8b": "gzip" };
+
+export class SiteFileError extends Error {
+  constructor(path, reason) {
+    super(`${path} is broken: ${reason}`);
+    this.name = "SiteFileError";
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const startsWith = (bytes, magic) => hex(bytes.subarray(0, magic.length / 2)) === magic;
+
+// The sha256 of `bytes` in hex, or null where the browser has no crypto.subtle (a page
+// served over plain http from another machine): its size and first bytes are still checked.
+export async function sha256(bytes) {
+  if (!globalThis.crypto?.subtle) return null;
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+}
+
+const count = (n) => n.toLocaleString("en");
+
+// What the host's answer itself says is wrong: a status, or a stand-in for the file.
+function answerFault(path, status, bytes) {
+  if (status === 404) return "missing (404 Not Found): the host does not have this file; deploy the whole site again";
+  if (status >= 400) return `the host answered ${status} for it`;
+  const head = new TextDecoder().decode(bytes.subarray(0, 256));
+  if (head.startsWith(LFS_POINTER)) {
+    return "a Git LFS pointer, not the file: the host serves LFS pointers as they are; commit the file itself, or deploy from a copy with LFS files pulled";
+  }
+  if (HTML_START.test(head) && !path.endsWith(".html")) {
+    return "an HTML page instead of the file (the host's page for a missing file?); deploy the whole site again";
+  }
+  return null;
+}
+
+// What is wrong with the bytes that came for `piece` ({path, size, sha256, magic?,
+// unpacked?}), or null. `status` is the HTTP status, `bytes` what arrived (or its first
+// `length` bytes, when more arrived than the file holds).
+export async function fault(piece, status, bytes, length = bytes.length) {
+  const expected = piece.unpacked && !startsWith(bytes, piece.magic ?? "") ? piece.unpacked : piece;
+  return answerFault(piece.path, status, bytes) ?? sizeFault(expected, length)
+    ?? (expected === piece ? magicFault(piece, bytes) : null) ?? await hashFault(expected, bytes);
+}
+
+function sizeFault(expected, length) {
+  if (length < expected.size) return `truncated: ${count(length)} of ${count(expected.size)} bytes arrived; deploy it again`;
+  if (length > expected.size) {
+    return `integrity mismatch: ${count(length)} bytes, not ${count(expected.size)}; it is not the file this site was built with`;
+  }
+  return null;
+}
+
+function magicFault(piece, bytes) {
+  if (!piece.magic || startsWith(bytes, piece.magic)) return null;
+  return `integrity mismatch: it does not start as a ${KINDS[piece.magic] ?? "file of its kind"} does`;
+}
+
+async function hashFault(expected, bytes) {
+  const digest = await sha256(bytes);
+  if (digest === null || digest === expected.sha256) return null;
+  return `integrity mismatch: its sha256 is ${digest.slice(0, 12)}…, not ${expected.sha256.slice(0, 12)}…; it is not the file this site was built with`;
+}
+
+// The body of `response`, read into one buffer of the size the manifest gives (more if it
+// may come unpacked), reporting the bytes received so far; `length` counts what arrived,
+// kept or not.
+async function body(response, room, received) {
+  const buffer = new Uint8Array(room);
+  const reader = response.body.getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: buffer.subarray(0, Math.min(length, room)), length };
+    if (length < room) buffer.set(value.subarray(0, room - length), length);
+    length += value.length;
+    received(length);
+  }
+}
+
+// Cache API storage for one site (the cache is named after the site's folder, since sites
+// on one host share an origin): bytes under their sha256. `caches` is absent where the
+// page is not a secure context; then nothing is kept.
+export function fileCache(caches, site) {
+  const name = `shipyard ${new URL(site).pathname}`;
+  const key = (sha) => new URL(`.sha256/${sha}`, site).href;
+  const open = caches ? caches.open(name).catch(() => null) : Promise.resolve(null);
+  return {
+    async get(sha) {
+      const response = await (await open)?.match(key(sha));
+      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    },
+    async put(sha, bytes) {
+      await (await open)?.put(key(sha), new Response(bytes)).catch(() => {}); // a full disk keeps nothing
+    },
+    // Drop every file this site no longer holds (after a redeploy).
+    async keep(shas) {
+      const cache = await open;
+      if (!cache) return;
+      const kept = new Set([...shas].map(key));
+      for (const request of await cache.keys()) if (!kept.has(request.url)) await cache.delete(request);
+    },
+  };
+}
+
+// One piece of `entry` (the file itself, or one of its parts): from the cache, or fetched
+// and checked, then kept.
+async function fetchPiece({ site, cache, fetch, received }, part, entry) {
+  const kept = await cache.get(part.sha256);
+  if (kept && kept.length === part.size) {
+    received(part.path, part.size);
+    return kept;
+  }
+  const response = await fetch(new URL(part.path, site), { headers: { [FILE_REQUEST]: "1" } }).catch((error) => {
+    throw new SiteFileError(part.path, `cannot be fetched (${error.message}); is the network down?`);
+  });
+  const whole = part === entry;
+  const room = Math.max(part.size, whole ? entry.unpacked?.size ?? 0 : 0);
+  const { bytes, length } = response.ok
+    ? await body(response, room, (n) => received(part.path, Math.min(n, part.size)))
+    : { bytes: new Uint8Array(), length: 0 };
+  const checked = whole ? part : { ...part, magic: entry.parts.indexOf(part) === 0 ? entry.magic : undefined };
+  const reason = await fault(checked, response.status, bytes, length);
+  if (reason) throw new SiteFileError(part.path, reason);
+  await cache.put(part.sha256, bytes);
+  return bytes;
+}
+
+// The site's fetched files: `load(path)` gives a file's bytes, from the cache or checked
+// from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress.
+export function siteFiles({ manifest, site, cache, fetch, received = () => {} }) {
+  const failures = [];
+  const piece = (part, entry) => fetchPiece({ site, cache, fetch, received }, part, entry);
+  const load = async (path) => {
+    const entry = manifest[path];
+    try {
+      if (!entry.parts) return await piece(entry, entry);
+      const parts = await Promise.all(entry.parts.map((part) => piece(part, entry)));
+      const whole = new Uint8Array(entry.size);
+      parts.reduce((offset, part) => (whole.set(part, offset), offset + part.length), 0);
+      return whole;
+    } catch (error) {
+      failures.push(error);
+      throw error;
+    }
+  };
+  const started = new Map();
+  return {
+    failures,
+    load,
+    holds: (path) => manifest[path]?.fetch === true,
+    // Start fetching `paths` now; the first `take` of each gets that download.
+    start(paths) {
+      for (const path of paths) if (!started.has(path)) started.set(path, load(path));
+    },
+    take(path) {
+      const early = started.get(path);
+      started.delete(path);
+      return early ?? load(path);
+    },
+    keepOnly: () => cache.keep(Object.values(manifest).flatMap((e) => e.fetch ? (e.parts ?? [e]).map((p) => p.sha256) : [])),
+  };
+}
+
+// The first broken file among `paths`, each fetched again and checked, or null.
+export async function diagnose({ manifest, site, fetch, paths }) {
+  const checker = siteFiles({ manifest, site, cache: fileCache(null, site), fetch });
+  await Promise.allSettled(paths.map((path) => checker.load(path)));
+  const broken = (path) => checker.failures.find((f) => f.path === path || f.path.startsWith(`${path}.part`));
+  return paths.map(broken).find(Boolean) ?? null;
+}
+
+// A `fetch` that answers the site's fetched files from `files` (checked, cached, joined)
+// and passes every other request to the browser's own `fetch`.
+export function servingFetch(fetch, files, manifest, site) {
+  return (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), site);
+    const path = url.href.startsWith(site) ? decodeURIComponent(url.pathname.slice(new URL(site).pathname.length)) : null;
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    if (method !== "GET" || path === null || url.search || !files.holds(path)) return fetch(input, init);
+    return files.take(path).then((bytes) => new Response(bytes, { headers: { "Content-Type": manifest[path].type } }));
+  };
+}

@@ -1,0 +1,25 @@
+// The site's service worker (sw.js): it keeps the page for visits with the network off and,
+// on a site built with threads, makes the page cross-origin isolated where the host sends no
+// such headers, at the cost of one reload on the first visit. A browser that refuses
+// service workers (or a page that is not a secure context) runs online, on one thread.
+export function registerWorker(path, isolating) {
+  const workers = navigator.serviceWorker;
+  if (!workers) return;
+  const url = isolating ? `./${path}?isolate` : `./${path}`;
+  workers.register(url, { updateViaCache: "none" }).then((registration) => {
+    if (!isolating || crossOriginIsolated) return;
+    registration.addEventListener("updatefound", () => location.reload());
+    if (registration.active && !workers.controller) location.reload();
+  }, (error) => console.debug("no service worker:", error));
+}
+
+// Once the page is ready: what the browser loaded for it (the page, its modules and style),
+// for the worker to keep. The files the page fetches are kept by files.mjs.
+export function keepForOffline(site, fetchedPaths) {
+  const fetched = new Set(fetchedPaths.map((path) => new URL(path, site).href));
+  const loaded = performance.getEntriesByType("resource").map((entry) => entry.name.split("#")[0])
+    .filter((url) => url.startsWith(site) && !fetched.has(url));
+  navigator.serviceWorker?.ready.then((registration) => {
+    registration.active?.postMessage({ keep: [...new Set([location.href.split("#")[0], ...loaded])] });
+  });
+}

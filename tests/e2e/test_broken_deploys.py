@@ -1,0 +1,70 @@
+"""A broken deploy says which file is wrong and why, within 15 s, and never shows
+"Loading…" forever: every fault real hosts make (a missing file, a truncated upload, a
+Git LFS pointer committed in its place, an HTML page served for it, bytes that are not
+the build's), on every file on the way to ready (tests/support/faulty_host.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from shipyard_runtime.names import ATTRIBUTES, FILES, IDS
+from tests.support.faulty_host import FAULTS, case_path, faulty_host
+from tests.support.sites import build_example
+
+DEADLINE_S = 15
+# The files on the way to ready: those the page fetches and the modules the browser loads.
+ON_THE_WAY = (
+    "pyodide/pyodide.asm.wasm",
+    "pyodide/python_stdlib.zip",
+    "pyodide/pyodide-lock.json",
+    "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl",
+    FILES.ort_wasm,
+    FILES.model,
+    FILES.snapshot,
+    "pyscript/core.js",
+    "pyscript/core-C9KDLldu.js",
+    "pyodide/pyodide.asm.mjs",
+    FILES.ort,
+    "shipyard.js",
+)
+# Where the cause shows in the message, by fault.
+CAUSES = {
+    "missing": "missing (404",
+    "truncated": "truncated",
+    "lfs-pointer": "Git LFS pointer",
+    "html-page": "HTML page instead",
+    "corrupt": "integrity mismatch",
+}
+FAILED = f"document.getElementById('{IDS.status}').getAttribute('{ATTRIBUTES.state}') === 'error'"
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_example("housing", tmp_path_factory.mktemp("broken"))
+    with faulty_host(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("file", ON_THE_WAY)
+def test_a_broken_file_is_named_with_its_cause(host: str, chromium: Browser, file: str, fault: str) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    started = time.monotonic()
+    try:
+        page.goto(host + case_path(fault, file))
+        page.wait_for_function(FAILED, timeout=DEADLINE_S * 1000)
+        shown = page.inner_text(f"#{IDS.status}")
+        rejected = page.evaluate("window.shipyard?.ready.then(() => 'ready', (e) => e.message) ?? null")
+    finally:
+        context.close()
+    assert time.monotonic() - started < DEADLINE_S
+    assert file in shown, shown
+    if fault in CAUSES and file != "shipyard.js":
+        assert CAUSES[fault] in shown, shown
+    if rejected is not None:
+        assert rejected == shown

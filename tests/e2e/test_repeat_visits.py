@@ -1,0 +1,114 @@
+"""After one visit the browser keeps the site: a second visit fetches none of the files the
+page fetches (they come from the Cache API, by sha256), the site opens, predicts and reads
+a CSV with the network off, and a redeploy with a new model fetches only what changed and
+drops the old entries."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import onnx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from examples.samples import housing_rows, to_csv
+from shipyard.build import build_site
+from shipyard.site.page import read_page_data
+from shipyard.site.serve import served
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from tests.support.sites import EXAMPLES, build_example
+
+INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
+# The worker controls the page once it has taken over (after the first ready).
+CONTROLLED = """navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
+  if (navigator.serviceWorker.controller) resolve();
+  else navigator.serviceWorker.addEventListener("controllerchange", resolve);
+}))"""
+CACHED_SHAS = """async () => {
+  const names = await caches.keys();
+  const files = await caches.open(names.find((n) => n.startsWith('shipyard /')));
+  return (await files.keys()).map((r) => r.url.split('/').pop()).sort();
+}"""
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    built = build_example("housing", tmp_path)
+    with served(built) as url:
+        yield built, url
+
+
+def visit(context: BrowserContext, url: str, requests: list[str]) -> Page:
+    requests.clear()
+    page = context.new_page()
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    return page
+
+
+def fetched_files(site: Path) -> dict[str, dict[str, object]]:
+    return {path: e for path, e in read_page_data(site)["manifest"].items() if e.get("fetch")}
+
+
+def test_a_second_visit_fetches_none_of_the_large_files(site: tuple[Path, str], chromium: Browser) -> None:
+    folder, url = site
+    context = chromium.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    first = visit(context, url, requests)
+    assert {url + path for path in fetched_files(folder)} <= set(requests)
+    first.evaluate(CONTROLLED)
+    first.close()
+    again = visit(context, url, requests)
+    assert [u for u in requests if u.removeprefix(url) in fetched_files(folder)] == []
+    assert again.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
+    context.close()
+
+
+def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], chromium: Browser) -> None:
+    _, url = site
+    context = chromium.new_context()
+    first = visit(context, url, [])
+    first.evaluate(CONTROLLED)
+    first.close()
+    context.set_offline(True)
+    page = visit(context, url, [])
+    assert page.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
+    table = page.evaluate("(text) => window.shipyard.predictCsv(text)", to_csv(housing_rows(5)))
+    assert table
+    context.close()
+
+
+def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
+    site: tuple[Path, str], chromium: Browser, tmp_path: Path
+) -> None:
+    folder, url = site
+    context = chromium.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    first = visit(context, url, requests)
+    first.evaluate(CONTROLLED)
+    before = fetched_files(folder)
+    first.close()
+    _redeploy_with_another_model(folder, tmp_path)
+    after = fetched_files(folder)
+    changed = {path for path in after if before.get(path, {}).get("sha256") != after[path]["sha256"]}
+    assert changed == {"model.onnx"}
+    page = visit(context, url, requests)
+    assert {u.removeprefix(url) for u in requests if u.removeprefix(url) in after} == changed
+    kept = page.evaluate(CACHED_SHAS)
+    assert kept == sorted(str(e["sha256"]) for e in after.values())
+    context.close()
+
+
+def _redeploy_with_another_model(folder: Path, tmp_path: Path) -> None:
+    """The housing site built again from another copy of its model (a new model_version):
+    the same files but the model."""
+    model = onnx.load(EXAMPLES / "housing" / "model.onnx")
+    model.model_version += 1
+    onnx.save(model, tmp_path / "model.onnx")
+    build_site(tmp_path / "model.onnx", EXAMPLES / "housing" / "metadata.yml", tmp_path / "rebuilt")
+    shutil.rmtree(folder)
+    shutil.copytree(tmp_path / "rebuilt", folder)
