@@ -18,6 +18,8 @@ from shipyard.model.rewrite import Rewrite
 from shipyard.packages.declared import declared_requirements
 from shipyard.packages.resolve import Pin, resolve
 from shipyard.site.assemble import write_site
+from shipyard.site.hosts import DEFAULT_HOST, HOSTS, Host, SiteTraits
+from shipyard.site.received import Received, received
 from shipyard_runtime.names import FILES
 
 
@@ -30,6 +32,8 @@ class BuildReport:
     pins: tuple[Pin, ...] = ()  # the resolved requirements, each with its version and source
     remote_packages: str | None = None  # what the site fetches from elsewhere at run time
     quantized: Quantized | None = None  # what --quantize made of the model, with its sizes
+    host: Host = HOSTS[DEFAULT_HOST]  # the preset the site was built for
+    received: Received | None = None  # what the host gets: sizes, its own files, the limit
 
 
 def build_site(
@@ -42,10 +46,16 @@ def build_site(
     snapshot: bool = True,
     threads: int = 1,
     quantize: str | None = None,
+    host: str = DEFAULT_HOST,
+    max_file_size: int | None = None,
 ) -> BuildReport:
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`.
 
-    `quantize`: ship a quantized copy of the model (a mode of `quantize.QUANTIZERS`)."""
+    `quantize`: ship a quantized copy of the model (a mode of `quantize.QUANTIZERS`).
+    `host`: a preset of `hosts.HOSTS`, whose files the site gets and whose per-file limit
+    applies unless `max_file_size` (bytes) gives another."""
+    preset = HOSTS[host]
+    limit = max_file_size if max_file_size is not None else preset.max_file_size
     prepared = prepare_model(model)
     if prepared.info.problems:
         raise UnrunnableModelError(prepared.info.problems, file=model)
@@ -62,8 +72,9 @@ def build_site(
     prepared = prove(prepared, app)  # the site's onnxruntime-web runs it, repaired if it must be
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
-    write_site(prepared.write, app, output, source, packages, snapshot, threads)
-    files = [p for p in output.rglob("*") if p.is_file()]
-    size = sum(p.stat().st_size for p in files)
+    host_files = preset.files(SiteTraits(app.name, app.description, isolated=threads > 1))
+    write_site(prepared.write, app, output, source, packages, snapshot, threads, limit, host_files)
+    got = received(output, tuple(host_files), limit)
     remote = packages.remote_notice()
-    return BuildReport(output, len(files), size, prepared.rewrites, packages.pins, remote, prepared.quantized)
+    pins, quantized = packages.pins, prepared.quantized
+    return BuildReport(output, got.files, got.bytes, prepared.rewrites, pins, remote, quantized, preset, got)

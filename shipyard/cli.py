@@ -21,12 +21,16 @@ from typing import Any
 
 import click
 
-from shipyard.build import build_site
+from shipyard.build import BuildReport, build_site
+from shipyard.deploy.run import GIT_HOSTS, Deployed, DeployOptions
+from shipyard.deploy.run import deploy as deploy_site
+from shipyard.deploy.workflow import write_workflow
 from shipyard.errors import NoBrowserError, ShipyardError
 from shipyard.metadata.write import render_metadata, write_new
 from shipyard.model.prepared import prepare_model
 from shipyard.model.quantize import QUANTIZERS
 from shipyard.model.report import browser_verdict, format_report, inspect_report
+from shipyard.site.hosts import DEFAULT_HOST, HOSTS, describe_size, parse_size
 from shipyard.site.serve import make_server, url_of
 from shipyard.verify.compare import Tolerance
 from shipyard.verify.report import report_dict, report_text
@@ -37,6 +41,20 @@ from . import __version__
 
 class UserError(click.ClickException):
     exit_code = 2
+
+
+class Size(click.ParamType):
+    """A size in bytes, written `25MiB`, `100MB`, `5GB` or as a number of bytes."""
+
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 class Group(click.Group):
@@ -112,6 +130,22 @@ _output = click.option(
     help="Ship a smaller copy of the model, made by onnxruntime: dynamic (8-bit weights, about a "
     "quarter of the size) or fp16 (half). `shipyard verify --model MODEL` then shows what it cost.",
 )
+@click.option(
+    "--host",
+    type=click.Choice(list(HOSTS)),
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Where the site will be served: its per-file limit applies, and it gets the files that set "
+    "its headers (_headers for netlify and cloudflare, README.md front matter for hf-space, "
+    ".nojekyll for github-pages).",
+)
+@click.option(
+    "--max-file-size",
+    type=Size(),
+    help="Largest file the host takes, such as 25MiB, 100MB or 5GB [default: the host's: "
+    + ", ".join(f"{h.name} {describe_size(h.max_file_size)}" for h in HOSTS.values() if h.max_file_size)
+    + ", none for the others].",
+)
 def build(
     model: Path,
     metadata: Path | None,
@@ -122,10 +156,22 @@ def build(
     snapshot: bool,
     threads: int,
     quantize: str | None,
+    host: str,
+    max_file_size: int | None,
 ) -> None:
     """Build a static site that runs MODEL in the browser."""
     report = build_site(
-        model, metadata, output, python, requirements, pyodide_packages, snapshot, threads, quantize
+        model,
+        metadata,
+        output,
+        python,
+        requirements,
+        pyodide_packages,
+        snapshot,
+        threads,
+        quantize,
+        host,
+        max_file_size,
     )
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)
@@ -137,7 +183,15 @@ def build(
         click.echo(report.remote_packages, err=True)
     size = report.bytes / 1e6
     click.echo(f"Built {report.output} ({report.files} files, {size:.1f} MB).", err=True)
+    _echo_host(report)
     click.echo(f"Preview it with: shipyard serve {report.output}", err=True)
+
+
+def _echo_host(report: BuildReport) -> None:
+    """What the host will receive, and how to get it there."""
+    if report.received:
+        click.echo(report.received.describe(report.host), err=True)
+    click.echo(f"Deploy it with: {report.host.upload.format(site=report.output)}", err=True)
 
 
 @main.command()
@@ -148,6 +202,68 @@ def build(
 def static(ctx: click.Context, output: Path, metadata: Path, model: Path) -> None:
     """Build a site, with modelship's command line (same as `build`)."""
     ctx.invoke(build, model=model, metadata=metadata, output=output)  # click fills in the other defaults
+
+
+_repo = click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The git repository to use [default: the one the current folder is in].",
+)
+
+
+@main.command()
+@click.argument("host", type=click.Choice(list(GIT_HOSTS)))
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_repo
+@click.option(
+    "--remote", default="origin", show_default=True, metavar="NAME|URL", help="Where --push pushes."
+)
+@click.option(
+    "--branch", help="The local branch the site is committed to [default: gh-pages; hf-space for a Space]."
+)
+@click.option("--push", is_flag=True, help="Push the branch (a Space's to its main) after committing.")
+@click.option("--force", is_flag=True, help="Push even over commits the remote has and the branch does not.")
+@click.option("-m", "--message", help="The commit's message.")
+def deploy(
+    host: str,
+    site: Path,
+    repo: Path | None,
+    remote: str,
+    branch: str | None,
+    push: bool,
+    force: bool,
+    message: str | None,
+) -> None:
+    """Commit SITE, built with --host HOST, as the whole tree of a new commit on a branch, leaving
+    your work tree and index as they are; with --push, push it where HOST serves it from."""
+    done = deploy_site(host, site, DeployOptions(repo, remote, branch, push, force, message))
+    _echo_deployed(done, site)
+
+
+def _echo_deployed(done: Deployed, site: Path) -> None:
+    parent = f"after {done.commit.parent[:7]}" if done.commit.parent else "the branch's first"
+    click.echo(
+        f"Committed {site} ({done.commit.files} files) to {done.branch} in {done.repo}: "
+        f"{done.commit.sha[:7]}, {parent}.",
+        err=True,
+    )
+    if done.lfs:
+        click.echo(f"{len(done.lfs)} files over 1 MB are Git LFS objects: {', '.join(done.lfs)}.", err=True)
+    click.echo(f"Pushed to {done.pushed}." if done.pushed else "Push it with --push.", err=True)
+
+
+@main.command("init-workflow")
+@_model
+@_optional_metadata
+@_repo
+@click.option("--force", is_flag=True, help="Replace the workflow if it exists.")
+def init_workflow(model: Path, metadata: Path | None, repo: Path | None, force: bool) -> None:
+    """Write .github/workflows/shipyard.yml: on every push, GitHub Actions builds the site from
+    MODEL with --host github-pages and deploys it with the official Pages actions."""
+    path = write_workflow(model, metadata, repo, force)
+    click.echo(
+        f"Wrote {path}; commit it, and choose GitHub Actions under Settings > Pages > Source.", err=True
+    )
 
 
 @main.command()

@@ -12,6 +12,7 @@ from shipyard_runtime.problems import Problem, ShipyardError
 __all__ = [
     "AssetError",
     "BrowserCheckError",
+    "DeployError",
     "MetadataError",
     "HostLimitError",
     "InstallError",
@@ -88,6 +89,11 @@ class OutputError(ShipyardError):
 
 class HostLimitError(ShipyardError):
     """A file of the site is larger than the host takes and cannot be split."""
+
+
+class DeployError(ShipyardError):
+    """`shipyard deploy` cannot commit or push the site: no repository, no such remote, a
+    rejected push, or a folder that holds no site built for the host."""
 
 
 class VerifyError(ShipyardError):

@@ -20,7 +20,7 @@ MODEL, METADATA = str(HOUSING / "model.onnx"), str(HOUSING / "metadata.yml")
 
 def test_version_and_help_on_every_command() -> None:
     assert run("--version") == (0, f"shipyard, version {__version__}\n")
-    for command in ("build", "static", "serve"):
+    for command in ("build", "static", "serve", "deploy", "init-workflow"):
         code, out = run(command, "--help")
         assert code == 0 and "Usage: main " + command in out.replace("shipyard", "main")
 
