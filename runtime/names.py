@@ -73,13 +73,15 @@ def page_data(
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
     JS's own camelCase; of the files, those the site holds: the snapshot, the isolating
-    worker and the model's weights only when it ships them), onnxruntime-web's threads, and
+    worker, the model's weights and the app's module only when it ships them),
+    onnxruntime-web's threads, and
     its options for opening the model (`session`, made by the generator; its `externalData`
     names the weights' file when there is one)."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "isolatingWorker": not isolating}
     absent["modelData"] = "externalData" not in session
+    absent["userCode"] = not app.get("python")
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
     return {"app": app, "names": names, "threads": threads, "session": session}
 
