@@ -1,0 +1,12 @@
+"""Which of the templates a site ships."""
+
+from __future__ import annotations
+
+from shipyard.site.layout import ENTRY, ISOLATE, SNAPSHOT_INTERPRETER, TEMPLATES, glue
+
+
+def test_every_module_of_the_templates_is_an_entry_point_or_imported_by_one() -> None:
+    """The site ships the modules its entry points import (so a module missing from an
+    installation is named); one imported only dynamically would be left out of every site."""
+    modules = {entry.name for entry in TEMPLATES.iterdir() if entry.name.endswith((".js", ".mjs"))}
+    assert modules == {ENTRY, SNAPSHOT_INTERPRETER, ISOLATE, *glue()}
