@@ -18,8 +18,10 @@ from _pytest.mark.expression import Expression  # how -m reads its expression
 from hypothesis import settings
 from playwright.sync_api import Browser
 
+from shipyard.cache import cache_dir
 from shipyard.site.serve import served
 from shipyard.verify.chromium import CHROMIUM, launch_chromium
+from tests.support.locales import provide_locale
 from tests.support.site_page import SitePage
 
 # pytest-pyodide's --dist-dir: a fresh temporary folder per run (tests/pyodide/dist.py).
@@ -42,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="tests/e2e/test_conformance.py over all 117 models of the onnx wheel's conformance data"
         " (by default, a spread of them)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Native onnxruntime needs the en_US.UTF-8 locale for scikit-learn's text models; on a
+    system without it, the session makes one of its own (see `tests/support/locales`)."""
+    provide_locale(cache_dir() / "test-locales")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

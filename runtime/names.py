@@ -79,13 +79,14 @@ def page_data(
     manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
-    JS's own camelCase; of the files, those the site holds: the snapshot and the model's
-    weights only when it ships them), onnxruntime-web's threads, its options for opening
+    JS's own camelCase; of the files, those the site holds: the snapshot, the model's
+    weights and the app's module only when it ships them), onnxruntime-web's threads, its options for opening
     the model (`session`, made by the generator; its `externalData` names the weights' file
     when there is one), and the site's `manifest` of its own files (shipyard/site/manifest.py)."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "modelData": "externalData" not in session}
+    absent["userCode"] = not app.get("python")
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
     return {"app": app, "names": names, "threads": threads, "session": session, "manifest": manifest or {}}
 

@@ -71,8 +71,8 @@ class RequirementError(ShipyardError):
 
 
 class AssetError(ShipyardError):
-    """A pinned browser asset could not be fetched, failed its integrity check, or could not be read
-    from the cache."""
+    """A pinned browser asset could not be fetched or failed its integrity check, or the cache
+    that keeps it could not be read or written."""
 
 
 class InstallError(ShipyardError):

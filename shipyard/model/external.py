@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 import onnx
 
-from shipyard.errors import Problem
+from shipyard.errors import ModelError, Problem, os_reason
 from shipyard_runtime.names import FILES
 
 CHUNK = 16 * 2**20  # bytes copied at a time
@@ -135,16 +135,27 @@ def _copy(base: Path, extent: Extent, target: BinaryIO) -> int:
     path = _inside(base, extent.location)
     assert path is not None, "data_problems refuses a location outside the model's folder"
     buffer, left, copied = bytearray(CHUNK), extent.length, 0
-    with path.open("rb") as source:
+    try:  # a failure to read is the model's; to write, the site's (the caller's)
+        source = path.open("rb")
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    with source:
         source.seek(extent.offset)
         while left is None or left > copied:
             view = memoryview(buffer)[: CHUNK if left is None else min(CHUNK, left - copied)]
-            read = source.readinto(view)
+            try:
+                read = source.readinto(view)
+            except OSError as error:
+                raise _unreadable(path, error) from None
             if not read:
                 break
             target.write(view[:read])
             copied += read
     return copied
+
+
+def _unreadable(path: Path, error: OSError) -> ModelError:
+    return ModelError(f"cannot read the model's weights from it ({os_reason(error)})", file=path)
 
 
 def _point(tensor: onnx.TensorProto, extent: Extent) -> None:

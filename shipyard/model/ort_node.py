@@ -21,7 +21,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from shipyard.errors import NodeError, last_line
+from shipyard.errors import NodeError, last_line, os_reason
+from shipyard.installed import own_file
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard_runtime.dtypes import DTYPES
 
@@ -66,12 +67,16 @@ class OrtNode:
         if node is None:
             raise NodeError(NODE_MISSING)
         script = self._work / SCRIPT  # a copy, for the package's files may sit in a zip
-        script.write_text(resources.files("shipyard.model").joinpath(SCRIPT).read_text())
+        script.write_bytes(own_file(resources.files("shipyard.model").joinpath(SCRIPT)))
         self._stderr: IO[str] = open(self._work / "stderr.txt", "w+")  # closed in `close`
         command = [node, str(script), str(ort)]
-        return subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True
-        )
+        try:
+            return subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True
+            )
+        except OSError as error:  # Node is there but does not run
+            self._stderr.close()
+            raise NodeError(f"cannot run {node} ({os_reason(error)}); install Node.js 18 or newer") from None
 
     def run(self, model: Path | bytes, feeds: Sequence[Tensors], data: Path | None = None) -> Outcome:
         """Open `model` (a file, or its bytes), with the weights in `data` as its external

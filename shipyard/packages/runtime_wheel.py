@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import shipyard_runtime
+from shipyard.installed import own_file
 
 NAME = "shipyard_runtime"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -27,7 +28,7 @@ def build_runtime_wheel(folder: Path) -> Path:
     version = runtime_version()
     source = Path(shipyard_runtime.__file__).parent
     files = {
-        f"{NAME}/{path.name}": path.read_bytes()
+        f"{NAME}/{path.name}": own_file(path)
         for path in sorted(source.iterdir())
         if path.suffix == ".py" or path.name == "py.typed"
     }

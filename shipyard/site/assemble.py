@@ -1,6 +1,9 @@
 """Assemble a site in a temporary folder next to the output, then swap it into place.
 
-A build that fails part-way leaves the previous output exactly as it was.
+A build that fails part-way leaves the previous output exactly as it was. Each file the
+site copies is read apart from its writing, so that a failure to read one is its source's
+(the asset cache, shipyard's own files, the app's packages), reported by that source's
+error; what fails after is writing the site, and only that is blamed on the output.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from shipyard.cache import cache_dir
-from shipyard.errors import AssetError, InstallError, OutputError, ShipyardError, os_reason
+from shipyard.cache import read_cached
+from shipyard.errors import OutputError, RequirementError, os_reason
+from shipyard.installed import own_file
 from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
@@ -22,9 +26,7 @@ from shipyard.site.gzipped import gzipped
 from shipyard.site.layout import (
     ENTRY,
     FETCHED,
-    GLUE,
     INTERPRETER,
-    MODULE_PRELOADS,
     PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
@@ -32,8 +34,10 @@ from shipyard.site.layout import (
     RUNTIME_PACKAGE,
     SNAPSHOT_INTERPRETER,
     STYLE,
-    TEMPLATES,
     USER_MODULE_FILE,
+    glue,
+    module_preloads,
+    template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
@@ -82,7 +86,7 @@ def write_site(
             (staging / name).write_bytes(content)
         _swap(staging, output)
     except OSError as error:
-        raise _blame(error, output, staging) from None
+        raise OutputError(f"cannot write the site ({os_reason(error)})", file=output) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -105,21 +109,18 @@ def _assemble(
         (site / FILES.user_code).write_bytes(python)
         config = config | {"files": {f"./{FILES.user_code}": USER_MODULE_FILE}}
     restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    for name in (STYLE, ENTRY, *GLUE, *restored, FILES.worker):
-        (site / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
+    for name in (STYLE, ENTRY, *glue(), *restored, FILES.worker):
+        (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
-    ort_asset, pyodide_asset = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
-    _copy_as(ort_asset / Path(FILES.ort).name, site / FILES.ort)
-    _copy_as(gzipped(ort_asset / Path(FILES.ort_wasm).stem), site / FILES.ort_wasm)
-    pyodide = _copy_files(pyodide_asset, site / "pyodide")
-    if snapshot:
-        _copy_as(ensure_snapshot(pyodide_asset), site / FILES.snapshot)
-    wheels = [build_runtime_wheel(pyodide), *(_copy(wheel, pyodide) for wheel in packages.wheels)]
+    pyodide = _copy_assets(site, snapshot)
+    wheels = [build_runtime_wheel(pyodide)]
+    wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
-        _copy(file, pyodide)
+        _write(pyodide / file.name, _given(file))
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
-    _copy_files(PYSCRIPT, site / "pyscript", PYSCRIPT_FILES)
+    for name in PYSCRIPT_FILES:
+        _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
     fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
@@ -127,7 +128,8 @@ def _assemble(
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
-    context = page_context(app, config, MODULE_PRELOADS + restored, remote, threads, snapshot, session, files)
+    preloads = module_preloads() + restored
+    context = page_context(app, config, preloads, remote, threads, snapshot, session, files)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 
@@ -150,37 +152,35 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
     return {piece.path for pieces in parts.values() for piece in pieces}
 
 
-def _copy_files(source: Path, target: Path, names: tuple[str, ...] | None = None) -> Path:
-    target.mkdir()
-    for name in names or sorted(p.name for p in source.iterdir()):
-        shutil.copyfile(source / name, target / name)
+def _copy_assets(site: Path, snapshot: bool) -> Path:
+    """Copy the npm assets from the cache (onnxruntime-web, Pyodide, its start-up snapshot);
+    returns the site's Pyodide folder."""
+    ort, pyodide = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
+    _write(site / FILES.ort, read_cached(ort / Path(FILES.ort).name))
+    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / Path(FILES.ort_wasm).stem)))
+    for name in PYODIDE.names:
+        _write(site / "pyodide" / name, read_cached(pyodide / name))
+    if snapshot:
+        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide)))
+    return site / "pyodide"
+
+
+def _write(target: Path, data: bytes) -> Path:
+    """A file of the site, its bytes read beforehand from their source (so that a failure
+    here is the site's)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
     return target
 
 
-def _copy(file: Path, folder: Path) -> Path:
-    return _copy_as(file, folder / file.name)
-
-
-def _copy_as(file: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(file, target))
-
-
-def _blame(error: OSError, output: Path, staging: Path) -> ShipyardError:
-    """The error for an OS error met while assembling, naming the file it is about: the site
-    being written (the output, or the staging folder beside it), a file of the asset cache,
-    or one of shipyard's own files (a broken install). A write that fails with no file named
-    (a full disk) is the site's."""
-    reason = os_reason(error)
-    culprit = Path(error.filename).absolute() if error.filename else None
-    site = [path.absolute() for path in (output, staging, _old(staging))]
-    if culprit is None or any(culprit == path or path in culprit.parents for path in site):
-        return OutputError(f"cannot write the site ({reason})", file=output)
-    if culprit.is_relative_to(cache_dir()):
-        return AssetError(
-            f"cannot read it ({reason})", file=culprit, fix=f"delete {cache_dir()} and build again"
-        )
-    return InstallError(f"cannot read it ({reason})", file=culprit, fix="reinstall shipyard")
+def _given(file: Path) -> bytes:
+    """A package file of the distribution `--pyodide-packages` names."""
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise RequirementError(
+            f"cannot read it ({os_reason(error)})", file=file, key="--pyodide-packages"
+        ) from None
 
 
 def _check_replaceable(output: Path) -> None:

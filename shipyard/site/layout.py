@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from importlib import resources
 from pathlib import Path
 
+from shipyard.installed import own_file
 from shipyard_runtime.names import FILES, USER_MODULE
 
 PYSCRIPT = Path(str(resources.files("shipyard") / "vendor" / "pyscript"))
@@ -12,18 +15,11 @@ TEMPLATES = resources.files("shipyard_templates")
 PAGE = "index.html"
 STYLE = "style.css"
 ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
-RESCUE = "rescue.js"  # inlined into the page: it names a broken module of the page's own
 SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
+RESCUE = "rescue.js"  # inlined into the page: it names a broken module of the page's own
 QUANTIZED = "quantized.json"  # what a --quantize site's model was made from (see model/quantize)
-# The page's other JS modules: every one in templates/ but the entry, the service worker
-# (not a module of the page) and the one a site needs only sometimes.
-GLUE = tuple(
-    sorted(
-        name
-        for name in (entry.name for entry in TEMPLATES.iterdir())
-        if name.endswith((".js", ".mjs")) and name not in (ENTRY, SNAPSHOT_INTERPRETER, FILES.worker, RESCUE)
-    )
-)
+# A static import of another of the page's modules, as they spell one: `import { x } from "./x.mjs";`
+_IMPORT = re.compile(r'^import\b[^;]*?\bfrom\s*"\./([\w-]+\.mjs)"', re.MULTILINE)
 
 # PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
 # from its start-up snapshot by interpreter.mjs unless the site is built without one, and
@@ -48,16 +44,7 @@ PYSCRIPT_FILES = (
     "py-terminal-CwQ6kcjg.js",
     "pyodide_graph-CX6fRcVL.js",
 )
-
-# Every file on the way to "ready", fetched from the first moment rather than when the
-# module that needs it asks (PyScript asks for Pyodide's files only after its own chunks).
-MODULE_PRELOADS = (
-    FILES.ort,
-    *GLUE,
-    "pyodide/pyodide.mjs",
-    "pyodide/pyodide.asm.mjs",
-    *(f"pyscript/{name}" for name in PYSCRIPT_FILES[1:]),
-)
+PYSCRIPT_ENTRY = f"pyscript/{PYSCRIPT_FILES[0]}"
 # The files the page fetches on the way to "ready" (templates/files.mjs starts them at once),
 # besides the model's files, the snapshot, the app's module and the wheels (see assemble).
 FETCHED = (
@@ -66,4 +53,30 @@ FETCHED = (
     "pyodide/python_stdlib.zip",
     "pyodide/pyodide-lock.json",
 )
-PYSCRIPT_ENTRY = f"pyscript/{PYSCRIPT_FILES[0]}"
+
+
+def template(name: str) -> bytes:
+    return own_file(TEMPLATES.joinpath(name))
+
+
+@functools.cache
+def glue() -> tuple[str, ...]:
+    """The page's other JS modules: those its entry points (`ENTRY`, and the snapshot's
+    interpreter) import, directly or through one another, read from the templates as the
+    browser reads them, so that one missing from an installation is named rather than left
+    out of the site. (The service worker, sw.js, and the inlined rescue.js are no modules.)"""
+    roots = (ENTRY, SNAPSHOT_INTERPRETER)
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        imported = set(_IMPORT.findall(template(todo.pop()).decode("utf-8"))) - found
+        found |= imported
+        todo.extend(imported)
+    return tuple(sorted(found - set(roots)))
+
+
+def module_preloads() -> tuple[str, ...]:
+    """Every module on the way to "ready", fetched from the first moment rather than when
+    the module that needs it asks (PyScript asks for Pyodide's files only after its own chunks)."""
+    pyscript = (f"pyscript/{name}" for name in PYSCRIPT_FILES[1:])
+    return (FILES.ort, *glue(), "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript)

@@ -17,8 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from shipyard.cache import cache_dir
-from shipyard.errors import AssetError, last_line
+from shipyard.cache import cache_dir, cache_error, read_cached, record_sizes, sizes_of, whole
+from shipyard.errors import AssetError, last_line, os_reason
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class NpmAsset:
     @property
     def spec(self) -> str:
         return f"{self.name}@{self.version}"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The files' names in the cached folder, as a site ships them."""
+        return tuple(Path(file).name for file in self.files)
 
     @property
     def tarball(self) -> str:
@@ -58,15 +63,22 @@ ASSETS = (PYODIDE, ONNXRUNTIME_WEB)
 
 
 def ensure_asset(asset: NpmAsset) -> Path:
-    """The folder holding `asset.files` (by base name), downloading and verifying if needed."""
+    """The folder holding `asset.files` (by base name), downloading and verifying if needed.
+    Files cut short since they were extracted are extracted again (see `cache`)."""
     target = cache_dir() / "npm" / f"{asset.tarball.removesuffix('.tgz')}"
-    if all((target / Path(f).name).is_file() for f in asset.files):
+    files = [target / name for name in asset.names]
+    record = sizes_of(target)
+    if whole(files, record):
         return target
     tarball = cache_dir() / "tarballs" / asset.tarball
-    if not tarball.is_file():
-        _download(asset, tarball.parent)
-    _verify(asset, tarball)
-    _extract(asset, tarball, target)
+    try:
+        if not tarball.is_file():
+            _download(asset, tarball.parent)
+        _verify(asset, tarball)
+        _extract(asset, tarball, target)
+        record_sizes(files, record)
+    except OSError as error:
+        raise cache_error(error, target) from None
     return target
 
 
@@ -76,11 +88,14 @@ def _download(asset: NpmAsset, folder: Path) -> None:
     if npm is None:
         raise _offline_error(asset, folder, "npm is not installed")
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        result = subprocess.run(
-            [npm, "pack", asset.spec, "--pack-destination", tmp, "--silent"],
-            capture_output=True,
-            text=True,
-        )
+        try:
+            result = subprocess.run(
+                [npm, "pack", asset.spec, "--pack-destination", tmp, "--silent"],
+                capture_output=True,
+                text=True,
+            )
+        except OSError as error:  # npm is there but does not run
+            raise _offline_error(asset, folder, f"{npm}: {os_reason(error)}") from None
         fetched = Path(tmp) / asset.tarball
         if result.returncode != 0 or not fetched.is_file():
             raise _offline_error(asset, folder, last_line(result.stderr) or "npm pack failed")
@@ -97,7 +112,7 @@ def _offline_error(asset: NpmAsset, folder: Path, why: str) -> AssetError:
 
 
 def integrity_of(path: Path) -> str:
-    digest = hashlib.sha512(path.read_bytes()).digest()
+    digest = hashlib.sha512(read_cached(path)).digest()
     return "sha512-" + base64.b64encode(digest).decode()
 
 

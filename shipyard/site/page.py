@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from shipyard import __version__
 from shipyard.errors import VerifyError, os_reason
-from shipyard.site.layout import ENTRY, PAGE, PYSCRIPT_ENTRY, RESCUE, STYLE, TEMPLATES
+from shipyard.site.layout import ENTRY, PAGE, PYSCRIPT_ENTRY, RESCUE, STYLE, template
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Ids, page_data
@@ -79,13 +79,13 @@ def page_context(
         style=STYLE,
         scripts=(ENTRY, PYSCRIPT_ENTRY),
         web_manifest=FILES.web_manifest,
-        rescue=Markup(TEMPLATES.joinpath(RESCUE).read_text("utf-8").strip().removesuffix(";")),
+        rescue=Markup(template(RESCUE).decode("utf-8").strip().removesuffix(";")),
     )
 
 
 def render_page(context: PageContext) -> str:
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: TEMPLATES.joinpath(name).read_text("utf-8")),
+        loader=jinja2.FunctionLoader(lambda name: template(name).decode("utf-8")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

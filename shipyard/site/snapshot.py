@@ -16,8 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from shipyard.cache import cache_dir
-from shipyard.errors import SnapshotError, last_line
+from shipyard.cache import cache_dir, cache_error, record_sizes, sizes_of, whole
+from shipyard.errors import SnapshotError, last_line, os_reason
 from shipyard.site.npm_assets import PYODIDE
 
 # Imported before the snapshot is taken: the standard modules that shipyard_runtime (see
@@ -45,24 +45,33 @@ def ensure_snapshot(pyodide: Path) -> Path:
     """The gzipped snapshot for the Pyodide in `pyodide` (the cached asset folder)."""
     recipe = hashlib.sha256(f"{PYODIDE.integrity}\n{PRELOADED}\n{MAKE_SNAPSHOT}".encode()).hexdigest()
     target = cache_dir() / "snapshots" / f"pyodide-{PYODIDE.version}-{recipe[:16]}.bin.gz"
-    if target.is_file():
+    if whole([target], sizes_of(target)):
         return target
     node = shutil.which("node")
     if node is None:
         raise SnapshotError(_failed("Node.js is not installed"), key="--snapshot")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        script, made = Path(tmp) / "make.mjs", Path(tmp) / "snapshot.bin.gz"
-        script.write_text(MAKE_SNAPSHOT)
-        command = [node, str(script), str(pyodide.resolve()), str(made), PRELOADED]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-        except subprocess.TimeoutExpired:
-            raise SnapshotError(_failed("Node took over 5 minutes"), key="--snapshot") from None
-        if result.returncode != 0 or not made.is_file():
-            raise SnapshotError(_failed(last_line(result.stderr) or "node failed"), key="--snapshot")
-        made.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            script, made = Path(tmp) / "make.mjs", Path(tmp) / "snapshot.bin.gz"
+            script.write_text(MAKE_SNAPSHOT)
+            _run_node([node, str(script), str(pyodide.resolve()), str(made), PRELOADED], made)
+            made.replace(target)
+        record_sizes([target], sizes_of(target))
+    except OSError as error:
+        raise cache_error(error, target) from None
     return target
+
+
+def _run_node(command: list[str], made: Path) -> None:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        raise SnapshotError(_failed("Node took over 5 minutes"), key="--snapshot") from None
+    except OSError as error:  # Node is there but does not run
+        raise SnapshotError(_failed(f"{command[0]}: {os_reason(error)}"), key="--snapshot") from None
+    if result.returncode != 0 or not made.is_file():
+        raise SnapshotError(_failed(last_line(result.stderr) or "node failed"), key="--snapshot")
 
 
 def _failed(why: str) -> str:

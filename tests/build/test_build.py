@@ -5,15 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from shipyard.build import build_site
-from shipyard.errors import InstallError, MetadataError, ModelError, OutputError
-from shipyard.site import assemble
+from shipyard.errors import MetadataError, ModelError, OutputError
 from shipyard.site.layout import TEMPLATES
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard.site.page import read_page_data
@@ -157,22 +155,3 @@ def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="holds no shipyard site"):
         build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
-
-
-def test_a_missing_file_of_shipyards_own_is_named_not_blamed_on_the_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A broken install (here, a template missing) is reported as that file, and the
-    previous site stays as it was."""
-    output = tmp_path / "site"
-    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
-    before = _snapshot(output)
-    broken = tmp_path / "templates"
-    shutil.copytree(Path(str(assemble.TEMPLATES)), broken)
-    (broken / "gunzip.mjs").unlink()
-    monkeypatch.setattr(assemble, "TEMPLATES", broken)
-    with pytest.raises(InstallError) as error:
-        build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
-    assert str(error.value).startswith(f"{broken / 'gunzip.mjs'}: cannot read it (No such file or directory)")
-    assert "reinstall shipyard" in str(error.value)
-    assert _snapshot(output) == before

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shipyard import __version__
+from shipyard.cache import record_sizes, sizes_of
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB
 from tests.support.cli import run
 from tests.support.sites import EXAMPLES
@@ -85,8 +86,9 @@ def test_without_node_the_build_says_to_install_it(tmp_path: Path) -> None:
     # The cache holds onnxruntime-web's files (empty: Node never reads them) and no proof.
     ort = tmp_path / "cache" / "npm" / ONNXRUNTIME_WEB.tarball.removesuffix(".tgz")
     ort.mkdir(parents=True)
-    for name in ONNXRUNTIME_WEB.files:
-        (ort / Path(name).name).write_bytes(b"")
+    for name in ONNXRUNTIME_WEB.names:
+        (ort / name).write_bytes(b"")
+    record_sizes([ort / name for name in ONNXRUNTIME_WEB.names], sizes_of(ort))
     env = {"SHIPYARD_CACHE_DIR": str(tmp_path / "cache"), "PATH": str(tmp_path)}  # no node on PATH
     code, out = run("build", MODEL, "--metadata", METADATA, "--output", str(tmp_path / "site"), env=env)
     assert code == 2
