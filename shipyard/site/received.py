@@ -21,7 +21,11 @@ class Received:
     def describe(self, host: Host) -> str:
         """One line: what the host gets, and the limit it was checked against."""
         path, size = self.largest
-        limit = f", within its limit of {describe_size(self.limit)} per file" if self.limit else ""
+        limit = (
+            f", within its limit of {describe_size(self.limit)} per file"
+            if self.limit
+            else ", with no per-file limit"
+        )
         extra = f"; host files: {', '.join(self.host_files)}" if self.host_files else ""
         total = f"{self.files} files, {self.bytes / 1e6:.1f} MB"
         return f"For {host.label}: {total}; the largest, {path}, is {describe_size(size)}{limit}{extra}."

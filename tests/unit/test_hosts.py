@@ -175,5 +175,6 @@ def test_what_the_host_receives_is_summed_up_with_its_largest_file_and_limit(tmp
         "within its limit of 25 MiB per file; host files: _headers."
     )
     assert received(tmp_path, (), None).describe(HOSTS["folder"]) == (
-        "For any folder or bucket: 3 files, 3.5 MB; the largest, pyodide/big.wasm, is 2 MB."
+        "For any folder or bucket: 3 files, 3.5 MB; the largest, pyodide/big.wasm, is 2 MB, "
+        "with no per-file limit."
     )
