@@ -44,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="tests/e2e/test_conformance.py over all 117 models of the onnx wheel's conformance data"
         " (by default, a spread of them)",
     )
+    parser.addoption(
+        "--all-faults",
+        action="store_true",
+        help="tests/e2e/test_broken_deploys.py over every file on the way to ready"
+        " (by default, a spread of them)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
