@@ -21,13 +21,6 @@ from tests.support.sites import EXAMPLES
 HOUSING = EXAMPLES / "housing"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("build") / "site"
-    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
-    return output
-
-
 def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(site: Path) -> None:
     top = sorted(p.name for p in site.iterdir())
     assert top == [

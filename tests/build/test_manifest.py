@@ -20,13 +20,6 @@ from tests.support.sites import EXAMPLES
 HOUSING = EXAMPLES / "housing"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("manifest") / "site"
-    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output)
-    return output
-
-
 def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
