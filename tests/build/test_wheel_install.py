@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
 import tomllib
 import urllib.request
 import zipfile
@@ -29,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.site.page import read_page_data
-from tests.support.installed import Installed
+from tests.support.installed import Installed, repository_files
 from tests.support.sites import EXAMPLES, ROOT
 
 
@@ -38,14 +37,7 @@ def test_the_wheel_holds_every_file_of_its_packages(installed: Installed) -> Non
     package's path (pyproject's `package-dir` maps `runtime/` to `shipyard_runtime/`)."""
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     folders = {"shipyard": "shipyard", **{folder: name for name, folder in setuptools["package-dir"].items()}}
-    tracked = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *folders],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    expected = {_in_wheel(path, folders) for path in tracked}
+    expected = {_in_wheel(path, folders) for path in repository_files(*folders)}
     with zipfile.ZipFile(installed.wheel) as wheel:
         assert expected - set(wheel.namelist()) == set()
 

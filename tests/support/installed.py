@@ -28,21 +28,26 @@ from tests.support.sites import ROOT
 FOREIGN = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
 
 
-def build_wheel(folder: Path) -> Path:
-    """The wheel of a copy of the repository's files (git's list, untracked ones included):
-    nothing else in the checkout, such as a stale build/ folder, can end up in it."""
-    source = folder / "source"
+def repository_files(*folders: str) -> list[str]:
+    """The repository's files (under `folders`), as git lists them, untracked ones included."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", *folders],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    for name in filter(None, listed.split("\0")):
-        if (ROOT / name).is_file():  # a file deleted but not yet committed is still listed
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
+    # A file deleted but not yet committed is still listed.
+    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+def build_wheel(folder: Path) -> Path:
+    """The wheel of a copy of the repository's files: nothing else in the checkout, such as
+    a stale build/ folder, can end up in it."""
+    source = folder / "source"
+    for name in repository_files():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
     # Without build isolation: the test extras bring setuptools, and an isolated build
     # fetches it again each time (seconds on this machine).
     wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
