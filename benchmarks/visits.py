@@ -3,11 +3,12 @@ split into parts for a host's per-file limit against the same model unsplit.
 
     python benchmarks/visits.py [--width N] [--limit MiB] [--runs N]
 
-Makes the big model of benchmarks/big_models.py (one [width, width] float32 weight; 8,192:
-268 MB) and builds it twice: as it is, and with `--max-file-size` (25 MiB, Cloudflare
-Pages' limit). Each run opens each site in a new Chromium (a first visit: nothing cached),
-then again in the same browser (a repeat visit: the files come from the Cache API). Figures
-are medians (min-max) of the page's "ready" mark, in ms, over the runs, from 127.0.0.1.
+Builds the housing example, and makes the big model of benchmarks/big_models.py (one
+[width, width] float32 weight; 8,192: 268 MB) and builds it twice: as it is, and with
+`--max-file-size` (25 MiB, Cloudflare Pages' limit). Each run opens each site in a new
+Chromium (a first visit: nothing cached), then again in the same browser (a repeat visit:
+the files come from the Cache API). Figures are medians (min-max) of the page's "ready"
+mark, in ms, over the runs, from 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -66,12 +67,16 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", MAKE, str(args.width), "1", str(model)], check=True)
         size = (folder / "weights.bin").stat().st_size
         print(f"model: [{args.width}, {args.width}] float32, {size / 1e6:,.0f} MB")
+        housing = ROOT / "examples" / "housing"
+        metadata = str(housing / "metadata.yml")
+        measured_build(housing / "model.onnx", folder / "housing", "--metadata", metadata)
         measured_build(model, folder / "unsplit")
         measured_build(model, folder / "split", "--max-file-size", f"{args.limit}MiB")
         parts = len(list((folder / "split").glob("model.data.part*")))
-        figures: dict[str, list[tuple[float, float]]] = {"unsplit": [], f"split ({parts} parts)": []}
+        names = {"housing": "housing", "big, unsplit": "unsplit", f"big, {parts} parts": "split"}
+        figures: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
         with ExitStack() as servers:
-            urls = [servers.enter_context(served(folder / name)) for name in ("unsplit", "split")]
+            urls = [servers.enter_context(served(folder / site)) for site in names.values()]
             for _ in range(args.runs):
                 for name, url in zip(figures, urls, strict=True):
                     figures[name].append(visits(url))
