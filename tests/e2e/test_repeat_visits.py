@@ -26,6 +26,15 @@ CONTROLLED = """navigator.serviceWorker.ready.then(() => new Promise((resolve) =
   if (navigator.serviceWorker.controller) resolve();
   else navigator.serviceWorker.addEventListener("controllerchange", resolve);
 }))"""
+# The worker has kept the page's modules (it caches them once the page names them).
+KEPT = """async () => {
+  const names = await caches.keys();
+  const shell = names.find((n) => n.startsWith("shipyard shell"));
+  if (!shell) return false;
+  const urls = (await (await caches.open(shell)).keys()).map((r) => r.url);
+  const modules = ["/shipyard.js", "/pyscript/core.js", "/pyodide/pyodide.asm.mjs"];
+  return modules.every((path) => urls.some((url) => url.endsWith(path)));
+}"""
 CACHED_SHAS = """async () => {
   const names = await caches.keys();
   const files = await caches.open(names.find((n) => n.startsWith('shipyard /')));
@@ -72,6 +81,7 @@ def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], chromium
     context = chromium.new_context()
     first = visit(context, url, [])
     first.evaluate(CONTROLLED)
+    first.wait_for_function(KEPT, timeout=LOAD_TIMEOUT_MS)
     first.close()
     context.set_offline(True)
     page = visit(context, url, [])

@@ -123,10 +123,11 @@ def test_fails_when_the_page_runs_another_model_or_calls_out(verify_sites: Path,
 
     def another_model(page: str) -> str:
         assert '"model":"model.onnx"' in page
-        return page.replace('"model":"model.onnx"', '"model":"other.onnx"')
+        calls_out = f'<script>fetch("{beacon}").catch(() => {{}});</script>\n</head>'
+        return page.replace('"model":"model.onnx"', '"model":"other.onnx"').replace("</head>", calls_out)
 
+    # (The page is the one file the site's manifest cannot list: the others are checked.)
     site = _tamper(verify_sites / "housing", tmp_path / "site", "index.html", another_model)
-    (site / "shipyard.js").write_text(f'fetch("{beacon}");\n' + (site / "shipyard.js").read_text())
     _scaled_housing_model(site / "other.onnx", 1.001)
     result = verify(site, "--samples", "4", "--seed", "1")
     assert result.returncode == 1, result.stdout + result.stderr
