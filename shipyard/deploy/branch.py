@@ -45,11 +45,6 @@ def commit_files(repo: Repo, files: Mapping[str, Path], branch: str, message: st
     return Commit(sha, parent, len(paths))
 
 
-def folder_files(folder: Path) -> dict[str, Path]:
-    """Every file under `folder`, by its path in the tree."""
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def _mode(file: Path) -> str:
     return "100755" if os.access(file, os.X_OK) else "100644"
 

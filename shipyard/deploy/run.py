@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard import __version__
-from shipyard.deploy.branch import Commit, commit_files, folder_files
+from shipyard.deploy.branch import Commit, commit_files
 from shipyard.deploy.git import Repo, open_repo
 from shipyard.deploy.lfs import through_lfs
 from shipyard.deploy.push import has_git_lfs, push, push_lfs, resolve_remote
 from shipyard.errors import DeployError
 from shipyard.site.hosts import HOSTS
-from shipyard.site.layout import ENTRY
+from shipyard.site.layout import ENTRY, site_files
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def deploy(host_name: str, site: Path, options: DeployOptions) -> Deployed:
 
 def _tree(site: Path, host: GitHost, repo: Repo, scratch: Path) -> tuple[dict[str, Path], list[str]]:
     """The files of the commit's tree, by path; and those that are LFS pointers there."""
-    files = folder_files(site)
+    files = site_files(site)
     return through_lfs(files, repo.common_dir() / "lfs" / "objects", scratch) if host.lfs else (files, [])
 
 

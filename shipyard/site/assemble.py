@@ -37,6 +37,7 @@ from shipyard.site.layout import (
     USER_MODULE_FILE,
     glue,
     module_preloads,
+    site_files,
     template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
@@ -143,8 +144,7 @@ def _manifest(site: Path, fetched: tuple[str, ...], max_file_size: int | None) -
     """The site's manifest of its files but the page (which carries it), the files over
     `max_file_size` split first."""
     parts = split_large(site, fetched, max_file_size) if max_file_size else {}
-    written = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    paths = written - {PAGE} - _part_paths(parts) | set(parts)
+    paths = set(site_files(site)) - {PAGE} - _part_paths(parts) | set(parts)
     return manifest(entry_of(site, path, parts.get(path, ()), path in fetched) for path in paths)
 
 

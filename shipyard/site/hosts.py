@@ -50,12 +50,14 @@ from dataclasses import dataclass
 
 import yaml
 
+from shipyard.site.manifest import MIME_TYPES
+
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
 KB, MB, GB = 10**3, 10**6, 10**9
 
 ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
 REVALIDATE = "public, max-age=0, must-revalidate"
-CONTENT_TYPES = {"/*.mjs": "text/javascript", "/*.wasm": "application/wasm"}
+CONTENT_TYPES = {f"/*{suffix}": MIME_TYPES[suffix] for suffix in (".mjs", ".wasm")}
 
 
 @dataclass(frozen=True)

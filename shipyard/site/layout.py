@@ -55,6 +55,12 @@ FETCHED = (
 )
 
 
+def site_files(folder: Path) -> dict[str, Path]:
+    """Every file under `folder` (a site, built or being built), by its path in the site
+    (`pyodide/pyodide.asm.wasm`), in path order."""
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def template(name: str) -> bytes:
     return own_file(TEMPLATES.joinpath(name))
 

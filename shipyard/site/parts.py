@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shipyard.errors import HostLimitError
+from shipyard.site.layout import site_files
 from shipyard.site.manifest import Piece
 
 _COPY = 1 << 20
@@ -24,8 +25,9 @@ def split_large(site: Path, fetched: Iterable[str], limit: int) -> dict[str, tup
     the `fetched` files (those the page gets with `fetch`) may be split."""
     splittable = set(fetched)
     parts = {}
-    for file in sorted(p for p in site.rglob("*") if p.is_file() and p.stat().st_size > limit):
-        path = file.relative_to(site).as_posix()
+    for path, file in site_files(site).items():
+        if file.stat().st_size <= limit:
+            continue
         if path not in splittable:
             raise HostLimitError(
                 f"is {file.stat().st_size:,} bytes, over the host's limit of {limit:,}, and cannot be "

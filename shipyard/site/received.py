@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shipyard.site.hosts import Host, describe_size
+from shipyard.site.layout import site_files
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,7 @@ class Received:
         return f"For {host.label}: {total}; the largest, {path}, is {describe_size(size)}{limit}{extra}."
 
 
-def site_sizes(site: Path) -> dict[str, int]:
-    """Every file of `site` by its path in the site (`pyodide/pyodide.asm.wasm`), with its size."""
-    return {p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 def received(site: Path, host_files: tuple[str, ...], limit: int | None) -> Received:
-    sizes = site_sizes(site)
+    sizes = {path: file.stat().st_size for path, file in site_files(site).items()}
     largest = max(sizes.items(), key=lambda item: item[1])
     return Received(len(sizes), sum(sizes.values()), largest, host_files, limit)

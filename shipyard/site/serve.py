@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import OutputError, os_reason
+from shipyard.site.hosts import ISOLATION
 from shipyard.site.layout import PAGE
 from shipyard.site.manifest import MIME_TYPES
 from shipyard.site.page import read_page_data
@@ -38,8 +39,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         # A rebuilt site must show at once, not after the browser's heuristic cache expires.
         self.send_header("Cache-Control", "no-cache")
         if self.isolated:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+            for name, value in ISOLATION.items():
+                self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
