@@ -114,6 +114,9 @@ export function fileCache(caches, site) {
   };
 }
 
+// What the page fetches for `entry`: its parts, or the file itself.
+export const piecesOf = (entry) => entry.parts ?? [entry];
+
 // One piece of `entry` (the file itself, or one of its parts): from the cache, or fetched
 // and checked, then kept.
 async function fetchPiece({ site, cache, fetch, received }, part, entry) {
@@ -130,7 +133,7 @@ async function fetchPiece({ site, cache, fetch, received }, part, entry) {
   const { bytes, length } = response.ok
     ? await body(response, room, (n) => received(part.path, Math.min(n, part.size)))
     : { bytes: new Uint8Array(), length: 0 };
-  const checked = whole ? part : { ...part, magic: entry.parts.indexOf(part) === 0 ? entry.magic : undefined };
+  const checked = whole ? part : { ...part, magic: part === entry.parts[0] ? entry.magic : undefined };
   const reason = await fault(checked, response.status, bytes, length);
   if (reason) throw new SiteFileError(part.path, reason);
   await cache.put(part.sha256, bytes);
@@ -169,16 +172,15 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {} })
       started.delete(path);
       return early ?? load(path);
     },
-    keepOnly: () => cache.keep(Object.values(manifest).flatMap((e) => e.fetch ? (e.parts ?? [e]).map((p) => p.sha256) : [])),
+    keepOnly: () => cache.keep(Object.values(manifest).flatMap((e) => e.fetch ? piecesOf(e).map((p) => p.sha256) : [])),
   };
 }
 
 // The first broken file among `paths`, each fetched again and checked, or null.
 export async function diagnose({ manifest, site, fetch, paths }) {
   const checker = siteFiles({ manifest, site, cache: fileCache(null, site), fetch });
-  await Promise.allSettled(paths.map((path) => checker.load(path)));
-  const broken = (path) => checker.failures.find((f) => f.path === path || f.path.startsWith(`${path}.part`));
-  return paths.map(broken).find(Boolean) ?? null;
+  const results = await Promise.allSettled(paths.map((path) => checker.load(path)));
+  return results.find((result) => result.status === "rejected")?.reason ?? null;
 }
 
 // A `fetch` that answers the site's fetched files from `files` (checked, cached, joined)

@@ -3,7 +3,7 @@
 // window.shipyard once Python has attached its `Page`; or say which file is broken. The
 // only module with effects of its own; the others take what they work on as arguments.
 import { watchBatch } from "./batch.mjs";
-import { diagnose, fileCache, servingFetch, siteFiles } from "./files.mjs";
+import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
 import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
@@ -30,7 +30,7 @@ const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check()
 const site = new URL("./", import.meta.url).href;
 const browserFetch = globalThis.fetch.bind(globalThis);
 const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
-const pieces = fetched.flatMap((path) => manifest[path].parts ?? [manifest[path]]);
+const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({
   manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
@@ -89,12 +89,15 @@ window.shipyardBoot = {
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
-// The modules the browser loaded itself, checked too once Python runs (the last of them has
-// come by then), from the browser's cache: a module whose bytes are not the build's fails
-// the start even when it happens to run.
-const modulesChecked = python.then(async () => {
+// The site's files the browser loaded itself (its modules and style), known once Python
+// runs (the last of them has come by then). They are checked too, from the browser's cache:
+// a module whose bytes are not the build's fails the start even when it happens to run.
+// Once the page is ready, the service worker keeps them for visits with the network off.
+const modules = python.then(() => {
   const requested = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
-  const paths = loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
+  return loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
+});
+const modulesChecked = modules.then(async (paths) => {
   const cached = (url, init) => browserFetch(url, { ...init, cache: "force-cache" });
   const broken = await diagnose({ manifest, site, fetch: cached, paths });
   if (broken) throw broken;
@@ -122,7 +125,7 @@ ready.then(({ page, paths }) => {
   performance.mark(marks.ready); // for benchmarks and embedders measuring start-up
   siteFetch.keepOnly().catch(() => {}); // the files of an earlier deploy go
   if (!isolating) registerWorker(files.worker, false); // for the next visit, offline too
-  keepForOffline(site, fetched);
+  modules.then((paths) => keepForOffline(site, paths));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     paths.submitForm();

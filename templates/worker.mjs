@@ -13,13 +13,10 @@ export function registerWorker(path, isolating) {
   }, (error) => console.debug("no service worker:", error));
 }
 
-// Once the page is ready: what the browser loaded for it (the page, its modules and style),
-// for the worker to keep. The files the page fetches are kept by files.mjs.
-export function keepForOffline(site, fetchedPaths) {
-  const fetched = new Set(fetchedPaths.map((path) => new URL(path, site).href));
-  const loaded = performance.getEntriesByType("resource").map((entry) => entry.name.split("#")[0])
-    .filter((url) => url.startsWith(site) && !fetched.has(url));
-  navigator.serviceWorker?.ready.then((registration) => {
-    registration.active?.postMessage({ keep: [...new Set([location.href.split("#")[0], ...loaded])] });
-  });
+// Once the page is ready: the page and what the browser loaded for it (`loaded`, the paths
+// of its modules and style), for the worker to keep. The files the page fetches are kept by
+// files.mjs.
+export function keepForOffline(site, loaded) {
+  const keep = [location.href.split("#")[0], ...loaded.map((path) => new URL(path, site).href)];
+  navigator.serviceWorker?.ready.then((registration) => registration.active?.postMessage({ keep }));
 }
