@@ -26,15 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.big_models import MAKE, measured_build  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
-from shipyard.verify.chromium import launch_chromium  # noqa: E402
+from shipyard.verify.chromium import WAIT_CONTROLLED, launch_chromium  # noqa: E402
 from shipyard_runtime.names import MARKS  # noqa: E402
 
 READY = """async (mark) => {
   await window.shipyard.ready;
   return performance.getEntriesByName(mark)[0].startTime;
 }"""
-CONTROLLED = """navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? null
-  : new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve)))"""
 
 
 def visits(url: str) -> tuple[float, float]:
@@ -44,7 +42,7 @@ def visits(url: str) -> tuple[float, float]:
         page = context.new_page()
         page.goto(url, timeout=300_000)
         first = page.evaluate(READY, MARKS.ready)
-        page.evaluate(CONTROLLED)
+        page.evaluate(WAIT_CONTROLLED)
         page.close()
         page = context.new_page()
         page.goto(url, timeout=300_000)

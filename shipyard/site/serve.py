@@ -49,7 +49,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 
 def make_server(
-    site: Path, port: int, host: str = "127.0.0.1", quiet: bool = False, isolated: bool | None = None
+    site: Path,
+    port: int,
+    host: str = "127.0.0.1",
+    quiet: bool = False,
+    isolated: bool | None = None,
+    handler: type[SiteHandler] = SiteHandler,
 ) -> ThreadingHTTPServer:
     """A server for `site`; `quiet` drops the per-request log lines. `isolated`: send the
     isolation headers; by default to a site built with threads, as no other site needs them."""
@@ -57,9 +62,9 @@ def make_server(
         raise OutputError(f"holds no {PAGE}; build a site into it first", file=site)
     if isolated is None:
         isolated = read_page_data(site).get("threads", 1) > 1
-    handler = functools.partial(SiteHandler, directory=str(site), isolated=isolated, quiet=quiet)
+    serving = functools.partial(handler, directory=str(site), isolated=isolated, quiet=quiet)
     try:
-        return ThreadingHTTPServer((host, port), handler)
+        return ThreadingHTTPServer((host, port), serving)
     except OSError as error:
         raise OutputError(f"cannot listen on {host}:{port} ({os_reason(error)})", key="--port") from None
 
@@ -70,10 +75,13 @@ def url_of(server: ThreadingHTTPServer) -> str:
 
 
 @contextmanager
-def served(site: Path, isolated: bool | None = None) -> Iterator[str]:
+def served(
+    site: Path, isolated: bool | None = None, handler: type[SiteHandler] = SiteHandler
+) -> Iterator[str]:
     """`site` on 127.0.0.1 at a free port, from a thread of this process; yields its URL.
-    The one way `shipyard verify`, the tests and the benchmarks serve a site."""
-    server = make_server(site, 0, quiet=True, isolated=isolated)
+    The one way `shipyard verify`, the tests and the benchmarks serve a site (`handler`: a
+    SiteHandler of their own, such as a host that breaks files)."""
+    server = make_server(site, 0, quiet=True, isolated=isolated, handler=handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -38,6 +38,12 @@ WAIT_READY = """(ms) => Promise.race([
   window.shipyard.ready,
   new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms / 1000} s`)), ms)),
 ])"""
+# Waits until the site's service worker controls the page (registered once it is ready):
+# from then on the next visit is served by it and the browser's caches.
+WAIT_CONTROLLED = """() => navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
+  if (navigator.serviceWorker.controller) resolve();
+  else navigator.serviceWorker.addEventListener("controllerchange", resolve);
+}))"""
 # Predicts every input set in turn; a rejected one gives its message. BigInts come back as
 # text, since Playwright would hand them over as floats.
 PREDICT_ALL = """async ([sets, ms]) => {

@@ -17,15 +17,11 @@ from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_READY
 from tests.support.sites import EXAMPLES, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
-# The worker controls the page once it has taken over (after the first ready).
-CONTROLLED = """navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
-  if (navigator.serviceWorker.controller) resolve();
-  else navigator.serviceWorker.addEventListener("controllerchange", resolve);
-}))"""
+
 # The worker has kept the page's modules (it caches them once the page names them).
 KEPT = """async () => {
   const names = await caches.keys();
@@ -68,7 +64,7 @@ def test_a_second_visit_fetches_none_of_the_large_files(site: tuple[Path, str], 
     context.on("request", lambda request: requests.append(request.url))
     first = visit(context, url, requests)
     assert {url + path for path in fetched_files(folder)} <= set(requests)
-    first.evaluate(CONTROLLED)
+    first.evaluate(WAIT_CONTROLLED)
     first.close()
     again = visit(context, url, requests)
     assert [u for u in requests if u.removeprefix(url) in fetched_files(folder)] == []
@@ -80,7 +76,7 @@ def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], chromium
     _, url = site
     context = chromium.new_context()
     first = visit(context, url, [])
-    first.evaluate(CONTROLLED)
+    first.evaluate(WAIT_CONTROLLED)
     first.wait_for_function(KEPT, timeout=LOAD_TIMEOUT_MS)
     first.close()
     context.set_offline(True)
@@ -99,7 +95,7 @@ def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     first = visit(context, url, requests)
-    first.evaluate(CONTROLLED)
+    first.evaluate(WAIT_CONTROLLED)
     before = fetched_files(folder)
     first.close()
     _redeploy_with_another_model(folder, tmp_path)

@@ -7,15 +7,12 @@ that no case's cache or service worker reaches another's.
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
-from shipyard.site.serve import SiteHandler
+from shipyard.site.serve import SiteHandler, served
 
 LFS_POINTER = (
     b"version https://git-lfs.github.com/spec/v1\n"
@@ -75,18 +72,6 @@ def case_path(fault: str, file: str) -> str:
     return f"{fault}/{file.replace('/', '~')}/"
 
 
-@contextmanager
-def faulty_host(site: Path) -> Iterator[str]:
+def faulty_host(site: Path) -> AbstractContextManager[str]:
     """`site` served on 127.0.0.1 by FaultyHandler; yields the server's URL."""
-    from http.server import ThreadingHTTPServer
-
-    handler: Any = functools.partial(FaultyHandler, directory=str(site), quiet=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return served(site, handler=FaultyHandler)
