@@ -1,0 +1,180 @@
+"""A picture input's `image:` options as a small ONNX graph, which onnxruntime-web runs in
+the page in front of the model: decoded RGBA bytes in, the model's input tensor out.
+
+It computes what `shipyard_runtime.images.ImageSpec.to_tensor` computes (that module owns
+the rule; this one spells it in ONNX): transparent areas laid over white, the channels in
+the spec's order (or BT.601 luma), the window `fit` picks, the box filter `_taps` weighs,
+then (v × scale − mean) / std and the layout. The filter's weights are computed in the
+graph from the picture's height and width, in float64 as Python computes them, and applied
+as a gather of the few source lines each target line covers: a dense matrix would cost
+hundreds of millions of multiplications for a photo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from shipyard_runtime.images import _LUMA, ImageSpec, _at
+from shipyard_runtime.picture_prep import picture_files, prepares
+from shipyard_runtime.spec import AppSpec, InputSpec
+
+PICTURE = "rgba"  # the graph's input: uint8 [height, width, 4], as a canvas's ImageData holds it
+TENSOR = "tensor"  # its output: the model input's values, in its dims
+OPSET = 17
+IR_VERSION = 8  # onnxruntime-web reads at most 13; an opset-17 graph needs 8
+_ONNX_TYPES = {"float32": TensorProto.FLOAT, "float64": TensorProto.DOUBLE, "float16": TensorProto.FLOAT16}
+
+
+class _Graph:
+    """Nodes and constants, named in order as they are added."""
+
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.constants: list[onnx.TensorProto] = []
+        self.count = 0
+
+    def const(self, value: object, dtype: object = numpy.float64) -> str:
+        name = f"c{len(self.constants)}"
+        self.constants.append(numpy_helper.from_array(numpy.asarray(value, dtype=dtype), name))
+        return name
+
+    def ints(self, value: object) -> str:
+        return self.const(value, numpy.int64)
+
+    def op(self, kind: str, *inputs: str, **attributes: object) -> str:
+        self.count += 1
+        name = f"t{self.count}"
+        self.nodes.append(helper.make_node(kind, list(inputs), [name], **attributes))
+        return name
+
+
+def picture_graph(spec: InputSpec) -> onnx.ModelProto:
+    """The graph for a picture input the page prepares (see `picture_prep.prepares`)."""
+    image = spec.image
+    assert image is not None and prepares(spec)
+    dims = spec.dims
+    channels, height, width = image.geometry(dims)
+    g = _Graph()
+    shape = g.op("Cast", g.op("Shape", PICTURE), to=TensorProto.DOUBLE)
+    source_h = g.op("Gather", shape, g.ints(0))
+    source_w = g.op("Gather", shape, g.ints(1))
+    planes = _planes(g, image, channels)  # [C, H, W], float32
+    x, y, w, h = _window(g, image.fit, source_w, source_h, width, height)
+    index, weight = _taps(g, source_w, x, w, width)
+    narrowed = g.op("Gather", planes, index, axis=2)  # [C, H, width, K]
+    narrowed = g.op("ReduceSum", g.op("Mul", narrowed, weight), g.ints([3]), keepdims=0)
+    index, weight = _taps(g, source_h, y, h, height)
+    resized = g.op("Gather", narrowed, index, axis=1)  # [C, height, K, width]
+    weight = g.op("Unsqueeze", weight, g.ints([2]))
+    resized = g.op("ReduceSum", g.op("Mul", resized, weight), g.ints([2]), keepdims=0)
+    values = _normalised(g, image, channels, resized)
+    if image.layout_of(dims) == "NHWC" and channels > 1:
+        values = g.op("Transpose", values, perm=[1, 2, 0])
+    values = g.op("Reshape", values, g.ints(list(dims)))
+    values = _typed(g, spec, values)
+    return _model(g, values, spec)
+
+
+def _planes(g: _Graph, image: ImageSpec, channels: int) -> str:
+    """The picture laid over white (v × a + 255 × (1 − a), a = alpha / 255: an opaque
+    pixel's values as they are), one plane per channel in the spec's order."""
+    pixels = g.op("Cast", PICTURE, to=TensorProto.FLOAT)
+    starts, ends, axis = g.ints([0]), g.ints([3]), g.ints([2])
+    rgb = g.op("Slice", pixels, starts, ends, axis)
+    alpha = g.op("Div", g.op("Slice", pixels, ends, g.ints([4]), axis), g.const(255, numpy.float32))
+    white = g.op("Mul", g.const(255, numpy.float32), g.op("Sub", g.const(1, numpy.float32), alpha))
+    laid = g.op("Add", g.op("Mul", rgb, alpha), white)  # [H, W, 3]
+    order = image._order(channels)
+    if order == "gray":
+        planes = g.op("MatMul", laid, g.const([[v] for v in _LUMA], numpy.float32))
+    else:
+        planes = g.op("Gather", laid, g.ints(["RGB".index(c) for c in order]), axis=2)
+    return g.op("Transpose", planes, perm=[2, 0, 1])
+
+
+def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tuple[str, str, str, str]:
+    """`images._window` on the picture's float64 sides: the source box (x, y, w, h)."""
+    zero = g.const(0.0)
+    if fit != "crop":
+        return zero, zero, w, h
+    two = g.const(2.0)
+    wider = g.op("Greater", g.op("Mul", w, g.const(float(height))), g.op("Mul", h, g.const(float(width))))
+    crop_w = g.op("Div", g.op("Mul", h, g.const(float(width))), g.const(float(height)))
+    crop_h = g.op("Div", g.op("Mul", w, g.const(float(height))), g.const(float(width)))
+    box_w = g.op("Where", wider, crop_w, w)
+    box_h = g.op("Where", wider, h, crop_h)
+    x = g.op("Where", wider, g.op("Div", g.op("Sub", w, crop_w), two), zero)
+    y = g.op("Where", wider, zero, g.op("Div", g.op("Sub", h, crop_h), two))
+    return x, y, box_w, box_h
+
+
+def _taps(g: _Graph, size: str, start: str, length: str, count: int) -> tuple[str, str]:
+    """`images._taps` as two [count, K] tensors: the source indices and their float32
+    weights, K the most source lines a target line can cover (the rest weigh 0)."""
+    step = g.op("Div", length, g.const(float(count)))
+    i = g.op("Unsqueeze", g.const(numpy.arange(count, dtype=numpy.float64)), g.ints([1]))
+    lo = g.op("Add", start, g.op("Mul", i, step))
+    hi = g.op("Add", start, g.op("Mul", g.op("Add", i, g.const(1.0)), step))
+    taps = g.op("Cast", g.op("Add", g.op("Floor", step), g.const(2.0)), to=TensorProto.INT64)
+    k = g.op("Cast", g.op("Range", g.ints(0), taps, g.ints(1)), to=TensorProto.DOUBLE)
+    j = g.op("Add", g.op("Floor", lo), g.op("Unsqueeze", k, g.ints([0])))  # [count, K]
+    overlap = g.op("Sub", g.op("Min", hi, g.op("Add", j, g.const(1.0))), g.op("Max", lo, j))
+    weight = g.op("Div", g.op("Relu", overlap), step)
+    weight = g.op("Where", g.op("Less", j, size), weight, g.const(0.0))
+    last = g.op("Sub", size, g.const(1.0))
+    index = g.op("Cast", g.op("Min", j, last), to=TensorProto.INT64)
+    return index, g.op("Cast", weight, to=TensorProto.FLOAT)
+
+
+def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str) -> str:
+    """(v × scale − mean) / std, per channel."""
+
+    def per_channel(values: tuple[float, ...]) -> str:
+        return g.const([[[_at(values, c)]] for c in range(channels)], numpy.float32)
+
+    scaled = g.op("Mul", planes, g.const(image.scale, numpy.float32))
+    return g.op("Div", g.op("Sub", scaled, per_channel(image.mean)), per_channel(image.std))
+
+
+def _typed(g: _Graph, spec: InputSpec, values: str) -> str:
+    """The values in the input's type: integers rounded half to even (Python's `round`) and
+    clipped to the type's range, as `values.image_row` makes them."""
+    dtype = spec.dtype
+    if dtype.kind == "float":
+        return values if dtype.name == "float32" else g.op("Cast", values, to=_ONNX_TYPES[dtype.name])
+    low, high = dtype.low, dtype.high
+    assert low is not None and high is not None
+    low_f = g.const(max(float(low), -(2.0**31)), numpy.float32)
+    high_f = g.const(min(float(high), 2.0**31 - 128), numpy.float32)
+    clipped = g.op("Clip", g.op("Round", values), low_f, high_f)
+    return g.op("Cast", clipped, to=helper.np_dtype_to_tensor_dtype(numpy.dtype(dtype.name)))
+
+
+def _model(g: _Graph, output: str, spec: InputSpec) -> onnx.ModelProto:
+    g.nodes.append(helper.make_node("Identity", [output], [TENSOR]))
+    element = helper.np_dtype_to_tensor_dtype(numpy.dtype(spec.dtype.name))
+    graph = helper.make_graph(
+        g.nodes,
+        "picture",
+        [helper.make_tensor_value_info(PICTURE, TensorProto.UINT8, ["height", "width", 4])],
+        [helper.make_tensor_value_info(TENSOR, element, list(spec.dims))],
+        g.constants,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="shipyard")
+    model.ir_version = IR_VERSION
+    onnx.checker.check_model(model)
+    return model
+
+
+def write_picture_graphs(site: Path, app: AppSpec) -> tuple[str, ...]:
+    """Write the graph of each picture input the page prepares; their paths in the site."""
+    by_key = {spec.key: spec for spec in app.inputs}
+    for key, path in picture_files(app).items():
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(picture_graph(by_key[key]).SerializeToString())
+    return tuple(picture_files(app).values())
