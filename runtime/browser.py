@@ -28,10 +28,10 @@ from .images import Pixels
 from .links import from_fragment, to_fragment
 from .names import ATTRIBUTES, IDS, PAGE_DATA, USER_MODULE
 from .pipeline import Pipeline, Prediction, Prepared, attempt
-from .plan import page_plan
+from .plan import page_plan, prepared_pictures
 from .spec import AppSpec, InputSpec, TensorSpec
 from .tensors import Feed, FeedLayout, Output, read_output
-from .values import ForeignArray, InputError, Values, from_api, from_form
+from .values import ForeignArray, InputError, Picture, Values, from_api, from_form
 
 
 def _js(value: object) -> Any:
@@ -53,6 +53,7 @@ class Page:
         self.pending: dict[int, Prepared] = {}  # what postprocess will need, by run
         self.runs = 0
         self.layout = FeedLayout(app)
+        self.pictures = prepared_pictures(app, hooks)
 
     def plan(self) -> Any:
         """What JS needs once: see `plan.page_plan`."""
@@ -217,12 +218,16 @@ class Page:
     def _read_form(self) -> Values:
         return from_form(self.app, self._read_texts(), self._read_images())
 
-    def _read_images(self) -> dict[str, Pixels]:
-        """The pictures chosen so far, as the page decoded them (ImageData, RGBA)."""
-        images = {}
+    def _read_images(self) -> dict[str, Picture]:
+        """The pictures chosen so far: the tensor the page prepared of each it prepares (see
+        `picture_prep`), or else the picture as the page decoded it (ImageData, RGBA)."""
+        images: dict[str, Picture] = {}
         for spec in self.app.form:
-            image = js.window.shipyardBoot.image(spec.key) if spec.image is not None else None
-            if image:
+            if spec.key in self.pictures:
+                tensor = js.window.shipyardBoot.formTensor(spec.key)
+                if tensor is not None:  # JS undefined: no picture yet
+                    images[spec.key] = tensor.to_py() if self.hooks.any else JsFloatArray(tensor)
+            elif spec.image is not None and (image := js.window.shipyardBoot.image(spec.key)):
                 images[spec.key] = Pixels(image.width, image.height, image.data.to_bytes())
         return images
 

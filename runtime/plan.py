@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .dtypes import Kind, Value
 from .hooks import Hooks
+from .picture_prep import picture_files
 from .spec import AppSpec
 from .tensors import PACKED_MAX, FeedLayout, Slot
 
@@ -64,7 +65,9 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
     - `packedMax`: from how many numbers a float array travels on its own;
     - `floatArrays`: per form key of a float type, the typed array JS converts a long
       array of numbers to before it comes to Python;
-    - `postprocess`: whether results go back to Python after the run.
+    - `postprocess`: whether results go back to Python after the run;
+    - `pictures`: per image input the page prepares in onnxruntime-web, its graph's path
+      (none with a preprocess hook, which gets the picture itself: see `picture_prep`).
     """
     checks = None if hooks.any else js_checks(app)
     per_input: list[Check | None] = list(checks) if checks is not None else [None] * len(layout.slots)
@@ -74,7 +77,13 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
         "packedMax": PACKED_MAX,
         "floatArrays": {spec.key: spec.dtype.js_array for spec in app.form if spec.dtype.kind == "float"},
         "postprocess": hooks.postprocess is not None,
+        "pictures": prepared_pictures(app, hooks),
     }
+
+
+def prepared_pictures(app: AppSpec, hooks: Hooks) -> dict[str, str]:
+    """The pictures the page prepares itself, by input key: their graphs' paths."""
+    return {} if hooks.preprocess is not None else picture_files(app)
 
 
 def _input(slot: Slot, check: Check | None) -> dict[str, Any]:

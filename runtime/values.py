@@ -119,8 +119,13 @@ def image_row(spec: InputSpec, pixels: Pixels) -> Sequence[Value]:
     return spec.check_numbers(values, dims)
 
 
+# A picture as the form hands it over: its pixels, or the tensor the page made of them
+# (runtime/picture_prep.py), a typed array left in JS or its copy.
+Picture = Pixels | Sequence[float] | memoryview
+
+
 def from_form(
-    app: AppSpec, texts: Mapping[str, list[str]], images: Mapping[str, Pixels] | None = None
+    app: AppSpec, texts: Mapping[str, list[str]], images: Mapping[str, Picture] | None = None
 ) -> Values:
     """Values from the form: each key maps to the texts of its controls, in order, and each
     image input to the picture chosen for it."""
@@ -136,11 +141,13 @@ def from_form(
     return values
 
 
-def _form_row(spec: InputSpec, items: list[str], pixels: Pixels | None) -> Sequence[Value]:
+def _form_row(spec: InputSpec, items: list[str], picture: Picture | None) -> Sequence[Value]:
     if spec.image is not None:
-        if pixels is None:
+        if picture is None:
             raise ValueProblem(NO_IMAGE)
-        return image_row(spec, pixels)
+        if isinstance(picture, Pixels):
+            return image_row(spec, picture)
+        return _flat_row(spec, picture, spec.dims)  # checked as any tensor of the input
     if uses_text_area(spec) and len(items) == 1:
         return read_text_area(spec, items[0])
     return spec.check_row([spec.dtype.parse(t) for t in items])

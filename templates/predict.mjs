@@ -63,8 +63,9 @@ function numbersFor(Typed, value, packedMax, extents) {
 
 // The prediction paths of a started page: `session` is onnxruntime-web's, `page` Python's
 // (runtime/browser.py, `Page`), `plan` what it handed JS once (runtime/plan.py).
-// `decode` makes a Blob an ImageData; `extents` remembers the typed arrays made for Python.
-export function predictor({ Tensor, session, page, plan, decode, extents }) {
+// `decode` makes a Blob an ImageData; `extents` remembers the typed arrays made for Python;
+// `pictures` prepares the pictures it can in onnxruntime-web (picture_prep.mjs).
+export function predictor({ Tensor, session, page, plan, decode, extents, pictures }) {
   const fast = plan.fastPath ? fastSlots(plan.inputs) : null;
 
   // A prepared submission through the model, and back through Python when it postprocesses
@@ -79,7 +80,7 @@ export function predictor({ Tensor, session, page, plan, decode, extents }) {
   }
 
   async function predict(inputs) {
-    const given = inputs ?? {};
+    const given = await pictures.inputs(inputs ?? {});
     const tensors = fast && fastTensors(fast, given, Tensor, extents);
     if (tensors) return plainResults(await session.run(tensors));
     return run(await page.prepare_api(...await forPython(given, plan, decode, extents)), false);
@@ -89,6 +90,12 @@ export function predictor({ Tensor, session, page, plan, decode, extents }) {
   // is shown beside it by Python; user code's traceback, or onnxruntime-web's failure,
   // under the form.
   async function submitForm() {
+    try {
+      await pictures.form();
+    } catch (error) {
+      page.show_error(`The picture could not be prepared: ${error.message ?? error}`);
+      return;
+    }
     const prepared = await page.prepare_form();
     if (prepared.error !== undefined) {
       if (prepared.hook) page.show_error(prepared.error);

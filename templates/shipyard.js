@@ -7,6 +7,7 @@ import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.
 import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
+import { picturePrep } from "./picture_prep.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
@@ -71,6 +72,7 @@ const images = watchPictures(document, attributes, (zone) => {
   if (!runButton.disabled) zone.closest("form").requestSubmit();
 });
 const extents = new Extents();
+let pictures; // the pictures onnxruntime-web prepares, once Python's plan names them
 
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
 let attach, fail;
@@ -84,6 +86,7 @@ window.shipyardBoot = {
   attach,
   fail: (message) => fail(new Error(message)),
   image: (key) => images.get(key),
+  formTensor: (key) => pictures.formTensor(key),
   within: (array, low, high) => extents.within(array, low, high),
 };
 // Fired when every Python script has finished: too late for one that never attached.
@@ -103,10 +106,11 @@ const modulesChecked = modules.then(async (paths) => {
   if (broken) throw broken;
 });
 
-const ready = Promise.race([Promise.all([ort, session, python, modulesChecked]), stopped]).then(([{ Tensor }, started, { page, plan }]) => ({
-  page,
-  paths: predictor({ Tensor, session: started, page, plan, decode, extents }),
-}), async (error) => {
+const ready = Promise.race([Promise.all([ort, session, python, modulesChecked]), stopped]).then(([{ Tensor, InferenceSession }, started, { page, plan }]) => {
+  const create = (path) => InferenceSession.create(path);
+  pictures = picturePrep({ files: plan.pictures, create, Tensor, decode, images });
+  return { page, paths: predictor({ Tensor, session: started, page, plan, decode, extents, pictures }) };
+}, async (error) => {
   guard.stop();
   const cause = error.name === "SiteFileError" ? error : await guard.explain(error);
   throw new Error(`shipyard failed to load: ${cause.message ?? cause}`);

@@ -4,10 +4,12 @@ the page in front of the model: decoded RGBA bytes in, the model's input tensor 
 It computes what `shipyard_runtime.images.ImageSpec.to_tensor` computes (that module owns
 the rule; this one spells it in ONNX): transparent areas laid over white, the channels in
 the spec's order (or BT.601 luma), the window `fit` picks, the box filter `_taps` weighs,
-then (v × scale − mean) / std and the layout. The filter's weights are computed in the
-graph from the picture's height and width, in float64 as Python computes them, and applied
-as a gather of the few source lines each target line covers: a dense matrix would cost
-hundreds of millions of multiplications for a photo.
+then (v × scale − mean) / std and the layout. All of it in float64, as Python computes it,
+down to the input's own type: float32 sums would round a picture's many exact halves
+(2 × 2 pixels averaged) either way, and a picture drawn back from the model's output would
+differ by a level. The filter's weights are computed in the graph from the picture's height
+and width, and applied as a gather of the few source lines each target line covers: a
+dense matrix would cost hundreds of millions of multiplications for a photo.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
     shape = g.op("Cast", g.op("Shape", PICTURE), to=TensorProto.DOUBLE)
     source_h = g.op("Gather", shape, g.ints(0))
     source_w = g.op("Gather", shape, g.ints(1))
-    planes = _planes(g, image, channels)  # [C, H, W], float32
+    planes = _planes(g, image, channels)  # [C, H, W]
     x, y, w, h = _window(g, image.fit, source_w, source_h, width, height)
     index, weight = _taps(g, source_w, x, w, width)
     narrowed = g.op("Gather", planes, index, axis=2)  # [C, H, width, K]
@@ -82,15 +84,15 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
 def _planes(g: _Graph, image: ImageSpec, channels: int) -> str:
     """The picture laid over white (v × a + 255 × (1 − a), a = alpha / 255: an opaque
     pixel's values as they are), one plane per channel in the spec's order."""
-    pixels = g.op("Cast", PICTURE, to=TensorProto.FLOAT)
+    pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
     starts, ends, axis = g.ints([0]), g.ints([3]), g.ints([2])
     rgb = g.op("Slice", pixels, starts, ends, axis)
-    alpha = g.op("Div", g.op("Slice", pixels, ends, g.ints([4]), axis), g.const(255, numpy.float32))
-    white = g.op("Mul", g.const(255, numpy.float32), g.op("Sub", g.const(1, numpy.float32), alpha))
+    alpha = g.op("Div", g.op("Slice", pixels, ends, g.ints([4]), axis), g.const(255))
+    white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
     laid = g.op("Add", g.op("Mul", rgb, alpha), white)  # [H, W, 3]
     order = image._order(channels)
     if order == "gray":
-        planes = g.op("MatMul", laid, g.const([[v] for v in _LUMA], numpy.float32))
+        planes = g.op("MatMul", laid, g.const([[v] for v in _LUMA]))
     else:
         planes = g.op("Gather", laid, g.ints(["RGB".index(c) for c in order]), axis=2)
     return g.op("Transpose", planes, perm=[2, 0, 1])
@@ -113,8 +115,8 @@ def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tup
 
 
 def _taps(g: _Graph, size: str, start: str, length: str, count: int) -> tuple[str, str]:
-    """`images._taps` as two [count, K] tensors: the source indices and their float32
-    weights, K the most source lines a target line can cover (the rest weigh 0)."""
+    """`images._taps` as two [count, K] tensors: the source indices and their weights, K
+    the most source lines a target line can cover (the rest weigh 0)."""
     step = g.op("Div", length, g.const(float(count)))
     i = g.op("Unsqueeze", g.const(numpy.arange(count, dtype=numpy.float64)), g.ints([1]))
     lo = g.op("Add", start, g.op("Mul", i, step))
@@ -127,16 +129,16 @@ def _taps(g: _Graph, size: str, start: str, length: str, count: int) -> tuple[st
     weight = g.op("Where", g.op("Less", j, size), weight, g.const(0.0))
     last = g.op("Sub", size, g.const(1.0))
     index = g.op("Cast", g.op("Min", j, last), to=TensorProto.INT64)
-    return index, g.op("Cast", weight, to=TensorProto.FLOAT)
+    return index, weight
 
 
 def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str) -> str:
     """(v × scale − mean) / std, per channel."""
 
     def per_channel(values: tuple[float, ...]) -> str:
-        return g.const([[[_at(values, c)]] for c in range(channels)], numpy.float32)
+        return g.const([[[_at(values, c)]] for c in range(channels)])
 
-    scaled = g.op("Mul", planes, g.const(image.scale, numpy.float32))
+    scaled = g.op("Mul", planes, g.const(image.scale))
     return g.op("Div", g.op("Sub", scaled, per_channel(image.mean)), per_channel(image.std))
 
 
@@ -145,12 +147,10 @@ def _typed(g: _Graph, spec: InputSpec, values: str) -> str:
     clipped to the type's range, as `values.image_row` makes them."""
     dtype = spec.dtype
     if dtype.kind == "float":
-        return values if dtype.name == "float32" else g.op("Cast", values, to=_ONNX_TYPES[dtype.name])
+        return g.op("Cast", values, to=_ONNX_TYPES[dtype.name])
     low, high = dtype.low, dtype.high
     assert low is not None and high is not None
-    low_f = g.const(max(float(low), -(2.0**31)), numpy.float32)
-    high_f = g.const(min(float(high), 2.0**31 - 128), numpy.float32)
-    clipped = g.op("Clip", g.op("Round", values), low_f, high_f)
+    clipped = g.op("Clip", g.op("Round", values), g.const(float(low)), g.const(float(high)))
     return g.op("Cast", clipped, to=helper.np_dtype_to_tensor_dtype(numpy.dtype(dtype.name)))
 
 

@@ -19,6 +19,7 @@ from shipyard.cache import read_cached
 from shipyard.errors import OutputError, RequirementError, os_reason
 from shipyard.installed import own_file
 from shipyard.model.external import SiteModel
+from shipyard.model.picture_graph import write_picture_graphs
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
@@ -114,6 +115,7 @@ def _assemble(
         (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
+    pictures = write_picture_graphs(site, app)
     pyodide = _copy_assets(site, snapshot)
     wheels = [build_runtime_wheel(pyodide)]
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
@@ -124,7 +126,7 @@ def _assemble(
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
-    fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
+    fetched = site_model.files + pictures + FETCHED + snapshot_file + user_code + local_wheels(lock)
     files = _manifest(site, fetched, max_file_size)
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()

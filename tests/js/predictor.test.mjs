@@ -3,6 +3,7 @@
 // the plan's checks predict with no call into Python; any other goes to `prepare_api` once.
 import assert from "node:assert/strict";
 import { Extents } from "../../templates/numbers.mjs";
+import { picturePrep } from "../../templates/picture_prep.mjs";
 import { predictor } from "../../templates/predict.mjs";
 import { asFromPython, fixtures, held, ort, plan, session, withEitherPlan } from "./fixtures.mjs";
 
@@ -38,6 +39,7 @@ async function paths(model, planned, answers = {}) {
     plan: planned,
     decode: () => assert.fail("no picture to decode"),
     extents: new Extents(),
+    pictures: picturePrep({ files: {}, create: () => assert.fail("no picture graph"), Tensor: ort.Tensor, images: new Map() }),
   });
   return { ...counted, predict: made.predict };
 }
