@@ -27,8 +27,9 @@ from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
 from .names import ATTRIBUTES, IDS, PAGE_DATA, USER_MODULE
+from .picture_prep import picture_files
 from .pipeline import Pipeline, Prediction, Prepared, attempt
-from .plan import page_plan, prepared_pictures
+from .plan import page_plan
 from .spec import AppSpec, InputSpec, TensorSpec
 from .tensors import Feed, FeedLayout, Output, read_output
 from .values import ForeignArray, InputError, Picture, Values, from_api, from_form
@@ -53,7 +54,7 @@ class Page:
         self.pending: dict[int, Prepared] = {}  # what postprocess will need, by run
         self.runs = 0
         self.layout = FeedLayout(app)
-        self.pictures = prepared_pictures(app, hooks)
+        self.pictures = picture_files(app)
 
     def plan(self) -> Any:
         """What JS needs once: see `plan.page_plan`."""

@@ -1,10 +1,11 @@
 """Which picture inputs the page prepares in onnxruntime-web, and where their graphs sit.
 
-A picture that goes straight to the model (no `fields`, so no preprocess reads it) and
-fills a tensor of fixed dims is resized and normalised by a small ONNX graph the generator
-compiles from its `image:` options (shipyard/model/picture_graph.py) and the page runs
-before the model (templates/picture_prep.mjs). Free sides are sized per picture by
-`ImageSpec.sized`, and a preprocess hook gets the picture itself: both keep the Python path.
+A picture that fills a tensor of fixed dims, a model input's or a form field's, is resized
+and normalised by a small ONNX graph the generator compiles from its `image:` options
+(shipyard/model/picture_graph.py) and the page runs (templates/picture_prep.mjs). Python
+gets the tensor as the form's value, and a preprocess hook sees it as it saw the values
+Python made (`hooks.hook_inputs`). Free sides are sized per picture by `ImageSpec.sized`:
+those pictures keep the Python path.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ def prepares(spec: InputSpec) -> bool:
 
 
 def picture_files(app: AppSpec) -> dict[str, str]:
-    """The graph of each input the page prepares, by input key: `pictures/<n>.onnx`, n the
-    input's place among the model's inputs (a key may hold any character)."""
-    if app.fields:
-        return {}
-    return {spec.key: f"{FOLDER}/{n}.onnx" for n, spec in enumerate(app.inputs) if prepares(spec)}
+    """The graph of each form input the page prepares, by key: `pictures/<n>.onnx`, n the
+    input's place in the form (a key may hold any character)."""
+    return {spec.key: f"{FOLDER}/{n}.onnx" for n, spec in enumerate(app.form) if prepares(spec)}

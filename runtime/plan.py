@@ -67,7 +67,7 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
       array of numbers to before it comes to Python;
     - `postprocess`: whether results go back to Python after the run;
     - `pictures`: per image input the page prepares in onnxruntime-web, its graph's path
-      (none with a preprocess hook, which gets the picture itself: see `picture_prep`).
+      (see `picture_prep`).
     """
     checks = None if hooks.any else js_checks(app)
     per_input: list[Check | None] = list(checks) if checks is not None else [None] * len(layout.slots)
@@ -77,13 +77,8 @@ def page_plan(app: AppSpec, hooks: Hooks, layout: FeedLayout) -> dict[str, Any]:
         "packedMax": PACKED_MAX,
         "floatArrays": {spec.key: spec.dtype.js_array for spec in app.form if spec.dtype.kind == "float"},
         "postprocess": hooks.postprocess is not None,
-        "pictures": prepared_pictures(app, hooks),
+        "pictures": picture_files(app),
     }
-
-
-def prepared_pictures(app: AppSpec, hooks: Hooks) -> dict[str, str]:
-    """The pictures the page prepares itself, by input key: their graphs' paths."""
-    return {} if hooks.preprocess is not None else picture_files(app)
 
 
 def _input(slot: Slot, check: Check | None) -> dict[str, Any]:

@@ -1,23 +1,20 @@
 // Pictures prepared in onnxruntime-web: for each image input Python's plan names
 // (`pictures`, runtime/picture_prep.py), a small graph the generator compiled from its
-// `image:` options turns the decoded RGBA bytes into the model's input tensor, off Python
-// and in a fraction of the time. Python still checks the tensor and words any problem.
+// `image:` options turns the decoded RGBA bytes into the input's tensor, off Python and in
+// a fraction of the time. Python still checks the tensor and words any problem.
 
 // The graphs' sessions, started at once, and what they make of pictures.
 // `files` maps an input key to its graph's path; `create(path)` opens a session; `images`
 // holds the form's latest picture (an ImageData) by key; `decode` makes a Blob an ImageData.
 export function picturePrep({ files, create, Tensor, decode, images }) {
   const sessions = new Map(Object.entries(files).map(([key, path]) => [key, create(`./${path}`)]));
-  const made = new WeakMap(); // ImageData -> its tensor's {dims, data}, so a picture is prepared once
   let formTensors = new Map();
 
   // The tensor for one picture (an ImageData), as `{dims, data}`.
   async function prepare(key, image) {
-    if (!made.has(image)) {
-      const pixels = new Tensor("uint8", new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length), [image.height, image.width, 4]);
-      made.set(image, sessions.get(key).then((session) => run(session, pixels)));
-    }
-    return made.get(image);
+    const { data, width, height } = image;
+    const pixels = new Tensor("uint8", new Uint8Array(data.buffer, data.byteOffset, data.length), [height, width, 4]);
+    return run(await sessions.get(key), pixels);
   }
 
   // `predict`'s inputs with each picture for a prepared input (an ImageData, a Blob or a

@@ -15,6 +15,7 @@ dense matrix would cost hundreds of millions of multiplications for a photo.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy
 import onnx
@@ -39,7 +40,7 @@ class _Graph:
         self.constants: list[onnx.TensorProto] = []
         self.count = 0
 
-    def const(self, value: object, dtype: object = numpy.float64) -> str:
+    def const(self, value: object, dtype: type[numpy.generic] = numpy.float64) -> str:
         name = f"c{len(self.constants)}"
         self.constants.append(numpy_helper.from_array(numpy.asarray(value, dtype=dtype), name))
         return name
@@ -47,7 +48,7 @@ class _Graph:
     def ints(self, value: object) -> str:
         return self.const(value, numpy.int64)
 
-    def op(self, kind: str, *inputs: str, **attributes: object) -> str:
+    def op(self, kind: str, *inputs: str, **attributes: Any) -> str:
         self.count += 1
         name = f"t{self.count}"
         self.nodes.append(helper.make_node(kind, list(inputs), [name], **attributes))
@@ -172,7 +173,7 @@ def _model(g: _Graph, output: str, spec: InputSpec) -> onnx.ModelProto:
 
 def write_picture_graphs(site: Path, app: AppSpec) -> tuple[str, ...]:
     """Write the graph of each picture input the page prepares; their paths in the site."""
-    by_key = {spec.key: spec for spec in app.inputs}
+    by_key = {spec.key: spec for spec in app.form}
     for key, path in picture_files(app).items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)

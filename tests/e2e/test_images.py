@@ -1,5 +1,6 @@
 """Pictures in and out: a PNG chosen, dropped or pasted is decoded by the browser and made a
-tensor in Python, and an image output is drawn on a canvas, each equal to CPython's."""
+tensor by the page's picture graph (tests/e2e/test_picture_prep.py checks it against Python's
+on every option), and an image output is drawn on a canvas, each equal to CPython's."""
 
 from __future__ import annotations
 
@@ -83,6 +84,8 @@ def test_a_chosen_file_runs_and_its_output_is_drawn(site: SitePage, model: Path)
     )
     check_page(site, model, pixels)
     site.page.wait_for_selector(".image-preview:not([hidden])")
+    # onnxruntime-web made the tensor Python checked (templates/picture_prep.mjs)
+    assert site.page.evaluate("window.shipyardBoot.formTensor('photo').length") == 3 * 16 * 24
 
 
 @pytest.mark.parametrize("how", ["drop", "paste"])

@@ -10,31 +10,12 @@ import numpy
 import onnxruntime as ort
 import pytest
 
-from examples.samples import digit_picture, noise
 from shipyard.model.picture_graph import PICTURE, picture_graph
 from shipyard_runtime.images import Pixels
 from shipyard_runtime.picture_prep import prepares
 from shipyard_runtime.spec import AppSpec, InputSpec
 from shipyard_runtime.values import image_row
-
-OPTIONS: list[tuple[str, list[int], dict[str, Any]]] = [
-    ("float32", [1, 3, 8, 8], {}),
-    ("float32", [1, 3, 7, 11], {"fit": "crop", "color": "BGR", "mean": [0.4, 0.5, 0.6], "std": [2, 3, 1]}),
-    ("float32", [1, 5, 9, 3], {"layout": "NHWC", "scale": 1.0, "mean": 10, "std": 3}),
-    ("float32", [1, 1, 6, 13], {"fit": "crop"}),
-    ("float32", [8, 8], {"color": "gray", "scale": 2.5}),
-    ("float64", [1, 12, 4, 1], {"layout": "NHWC", "fit": "crop", "color": "gray"}),
-    ("uint8", [1, 3, 5, 5], {"scale": 1.0}),
-    ("int64", [1, 3, 16, 10], {"scale": 1.0, "mean": 100, "fit": "crop"}),
-]
-PICTURES = [
-    noise(9, 5, seed=1),
-    noise(1, 1, seed=2),
-    noise(3, 40, seed=3),
-    noise(64, 48, seed=4, opaque=False),
-    noise(5, 5, seed=5),
-    digit_picture(3, scale=5, pad=3, paper=(250, 240, 200)),
-]
+from tests.support.pictures import OPTIONS, PICTURES
 
 
 def picture_input(type_: str, shape: list[int], image: dict[str, Any]) -> InputSpec:
