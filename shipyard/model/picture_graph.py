@@ -14,6 +14,8 @@ dense matrix would cost hundreds of millions of multiplications for a photo.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,16 @@ IR_VERSION = 8  # onnxruntime-web reads at most 13; an opset-17 graph needs 8
 _ONNX_TYPES = {"float32": TensorProto.FLOAT, "float64": TensorProto.DOUBLE, "float16": TensorProto.FLOAT16}
 
 
+class _Branch(list[str]):
+    """A branch's output (appended inside `_Graph.branch`), then its graph."""
+
+    graph: onnx.GraphProto
+
+
+def _double(name: str) -> onnx.ValueInfoProto:
+    return helper.make_tensor_value_info(name, TensorProto.DOUBLE, None)
+
+
 class _Graph:
     """Nodes and constants, named in order as they are added."""
 
@@ -47,6 +59,17 @@ class _Graph:
 
     def ints(self, value: object) -> str:
         return self.const(value, numpy.int64)
+
+    @contextmanager
+    def branch(self) -> Iterator[_Branch]:
+        """Nodes added inside make a branch of an `If`, which reads the graph's values."""
+        outer, self.nodes = self.nodes, []
+        made = _Branch()
+        try:
+            yield made
+        finally:
+            made.graph = helper.make_graph(self.nodes, f"branch{self.count}", [], [_double(made[0])])
+            self.nodes = outer
 
     def op(self, kind: str, *inputs: str, **attributes: Any) -> str:
         self.count += 1
@@ -65,38 +88,42 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
     shape = g.op("Cast", g.op("Shape", PICTURE), to=TensorProto.DOUBLE)
     source_h = g.op("Gather", shape, g.ints(0))
     source_w = g.op("Gather", shape, g.ints(1))
-    planes = _planes(g, image, channels)  # [C, H, W]
+    laid = _laid_over_white(g)  # [H, W, 4]
     x, y, w, h = _window(g, image.fit, source_w, source_h, width, height)
-    index, weight = _taps(g, source_w, x, w, width)
-    narrowed = g.op("Gather", planes, index, axis=2)  # [C, H, width, K]
-    narrowed = g.op("ReduceSum", g.op("Mul", narrowed, weight), g.ints([3]), keepdims=0)
-    index, weight = _taps(g, source_h, y, h, height)
-    resized = g.op("Gather", narrowed, index, axis=1)  # [C, height, K, width]
-    weight = g.op("Unsqueeze", weight, g.ints([2]))
-    resized = g.op("ReduceSum", g.op("Mul", resized, weight), g.ints([2]), keepdims=0)
-    values = _normalised(g, image, channels, resized)
-    if image.layout_of(dims) == "NHWC" and channels > 1:
-        values = g.op("Transpose", values, perm=[1, 2, 0])
+    # Rows first: each target row gathers whole source rows, and the columns' pass then
+    # goes through `height` rows rather than all of the photo's.
+    shortened = _box(g, laid, 0, source_h, y, h, height)  # [height, W, 4]
+    resized = _box(g, shortened, 1, source_w, x, w, width)  # [height, width, 4]
+    planes = _channels(g, image._order(channels), resized)  # [height, width, C]
+    values = _normalised(g, image, channels, planes)
+    if image.layout_of(dims) == "NCHW" and channels > 1:
+        values = g.op("Transpose", values, perm=[2, 0, 1])
     values = g.op("Reshape", values, g.ints(list(dims)))
     values = _typed(g, spec, values)
     return _model(g, values, spec)
 
 
-def _planes(g: _Graph, image: ImageSpec, channels: int) -> str:
-    """The picture laid over white (v × a + 255 × (1 − a), a = alpha / 255: an opaque
-    pixel's values as they are), one plane per channel in the spec's order."""
-    pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
-    starts, ends, axis = g.ints([0]), g.ints([3]), g.ints([2])
-    rgb = g.op("Slice", pixels, starts, ends, axis)
-    alpha = g.op("Div", g.op("Slice", pixels, ends, g.ints([4]), axis), g.const(255))
-    white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
-    laid = g.op("Add", g.op("Mul", rgb, alpha), white)  # [H, W, 3]
-    order = image._order(channels)
+def _laid_over_white(g: _Graph) -> str:
+    """The picture laid over white, v × a + 255 × (1 − a) with a = alpha / 255, on all four
+    channels at once (the fourth is never read); an opaque picture, a photo's, as it is,
+    which saves most of the passes over it."""
+    alpha_bytes = g.op("Slice", PICTURE, g.ints([3]), g.ints([4]), g.ints([2]))
+    opaque = g.op("Equal", g.op("ReduceMin", alpha_bytes, keepdims=0), g.const(255, numpy.uint8))
+    with g.branch() as laid:
+        pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
+        alpha = g.op("Div", g.op("Cast", alpha_bytes, to=TensorProto.DOUBLE), g.const(255))
+        white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
+        laid.append(g.op("Add", g.op("Mul", pixels, alpha), white))
+    with g.branch() as as_it_is:
+        as_it_is.append(g.op("Cast", PICTURE, to=TensorProto.DOUBLE))
+    return g.op("If", opaque, then_branch=as_it_is.graph, else_branch=laid.graph)
+
+
+def _channels(g: _Graph, order: str, pixels: str) -> str:
+    """The planes in the spec's order, or BT.601 luma (resized first: both are linear)."""
     if order == "gray":
-        planes = g.op("MatMul", laid, g.const([[v] for v in _LUMA]))
-    else:
-        planes = g.op("Gather", laid, g.ints(["RGB".index(c) for c in order]), axis=2)
-    return g.op("Transpose", planes, perm=[2, 0, 1])
+        return g.op("MatMul", pixels, g.const([[v] for v in (*_LUMA, 0.0)]))
+    return g.op("Gather", pixels, g.ints(["RGB".index(c) for c in order]), axis=2)
 
 
 def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tuple[str, str, str, str]:
@@ -115,29 +142,38 @@ def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tup
     return x, y, box_w, box_h
 
 
-def _taps(g: _Graph, size: str, start: str, length: str, count: int) -> tuple[str, str]:
-    """`images._taps` as two [count, K] tensors: the source indices and their weights, K
-    the most source lines a target line can cover (the rest weigh 0)."""
+def _box(g: _Graph, values: str, axis: int, size: str, start: str, length: str, count: int) -> str:
+    """`images._taps`'s box filter along `axis`: each of `count` targets averages the source
+    lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum at hi
+    and at lo, each read between two whole lines, so that the photo is gone through once
+    (a gather of every line a target covers would go through it several times)."""
     step = g.op("Div", length, g.const(float(count)))
-    i = g.op("Unsqueeze", g.const(numpy.arange(count, dtype=numpy.float64)), g.ints([1]))
+    i = g.const(numpy.arange(count, dtype=numpy.float64))
     lo = g.op("Add", start, g.op("Mul", i, step))
     hi = g.op("Add", start, g.op("Mul", g.op("Add", i, g.const(1.0)), step))
-    taps = g.op("Cast", g.op("Add", g.op("Floor", step), g.const(2.0)), to=TensorProto.INT64)
-    k = g.op("Cast", g.op("Range", g.ints(0), taps, g.ints(1)), to=TensorProto.DOUBLE)
-    j = g.op("Add", g.op("Floor", lo), g.op("Unsqueeze", k, g.ints([0])))  # [count, K]
-    overlap = g.op("Sub", g.op("Min", hi, g.op("Add", j, g.const(1.0))), g.op("Max", lo, j))
-    weight = g.op("Div", g.op("Relu", overlap), step)
-    weight = g.op("Where", g.op("Less", j, size), weight, g.const(0.0))
+    before = g.op("CumSum", values, g.ints(axis), exclusive=1)  # the sum of the lines before each
     last = g.op("Sub", size, g.const(1.0))
-    index = g.op("Cast", g.op("Min", j, last), to=TensorProto.INT64)
-    return index, weight
+    inner = g.ints([1] if axis == 1 else [1, 2])  # a target's fraction, across the other axes
+
+    def running(at: str) -> str:
+        """The running sum up to `at`: the lines before its line, and its part of that line."""
+        line = g.op("Min", g.op("Floor", at), last)
+        part = g.op("Unsqueeze", g.op("Sub", at, line), inner)
+        index = g.op("Cast", line, to=TensorProto.INT64)
+        return g.op(
+            "Add",
+            g.op("Gather", before, index, axis=axis),
+            g.op("Mul", part, g.op("Gather", values, index, axis=axis)),
+        )
+
+    return g.op("Div", g.op("Sub", running(hi), running(lo)), step)
 
 
 def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str) -> str:
     """(v × scale − mean) / std, per channel."""
 
     def per_channel(values: tuple[float, ...]) -> str:
-        return g.const([[[_at(values, c)]] for c in range(channels)])
+        return g.const([_at(values, c) for c in range(channels)])
 
     scaled = g.op("Mul", planes, g.const(image.scale))
     return g.op("Div", g.op("Sub", scaled, per_channel(image.mean)), per_channel(image.std))
