@@ -112,6 +112,7 @@ export function predictor({ Tensor, session, page, plan, decode, extents, pictur
   // Once ready, while the visitor reads the form: see Python's `warm_up`.
   async function warmUp() {
     await session.run(submitted(plan.inputs, page.warm_up(), Tensor)).catch(() => {}); // blank inputs may be refused
+    await pictures.warmUp();
   }
 
   // A CSV file's rows: Python reads and checks them, and calls back to run the session.

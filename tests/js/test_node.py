@@ -21,14 +21,18 @@ from typing import Any
 import pytest
 from onnx import TensorProto, helper
 
+from examples.samples import noise
+from shipyard.model.picture_graph import write_picture_graphs
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
+from shipyard_runtime.picture_prep import picture_files
 from shipyard_runtime.plan import page_plan
 from shipyard_runtime.spec import AppSpec
 from shipyard_runtime.tensors import FeedLayout
-from shipyard_runtime.values import InputError, from_api
+from shipyard_runtime.values import InputError, from_api, image_row
 from tests.support.models import identity_model, keyed_identity_model, save
+from tests.support.pictures import picture_inputs
 from tests.support.sites import ROOT
 
 JS_TESTS = ROOT / "tests" / "js"
@@ -129,6 +133,21 @@ def as_tensors(spec: AppSpec, inputs: dict[str, Any]) -> dict[str, list[Any]]:
     return {s.key: s.dtype.unpack(s.dtype.pack(values[s.key])) for s in spec.inputs}
 
 
+def picture_fixture(folder: Path) -> dict[str, Any]:
+    """A site's picture graphs (shipyard/model/picture_graph.py), written under `folder`, for
+    inputs of several `image:` options, with pictures and Python's tensors of them."""
+    spec = app(picture_inputs())
+    pictures = [noise(9, 5, seed=1), noise(7, 12, seed=4, opaque=False)]
+    return {
+        "folder": str(folder),
+        "files": picture_files(spec),
+        "written": list(write_picture_graphs(folder, spec)),
+        "pictures": [{"width": p.width, "height": p.height, "rgba": list(p.rgba)} for p in pictures],
+        "tensors": [{s.key: list(image_row(s, p)) for s in spec.inputs} for p in pictures],
+        "dims": {s.key: list(s.dims) for s in spec.inputs},
+    }
+
+
 def add_model(path: Path) -> Path:
     """y = x + [10, 20, 30, 40], float32 [1, 4]."""
     shape = [1, 4]
@@ -164,6 +183,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             name: {"inputs": inputs, "answer": prepared_by_python(app(SPECS[model][plan]), inputs)}
             for name, (model, plan, inputs) in REFUSED.items()
         },
+        "pictures": picture_fixture(folder / "site"),
     }
     (folder / "fixtures.json").write_text(json.dumps(data, allow_nan=False))
     ort = ensure_asset(ONNXRUNTIME_WEB)
