@@ -88,11 +88,10 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
     shape = g.op("Cast", g.op("Shape", PICTURE), to=TensorProto.DOUBLE)
     source_h = g.op("Gather", shape, g.ints(0))
     source_w = g.op("Gather", shape, g.ints(1))
-    laid = _laid_over_white(g)  # [H, W, 4]
     x, y, w, h = _window(g, image.fit, source_w, source_h, width, height)
     # Rows first: each target row gathers whole source rows, and the columns' pass then
     # goes through `height` rows rather than all of the photo's.
-    shortened = _box(g, laid, 0, source_h, y, h, height)  # [height, W, 4]
+    shortened = _rows(g, source_h, y, h, height)  # [height, W, 4]
     resized = _box(g, shortened, 1, source_w, x, w, width)  # [height, width, 4]
     planes = _channels(g, image._order(channels), resized)  # [height, width, C]
     values = _normalised(g, image, channels, planes)
@@ -103,19 +102,21 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
     return _model(g, values, spec)
 
 
-def _laid_over_white(g: _Graph) -> str:
-    """The picture laid over white, v × a + 255 × (1 − a) with a = alpha / 255, on all four
-    channels at once (the fourth is never read); an opaque picture, a photo's, as it is,
-    which saves most of the passes over it."""
+def _rows(g: _Graph, size: str, start: str, length: str, count: int) -> str:
+    """The rows' pass of the box filter, on the picture laid over white: v × a + 255 × (1 − a)
+    with a = alpha / 255, on all four channels at once (the fourth is never read). An opaque
+    picture, a photo's, is its bytes as they are, summed as exact integers, which saves
+    most of the passes over it and halves what each moves."""
     alpha_bytes = g.op("Slice", PICTURE, g.ints([3]), g.ints([4]), g.ints([2]))
     opaque = g.op("Equal", g.op("ReduceMin", alpha_bytes, keepdims=0), g.const(255, numpy.uint8))
     with g.branch() as laid:
         pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
         alpha = g.op("Div", g.op("Cast", alpha_bytes, to=TensorProto.DOUBLE), g.const(255))
         white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
-        laid.append(g.op("Add", g.op("Mul", pixels, alpha), white))
+        laid.append(_box(g, g.op("Add", g.op("Mul", pixels, alpha), white), 0, size, start, length, count))
     with g.branch() as as_it_is:
-        as_it_is.append(g.op("Cast", PICTURE, to=TensorProto.DOUBLE))
+        whole = g.op("Cast", PICTURE, to=TensorProto.INT32)
+        as_it_is.append(_box(g, whole, 0, size, start, length, count, integers=True))
     return g.op("If", opaque, then_branch=as_it_is.graph, else_branch=laid.graph)
 
 
@@ -142,11 +143,14 @@ def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tup
     return x, y, box_w, box_h
 
 
-def _box(g: _Graph, values: str, axis: int, size: str, start: str, length: str, count: int) -> str:
+def _box(
+    g: _Graph, values: str, axis: int, size: str, start: str, length: str, count: int, integers: bool = False
+) -> str:
     """`images._taps`'s box filter along `axis`: each of `count` targets averages the source
     lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum at hi
     and at lo, each read between two whole lines, so that the photo is gone through once
-    (a gather of every line a target covers would go through it several times)."""
+    (a gather of every line a target covers would go through it several times). With
+    `integers`, `values` are summed as they are and the lines read made float64."""
     step = g.op("Div", length, g.const(float(count)))
     i = g.const(numpy.arange(count, dtype=numpy.float64))
     lo = g.op("Add", start, g.op("Mul", i, step))
@@ -160,11 +164,12 @@ def _box(g: _Graph, values: str, axis: int, size: str, start: str, length: str, 
         line = g.op("Min", g.op("Floor", at), last)
         part = g.op("Unsqueeze", g.op("Sub", at, line), inner)
         index = g.op("Cast", line, to=TensorProto.INT64)
-        return g.op(
-            "Add",
-            g.op("Gather", before, index, axis=axis),
-            g.op("Mul", part, g.op("Gather", values, index, axis=axis)),
-        )
+
+        def read(lines: str) -> str:
+            gathered = g.op("Gather", lines, index, axis=axis)
+            return g.op("Cast", gathered, to=TensorProto.DOUBLE) if integers else gathered
+
+        return g.op("Add", read(before), g.op("Mul", part, read(values)))
 
     return g.op("Div", g.op("Sub", running(hi), running(lo)), step)
 
