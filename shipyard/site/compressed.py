@@ -11,7 +11,9 @@ from pathlib import Path
 
 # Suffixes of files that are compressed already: a host sends them as they are. wasm is
 # not among them; it compresses well.
-ALREADY_COMPRESSED = frozenset({".gz", ".br", ".zip", ".whl", ".png", ".jpg", ".jpeg", ".webp"})
+ALREADY_COMPRESSED = frozenset(
+    {".gz", ".br", ".zip", ".whl", ".png", ".jpg", ".jpeg", ".webp", ".woff", ".woff2"}
+)
 LEVEL = 6  # what hosts use
 
 _lock = threading.Lock()
