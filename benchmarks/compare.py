@@ -180,7 +180,6 @@ def load(
         page = context.new_page()
         page.on("response", record)
         figures = _start(page, f"{url}/{page_name}")
-        files[kind] = dict(fetched)
         if example.output and kind in SITES:
             button, output = (
                 (f"#{IDS.run}", f"[{ATTRIBUTES.output}={example.output}]")
@@ -190,6 +189,7 @@ def load(
             clicked = page.evaluate(CLICK_TO_RESULT, [button, output])
             samples.add(f"{kind} click-to-result ms", clicked["ms"])
             samples.add(f"{kind} click longest task ms", clicked["longest"])
+        files[kind] = dict(fetched)
         _add_start(samples, kind, "", figures)
         samples.add(f"{kind} form visible ms", figures["ready"] if kind == "modelship" else figures["paint"])
         if example.first_prediction and kind.startswith("shipyard"):
