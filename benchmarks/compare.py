@@ -212,7 +212,7 @@ def _start(page: Any, url: str) -> dict[str, Any]:
 def _add_start(samples: Samples, kind: str, visit: str, figures: dict[str, Any]) -> None:
     samples.add(f"{kind}{visit} ready ms", figures["ready"])
     if kind.startswith("shipyard"):
-        samples.add(f"{kind}{visit} python ms", figures["python"])
+        samples.add(f"{kind}{visit} python ready ms", figures["python"])
     if not visit and kind in SITES:
         samples.add(f"{kind} boot TBT ms", figures["tbt"])
         samples.add(f"{kind} boot longest task ms", figures["longest"])
@@ -295,7 +295,7 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
             ratio(samples, "shipyard form visible ms", "modelship ready ms", 0.3),
             ratio(samples, "shipyard ready ms", "floor ready ms", 1.15),
             ratio(samples, "shipyard ready ms", "modelship ready ms", 1.3),
-            ratio(samples, "shipyard python ms", "modelship ready ms"),
+            ratio(samples, "shipyard python ready ms", "modelship ready ms"),
             ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
             ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
             ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
@@ -324,7 +324,7 @@ def report_throttled(example: Example, samples: Samples, files: dict[str, dict[s
     for link, target in names.items():
         for kind in SITES[:2]:
             print_lines([ratio(samples, f"{kind} ready ms ({link})", f"modelship ready ms ({link})", target)])
-            print_lines([ratio(samples, f"{kind} python ms ({link})", f"modelship ready ms ({link})")])
+            print_lines([ratio(samples, f"{kind} python ready ms ({link})", f"modelship ready ms ({link})")])
     print("\n".join(wire_table(files, SITES)))
     if files.get("modelship"):
         for kind in SITES[:2]:

@@ -58,7 +58,7 @@ def throttled_visits(
                     figures, files[kind] = _visit(f"{url}/{page_name}", link, ledger)
                     samples.add(f"{kind} ready ms ({link.name})", figures["ready"])
                     if kind.startswith("shipyard"):
-                        samples.add(f"{kind} python ms ({link.name})", figures["python"])
+                        samples.add(f"{kind} python ready ms ({link.name})", figures["python"])
     return samples, files
 
 
