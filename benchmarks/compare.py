@@ -1,29 +1,39 @@
 """shipyard against its floor and its peers, in one run: start-up, latency, bytes, memory,
-batches and build time, with the ratios issue 5 sets as targets.
+batches and build time, with the ratios issues 5 and 13 set as targets.
 
     pip install -r benchmarks/requirements.txt   # modelship, for this script only
-    python benchmarks/compare.py [--runs N] [--examples housing digits]
+    python benchmarks/compare.py [--runs N] [--examples housing photo digits]
+        [--links 20mbit 5mbit] [--skip-throttled] [--skip-repeat]
+    python benchmarks/compare.py --runs 1 --examples housing --links 20mbit   # a quick look
 
 One server serves, side by side from one folder and the same asset files: the shipyard
-site; `floor.html`, a blank page that only boots Pyodide and runs one statement;
-`plain.html`, a plain-JS page that creates the same onnxruntime-web session; and,
-under `modelship/`, modelship's site for the same model (when modelship can take it).
-Each page load gets a new Chromium with an empty profile, the pages take turns within
-each run, and every figure is a median with its min-max. Run it on an idle machine.
+site, and the same built `--no-snapshot`; `floor.html`, a blank page that only boots
+Pyodide and runs one statement; `plain.html`, a plain-JS page that creates the same
+onnxruntime-web session; and, under `modelship/`, modelship's site for the same model
+(when modelship can take it). Each first visit gets a new Chromium with an empty profile;
+a repeat visit is a second page in the same profile once the site's service worker
+controls it. The pages take turns within each run, and every figure is a median with its
+min-max. Run it on an idle machine.
+
+On localhost: first paint, ready and Python ready (see benchmarks/pages.py for the
+marks), the total blocking time of boot, click to result and its longest task, latency
+against plain JS on the same session, memory, CSV batches; for the photo model, a
+640 × 480 picture to the result against the model's own run; for digits, navigation to
+the first prediction. Over throttled links (benchmarks/network.py): each first visit
+from a host that gzips, and the bytes it sent, per file.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,36 +41,29 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.figures import Samples, at_most, print_all, print_lines, ratio  # noqa: E402
+from benchmarks.network import LINKS, wire_table  # noqa: E402
+from benchmarks.pages import (  # noqa: E402
+    CLICK_TO_RESULT,
+    FIGURES,
+    FLOOR,
+    LATENCY,
+    MEMORY,
+    RECORD,
+    STARTED,
+    first_prediction,
+    plain_page,
+)
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
+from benchmarks.visitors import PHOTO_METADATA, photo_figures, throttled_visits  # noqa: E402
 from examples.samples import digit_picture, housing_rows, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
-from shipyard.site.page import read_page_data  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
-from shipyard.verify.chromium import launch_chromium  # noqa: E402
-from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, MARKS, PAGE_DATA  # noqa: E402
+from shipyard.verify.chromium import WAIT_CONTROLLED, launch_chromium  # noqa: E402
+from shipyard_runtime.names import ATTRIBUTES, IDS, PAGE_DATA  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
-
-FLOOR = """<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
-<script type="module">
-import { loadPyodide } from "./pyodide/pyodide.mjs";
-window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.mark("ready"); });
-</script>"""
-
-
-def plain_page(site: Path) -> str:
-    """A plain-JS page of `site`'s own model session, opened with the page's own options."""
-    session = read_page_data(site)["session"]
-    return f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
-<script type="module">
-import * as ort from "./{FILES.ort}";
-import {{ gunzipped }} from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
-window.ready = gunzipped("./{FILES.ort_wasm}").then((wasm) => {{
-  ort.env.wasm.wasmBinary = wasm.buffer;
-  return ort.InferenceSession.create("./{FILES.model}", {json.dumps(session)});
-}}).then(() => performance.mark("ready"));
-</script>"""
-
+START_MS = 120_000
 
 PAGE_KINDS = {
     "index.html": "shipyard",
@@ -68,82 +71,7 @@ PAGE_KINDS = {
     "floor.html": "floor",
     "plain.html": "plain",
 }
-
-# Records when modelship shows its form (it is hidden until the model has loaded).
-RECORD_SHOWN = """
-new MutationObserver(() => {
-  const form = document.getElementById("modelInterface");
-  if (form && form.style.display === "block" && !window.shownAt) window.shownAt = performance.now();
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ["style"]});
-"""
-
-FIGURES = """(mark) => ({
-  paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
-  ready: performance.getEntriesByName(mark)[0]?.startTime
-         ?? performance.getEntriesByName("ready")[0]?.startTime ?? window.shownAt ?? null,
-})"""
-
-# Click Run half a second after the page is ready (a person needs longer to see it and
-# click) and wait for the first output to change, polling through a MessageChannel (no
-# timer clamping), the same way on every page.
-CLICK_TO_RESULT = """async ([button, output]) => {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const read = () => { const e = document.querySelector(output); return e.value ?? e.textContent; };
-  const before = read();
-  const channel = new MessageChannel();
-  const tick = () => new Promise((resolve) => {
-    channel.port1.onmessage = resolve;
-    channel.port2.postMessage(0);
-  });
-  const start = performance.now();
-  document.querySelector(button).click();
-  while (read() === before || read() === "") await tick();
-  return performance.now() - start;
-}"""
-
-LATENCY = """async ([inputs, plain, calls, pageData]) => {
-  await window.shipyard.ready;
-  const session = await window.shipyard.session;
-  const { app, names } = JSON.parse(document.getElementById(pageData).textContent);
-  const ort = await import(`./${names.files.ort}`);
-  const spec = app.inputs;
-  const tensors = () => Object.fromEntries(Object.entries(plain).map(([key, values]) => {
-    const dims = spec[key].shape.map((d) => (typeof d === "number" ? d : 1));
-    return [key, new ort.Tensor("float32", Float32Array.from(values), dims)];
-  }));
-  const plainCall = async () => {
-    const out = await session.run(tensors());
-    Object.values(out).forEach((tensor) => Array.from(tensor.data));
-  };
-  // The browser's clock ticks in 0.1 ms steps: time blocks of 10 calls, the two paths in turn.
-  const block = async (call) => {
-    const start = performance.now();
-    for (let i = 0; i < 10; i++) await call();
-    return (performance.now() - start) / 10;
-  };
-  const measure = async () => {
-    const times = {shipyard: [], plain: []};
-    for (let i = 0; i < calls / 10; i++) {
-      times.shipyard.push(await block(() => window.shipyard.predict(inputs)));
-      times.plain.push(await block(plainCall));
-    }
-    return times;
-  };
-  const first = await measure();
-  // The browser compiles hot wasm functions a second time, optimised, as they run: Pyodide's
-  // take about 1,000 predictions to get there, onnxruntime-web's about 200.
-  for (let i = 0; i < 100; i++) {
-    await block(() => window.shipyard.predict(inputs));
-    await block(plainCall);
-  }
-  return {first, warm: await measure()};
-}"""
-
-MEMORY = """async ([inputs, calls]) => {
-  await window.shipyard.ready;
-  for (let i = 0; i < calls; i++) await window.shipyard.predict(inputs);
-  return window.shipyard.memory();
-}"""
+SITES = ["shipyard", "shipyard --no-snapshot", "modelship"]  # the pages a visitor could be sent to
 
 
 @dataclass(frozen=True)
@@ -157,6 +85,8 @@ class Example:
     plain: dict[str, list[float]]  # float32 feeds for the plain-JS call on the same session
     output: str  # the output the click-to-result figure waits for
     csv: bool = False
+    photo: bool = False  # a picture input, measured from a photo (see visitors.photo_figures)
+    first_prediction: bool = False  # measured from navigation to the first prediction
 
 
 def examples(folder: Path) -> dict[str, Example]:
@@ -173,7 +103,13 @@ def examples(folder: Path) -> dict[str, Example]:
             csv=True,
         ),
         "photo": Example(
-            "photo", photo_model(folder / "photo.onnx"), None, {"photo": photo}, {"photo": photo}, ""
+            "photo",
+            photo_model(folder / "photo.onnx"),
+            _written(folder / "photo.yml", PHOTO_METADATA),
+            {"photo": photo},
+            {"photo": photo},
+            "",
+            photo=True,
         ),
         "digits": Example(
             "digits",
@@ -182,35 +118,20 @@ def examples(folder: Path) -> dict[str, Example]:
             {"digit": _picture()},
             {},  # preprocess makes the model's input: no plain-JS call does the same
             "",
+            first_prediction=True,
         ),
     }
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
 
 
 def _picture() -> dict[str, Any]:
     """A 96 × 96 picture of a dataset digit, as `predict` takes it."""
     pixels = digit_picture(-1, 8, 16, (255, 255, 255))
     return {"width": pixels.width, "height": pixels.height, "data": list(pixels.rgba)}
-
-
-@dataclass
-class Samples:
-    """Figures by name, one value per run."""
-
-    values: dict[str, list[float]] = field(default_factory=dict)
-
-    def add(self, name: str, value: float | None) -> None:
-        if value is not None:
-            self.values.setdefault(name, []).append(value)
-
-    def median(self, name: str) -> float:
-        return statistics.median(self.values[name])
-
-    def line(self, name: str, unit: str, scale: float = 1.0) -> str:
-        got = self.values.get(name)
-        if not got:
-            return f"  {name:<28} (not measured)"
-        low, mid, high = min(got) * scale, statistics.median(got) * scale, max(got) * scale
-        return f"  {name:<28} {mid:10.2f} {unit:<6} ({low:.2f}–{high:.2f}, {len(got)} runs)"
 
 
 def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
@@ -235,38 +156,66 @@ def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
 
 
 def load(
-    url: str, page_name: str, example: Example, samples: Samples, files: dict[str, dict[str, int]]
+    url: str,
+    page_name: str,
+    example: Example,
+    samples: Samples,
+    files: dict[str, dict[str, int]],
+    repeat: bool,
 ) -> None:
-    """One cold load of one page in a new browser: its start-up figures and bytes."""
+    """One first visit of one page in a new browser: its start-up figures and bytes; then,
+    with `repeat`, a second visit in the same profile."""
     fetched: dict[str, int] = {}  # every response, workers' included (a Web Worker loads modelship's model)
 
     def record(response: Any) -> None:
         if response.url.startswith(url):
             fetched[urlsplit(response.url).path] = int(response.headers.get("content-length", 0))
 
+    kind = PAGE_KINDS.get(page_name, "modelship")
     with launch_chromium() as browser:
-        page = browser.new_page()
-        page.add_init_script(RECORD_SHOWN)
+        context = browser.new_context()
+        context.add_init_script(RECORD)
+        if example.first_prediction and kind.startswith("shipyard"):
+            context.add_init_script(first_prediction(example.inputs))
+        page = context.new_page()
         page.on("response", record)
-        page.goto(f"{url}/{page_name}")
-        kind = PAGE_KINDS.get(page_name, "modelship")
-        if kind.startswith("shipyard"):
-            page.evaluate("window.shipyard.ready")
-        elif kind == "modelship":
-            page.wait_for_function("window.shownAt", timeout=60_000)
-        else:
-            page.evaluate("window.ready")
-        if example.output and kind != "floor" and kind != "plain":
+        figures = _start(page, f"{url}/{page_name}")
+        if example.output and kind in SITES:
             button, output = (
                 (f"#{IDS.run}", f"[{ATTRIBUTES.output}={example.output}]")
                 if kind.startswith("shipyard")
                 else ("input[type=submit]", f"#{example.output}Output")
             )
-            samples.add(f"{kind} click-to-result ms", page.evaluate(CLICK_TO_RESULT, [button, output]))
-        figures = page.evaluate(FIGURES, MARKS.ready)
-        samples.add(f"{kind} ready ms", figures["ready"])
+            clicked = page.evaluate(CLICK_TO_RESULT, [button, output])
+            samples.add(f"{kind} click-to-result ms", clicked["ms"])
+            samples.add(f"{kind} click longest task ms", clicked["longest"])
+        files[kind] = dict(fetched)
+        _add_start(samples, kind, "", figures)
         samples.add(f"{kind} form visible ms", figures["ready"] if kind == "modelship" else figures["paint"])
-        files[kind] = fetched
+        if example.first_prediction and kind.startswith("shipyard"):
+            page.wait_for_function("window.firstPrediction", timeout=START_MS)
+            samples.add(f"{kind} first prediction ms", page.evaluate("window.firstPrediction"))
+        if repeat and kind in SITES:
+            if kind.startswith("shipyard"):
+                page.evaluate(WAIT_CONTROLLED)
+            page.close()
+            _add_start(samples, kind, " repeat", _start(context.new_page(), f"{url}/{page_name}"))
+
+
+def _start(page: Any, url: str) -> dict[str, Any]:
+    """Open `url` and wait until the page has started; its start-up figures."""
+    page.goto(url, timeout=START_MS)
+    page.wait_for_function(STARTED, timeout=START_MS, polling=50)
+    return page.evaluate(FIGURES)
+
+
+def _add_start(samples: Samples, kind: str, visit: str, figures: dict[str, Any]) -> None:
+    samples.add(f"{kind}{visit} ready ms", figures["ready"])
+    if kind.startswith("shipyard"):
+        samples.add(f"{kind}{visit} python ready ms", figures["python"])
+    if not visit and kind in SITES:
+        samples.add(f"{kind} boot TBT ms", figures["tbt"])
+        samples.add(f"{kind} boot longest task ms", figures["longest"])
 
 
 def in_page(url: str, example: Example, samples: Samples, calls: int) -> None:
@@ -337,31 +286,29 @@ def bytes_table(site: Path, files: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
-def ratio(samples: Samples, top: str, bottom: str, target: float | None = None) -> str:
-    if top not in samples.values or bottom not in samples.values:
-        return ""
-    value = samples.median(top) / samples.median(bottom)
-    goal = f"  (target ≤ {target:g}: {'met' if value <= target else 'NOT met'})" if target else ""
-    return f"  {top} / {bottom}: {value:.2f}{goal}"
-
-
 def report(example: Example, samples: Samples, site: Path, files: dict[str, dict[str, int]]) -> None:
-    print(f"\n== {example.name} ==")
-    for name in samples.values:
-        unit = next((u for u in ("rows/s", "MB", "µs") if u in name), "ms")
-        print(samples.line(name, unit))
+    print(f"\n== {example.name}, localhost ==")
+    print_all(samples)
     print("ratios (medians):")
-    for line in (
-        ratio(samples, "shipyard form visible ms", "modelship ready ms", 0.3),
-        ratio(samples, "shipyard ready ms", "floor ready ms", 1.15),
-        ratio(samples, "shipyard ready ms", "modelship ready ms", 2),
-        ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
-        ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
-        ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
-        ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),
-    ):
-        if line:
-            print(line)
+    print_lines(
+        [
+            ratio(samples, "shipyard form visible ms", "modelship ready ms", 0.3),
+            ratio(samples, "shipyard ready ms", "floor ready ms", 1.15),
+            ratio(samples, "shipyard ready ms", "modelship ready ms", 1.3),
+            ratio(samples, "shipyard python ready ms", "modelship ready ms"),
+            ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
+            ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
+            ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
+            ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),
+            *(ratio(samples, f"{kind} repeat ready ms", f"{kind} ready ms", 0.5) for kind in SITES),
+            *(at_most(samples, f"{kind} boot TBT ms", 200) for kind in SITES),
+            *(at_most(samples, f"{kind} click longest task ms", 100) for kind in SITES),
+            *(at_most(samples, f"photo {way} longest task ms", 100) for way in ("predict(Blob)", "form")),
+            at_most(samples, "photo predict(Blob) ms", 30, over="photo session.run ms"),
+            at_most(samples, "photo predict(ImageData) ms", 30, over="photo session.run ms"),
+            at_most(samples, "photo form ms", 30, over="photo session.run ms"),
+        ]
+    )
     print("\n".join(bytes_table(site, files)))
     if files.get("modelship"):
         raw = sum(files["shipyard"].values()) / sum(files["modelship"].values())
@@ -369,18 +316,51 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
         print(f"  raw bytes, shipyard / modelship: {raw:.2f}  (target ≤ 1.2: {verdict})")
 
 
-def measure(example: Example, folder: Path, runs: int, calls: int, modelship: str | None) -> None:
+def report_throttled(example: Example, samples: Samples, files: dict[str, dict[str, int]]) -> None:
+    print(f"\n== {example.name}, first visit over a throttled link, from a host that gzips ==")
+    print_all(samples)
+    print("ratios (medians):")
+    names = {link.name: target for link, target in zip(LINKS.values(), (1.2, 1.3), strict=True)}
+    for link, target in names.items():
+        for kind in SITES[:2]:
+            print_lines([ratio(samples, f"{kind} ready ms ({link})", f"modelship ready ms ({link})", target)])
+            print_lines([ratio(samples, f"{kind} python ready ms ({link})", f"modelship ready ms ({link})")])
+    print("\n".join(wire_table(files, SITES)))
+    if files.get("modelship"):
+        for kind in SITES[:2]:
+            if files.get(kind):
+                value = sum(files[kind].values()) / sum(files["modelship"].values())
+                verdict = "met" if value <= 1.2 else "NOT met"
+                print(f"  bytes on the wire, {kind} / modelship: {value:.2f}  (target ≤ 1.2: {verdict})")
+
+
+@dataclass(frozen=True)
+class Options:
+    runs: int
+    calls: int
+    links: list[str]
+    repeat: bool
+    modelship: str | None
+
+
+def measure(example: Example, folder: Path, options: Options) -> None:
     site = folder / example.name
-    pages = prepare(example, site, modelship)
-    samples, files = Samples(), {}
+    pages = prepare(example, site, options.modelship)
+    samples, files = Samples(), dict[str, dict[str, int]]()
     with served(site) as served_url:
         url = served_url.rstrip("/")
-        for run in range(runs):
+        for run in range(options.runs):
             for page_name in pages[run % len(pages) :] + pages[: run % len(pages)]:  # take turns
-                load(url, page_name, example, samples, files)
+                load(url, page_name, example, samples, files, options.repeat)
             if example.inputs or example.csv:
-                in_page(url, example, samples, calls)
+                in_page(url, example, samples, options.calls)
+        if example.photo:
+            photo_figures(f"{url}/index.html", options.runs, samples)
     report(example, samples, site, files)
+    if options.links:
+        visitors = [page for page in pages if PAGE_KINDS.get(page, "modelship") in SITES]
+        links = [LINKS[name] for name in options.links]
+        report_throttled(example, *throttled_visits(site, visitors, links, options.runs))
 
 
 def main() -> None:
@@ -388,14 +368,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--calls", type=int, default=200, help="predictions per latency figure")
     parser.add_argument("--examples", nargs="*", default=["housing", "photo", "digits"])
+    parser.add_argument(
+        "--links", nargs="*", choices=list(LINKS), default=list(LINKS), help="throttled links"
+    )
+    parser.add_argument("--skip-throttled", action="store_true", help="no first visits over throttled links")
+    parser.add_argument("--skip-repeat", action="store_true", help="no repeat visits")
     args = parser.parse_args()
     modelship = shutil.which("modelship", path=str(Path(sys.executable).parent)) or shutil.which("modelship")
     if modelship is None:
         print("modelship is not installed (pip install -r benchmarks/requirements.txt): no figures for it")
+    links = [] if args.skip_throttled else args.links
+    options = Options(args.runs, args.calls, links, not args.skip_repeat, modelship)
     with tempfile.TemporaryDirectory() as tmp:
         chosen = examples(Path(tmp))
         for name in args.examples:
-            measure(chosen[name], Path(tmp), args.runs, args.calls, modelship)
+            measure(chosen[name], Path(tmp), options)
     print("\n== build, warm asset cache, through the CLI ==")
     for name, values in build_times(args.runs).items():
         print(f"  {name:<28} {statistics.median(values):10.2f} s      ({min(values):.2f}–{max(values):.2f})")

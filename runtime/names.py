@@ -65,7 +65,8 @@ class Attributes:
 class Marks:
     """Performance marks the page sets, for benchmarks and embedders."""
 
-    ready: str = "shipyard-ready"
+    ready: str = "shipyard-ready"  # `predict` works: before Python for a site without hooks
+    python: str = "shipyard-python"  # Python runs too: the form, its Run button and every path
 
 
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
@@ -77,18 +78,27 @@ def page_data(
     snapshot: bool,
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
     JS's own camelCase; of the files, those the site holds: the snapshot, the model's
     weights and the app's module only when it ships them), onnxruntime-web's threads, its options for opening
     the model (`session`, made by the generator; its `externalData` names the weights' file
-    when there is one), and the site's `manifest` of its own files (shipyard/site/manifest.py)."""
+    when there is one), the site's `manifest` of its own files (shipyard/site/manifest.py),
+    and the JS `plan` made at build time (`plan.built_plan`), null when Python makes it."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "modelData": "externalData" not in session}
     absent["userCode"] = not app.get("python")
     names["files"] = {key: path for key, path in names["files"].items() if not absent.get(key)}
-    return {"app": app, "names": names, "threads": threads, "session": session, "manifest": manifest or {}}
+    return {
+        "app": app,
+        "names": names,
+        "threads": threads,
+        "session": session,
+        "manifest": manifest or {},
+        "plan": plan,
+    }
 
 
 _NAMES: dict[str, Files | Ids | Attributes | Marks] = {

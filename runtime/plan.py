@@ -1,6 +1,8 @@
-"""What the page's JS is handed once, when Python has started (`page_plan`): for each model
-input, where it travels in a submission (`FeedLayout`) and the check by which `predict` may
-run the model without a call into Python (`js_checks`); and what JS must know of the hooks.
+"""What the page's JS is handed once (`page_plan`): for each model input, where it travels in
+a submission (`FeedLayout`) and the check by which `predict` may run the model without a
+call into Python (`js_checks`); and what JS must know of the hooks. A site without Python of
+its own gets its plan at build time, in the page (`built_plan`), so that `predict` runs
+before Python has started; a site with hooks gets it from Python in the page.
 
 Python owns these rules and words every problem; JS runs them as data, and only ever
 accepts by them. Every key is named: this module and templates/*.mjs are the two sides of
@@ -90,3 +92,12 @@ def _input(slot: Slot, check: Check | None) -> dict[str, Any]:
         "offset": slot.offset,
         "check": None if check is None else check._asdict(),
     }
+
+
+def built_plan(app: AppSpec) -> dict[str, Any] | None:
+    """The plan a site without a `python` module gets in its page, made by the generator:
+    the one Python would hand JS in the browser, where such a site has no hooks. None for
+    a site with a module, whose hooks are known only once Python has imported it."""
+    if app.python:
+        return None
+    return page_plan(app, Hooks.from_module(None), FeedLayout(app))

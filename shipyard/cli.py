@@ -3,7 +3,7 @@
     shipyard build MODEL [--metadata FILE] --output DIR write a static site (metadata inferred if absent)
         [--python FILE] [--requirements FILE] [--pyodide-packages DIR|URL] [--quantize dynamic|fp16]
     shipyard static --output DIR --metadata FILE MODEL  the same, as modelship spells it
-    shipyard serve DIR [--port N]                       preview a site on 127.0.0.1
+    shipyard serve DIR [--port N] [--compress]          preview a site on 127.0.0.1
     shipyard init MODEL [-o FILE] [--force]             write a commented metadata file from the model
     shipyard inspect MODEL [--json]                     signature, opsets, size, and a browser verdict
     shipyard verify DIR [--samples N] [--json]          check the site in Chromium against onnxruntime
@@ -31,7 +31,7 @@ from shipyard.model.prepared import prepare_model
 from shipyard.model.quantize import QUANTIZERS
 from shipyard.model.report import browser_verdict, format_report, inspect_report
 from shipyard.site.hosts import DEFAULT_HOST, HOSTS, describe_size, parse_size
-from shipyard.site.serve import make_server, url_of
+from shipyard.site.serve import CompressingHandler, SiteHandler, make_server, url_of
 from shipyard.verify.compare import Tolerance
 from shipyard.verify.report import report_dict, report_text
 from shipyard.verify.run import VerifyOptions, verify_site
@@ -271,9 +271,14 @@ def init_workflow(model: Path, metadata: Path | None, repo: Path | None, force: 
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one."
 )
-def serve(site: Path, port: int) -> None:
+@click.option(
+    "--compress",
+    is_flag=True,
+    help="Gzip what is not yet compressed, as GitHub Pages and most CDNs do: what a visitor gets.",
+)
+def serve(site: Path, port: int, compress: bool) -> None:
     """Preview a built SITE on 127.0.0.1 until Ctrl-C."""
-    server = make_server(site, port)
+    server = make_server(site, port, handler=CompressingHandler if compress else SiteHandler)
     click.echo(f"Serving {site} at {url_of(server)} (Ctrl-C to stop)", err=True)
     click.echo(url_of(server))
     try:

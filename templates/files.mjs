@@ -163,9 +163,11 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {} })
     failures,
     load,
     holds: (path) => manifest[path]?.fetch === true,
-    // Start fetching `paths` now; the first `take` of each gets that download.
+    // Start fetching `paths` now; the first `take` of each gets that download. Settles
+    // when they have all come or failed (a failure is the `take`'s to report).
     start(paths) {
       for (const path of paths) if (!started.has(path)) started.set(path, load(path));
+      return Promise.allSettled(paths.map((path) => started.get(path)));
     },
     take(path) {
       const early = started.get(path);

@@ -61,16 +61,29 @@ function numbersFor(Typed, value, packedMax, extents) {
   return [numbers instanceof Float32Array || numbers instanceof Float64Array ? "typed" : "plain", numbers];
 }
 
-// The prediction paths of a started page: `session` is onnxruntime-web's, `page` Python's
-// (runtime/browser.py, `Page`), `plan` what it handed JS once (runtime/plan.py).
-// `decode` makes a Blob an ImageData; `extents` remembers the typed arrays made for Python;
-// `pictures` prepares the pictures it can in onnxruntime-web (picture_prep.mjs).
-export function predictor({ Tensor, session, page, plan, decode, extents, pictures }) {
+// Whether the form's pictures were prepared (picture_prep.mjs); if not, the page says why.
+async function formPictures(pictures, page) {
+  try {
+    await pictures.form();
+    return true;
+  } catch (error) {
+    page.show_error(`The picture could not be prepared: ${error.message ?? error}`);
+    return false;
+  }
+}
+
+// The prediction paths of a page whose session has started: `session` is onnxruntime-web's,
+// `python` a promise of Python's `Page` (runtime/browser.py), `plan` what Python planned
+// (runtime/plan.py; made at build time for a site without hooks, which may predict before
+// Python has started). `decode` makes a Blob an ImageData; `extents` remembers the typed
+// arrays made for Python; `pictures` prepares the pictures it can in onnxruntime-web
+// (picture_prep.mjs). Only the fast path runs without Python: every other path awaits it.
+export function predictor({ Tensor, session, python, plan, decode, extents, pictures }) {
   const fast = plan.fastPath ? fastSlots(plan.inputs) : null;
 
   // A prepared submission through the model, and back through Python when it postprocesses
   // or shows the result (`show`: the form's run).
-  async function run(prepared, show) {
+  async function run(page, prepared, show) {
     if (prepared.error !== undefined) throw new Error(prepared.error);
     const results = await session.run(submitted(plan.inputs, prepared, Tensor));
     if (!show && !plan.postprocess) return plainResults(results); // nothing for Python to do
@@ -83,19 +96,16 @@ export function predictor({ Tensor, session, page, plan, decode, extents, pictur
     const given = await pictures.inputs(inputs ?? {});
     const tensors = fast && fastTensors(fast, given, Tensor, extents);
     if (tensors) return plainResults(await session.run(tensors));
-    return run(await page.prepare_api(...await forPython(given, plan, decode, extents)), false);
+    const [page, [plain, typed]] = await Promise.all([python, forPython(given, plan, decode, extents)]);
+    return run(page, await page.prepare_api(plain, typed), false);
   }
 
   // The form's current values through the model, shown on the page. A problem with a field
   // is shown beside it by Python; user code's traceback, or onnxruntime-web's failure,
   // under the form.
   async function submitForm() {
-    try {
-      await pictures.form();
-    } catch (error) {
-      page.show_error(`The picture could not be prepared: ${error.message ?? error}`);
-      return;
-    }
+    const page = await python;
+    if (!await formPictures(pictures, page)) return;
     const prepared = await page.prepare_form();
     if (prepared.error !== undefined) {
       if (prepared.hook) page.show_error(prepared.error);
@@ -103,20 +113,22 @@ export function predictor({ Tensor, session, page, plan, decode, extents, pictur
     }
     history.replaceState(null, "", `#${page.form_fragment()}`); // a link that reproduces this run
     try {
-      await run(prepared, true);
+      await run(page, prepared, true);
     } catch (error) {
       page.show_error(String(error.message ?? error));
     }
   }
 
-  // Once ready, while the visitor reads the form: see Python's `warm_up`.
+  // Once Python is up, while the visitor reads the form: see Python's `warm_up`.
   async function warmUp() {
+    const page = await python;
     await session.run(submitted(plan.inputs, page.warm_up(), Tensor)).catch(() => {}); // blank inputs may be refused
     await pictures.warmUp();
   }
 
   // A CSV file's rows: Python reads and checks them, and calls back to run the session.
   async function predictCsv(text, show = false) {
+    const page = await python;
     const toTensors = (feeds) =>
       Object.fromEntries(feeds.map(({ name, type, dims, data }) => [name, new Tensor(type, data, dims)]));
     const result = await page.predict_csv(text, (feeds) => session.run(toTensors(feeds)), show);

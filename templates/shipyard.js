@@ -1,7 +1,9 @@
-// The page's boot: fetch the site's files, checked and cached (files.mjs), start
-// onnxruntime-web and the model session while Pyodide boots, wire the form, and define
-// window.shipyard once Python has attached its `Page`; or say which file is broken. The
-// only module with effects of its own; the others take what they work on as arguments.
+// The page's boot: fetch the site's files, checked and cached (files.mjs), the model
+// session's first; start onnxruntime-web and the session while Pyodide boots; define
+// window.shipyard, whose `predict` works as soon as the session does when the site's plan
+// came with the page (a site without hooks), and otherwise once Python has attached its
+// `Page`; wire the form once Python runs; or say which file is broken. The only module with
+// effects of its own; the others take what they work on as arguments.
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
 import { gunzipped } from "./gunzip.mjs";
@@ -14,7 +16,7 @@ import { statusLine } from "./status.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, plan: builtPlan } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -26,11 +28,13 @@ let broken;
 const stopped = new Promise((resolve, reject) => { broken = reject; });
 const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check(), fail: broken, stage: status.stageName });
 
-// Every file the page fetches goes through `siteFiles`, Pyodide's and onnxruntime-web's too:
-// all of them are on the way to ready, so they start now.
+// Every file the page fetches goes through `siteFiles`, Pyodide's and onnxruntime-web's too.
+// The session's files come first, then the others: on a slow link the model is ready
+// sooner, and Python, which needs all of them, no later.
 const site = new URL("./", import.meta.url).href;
 const browserFetch = globalThis.fetch.bind(globalThis);
 const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
+const sessionFiles = [files.ortWasm, files.model, files.modelData].filter((path) => manifest[path]?.fetch);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({
@@ -38,7 +42,7 @@ const siteFetch = siteFiles({
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
-siteFetch.start(fetched);
+siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
 const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch);
 const check = async () => siteFetch.failures[0]
   ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
@@ -72,15 +76,14 @@ const images = watchPictures(document, attributes, (zone) => {
   if (!runButton.disabled) zone.closest("form").requestSubmit();
 });
 const extents = new Extents();
-let pictures; // the pictures onnxruntime-web prepares, once Python's plan names them
+let pictures; // the pictures onnxruntime-web prepares, once the plan names them
 
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
 let attach, fail;
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
-  const plan = page.plan();
   status.loaded("python");
   guard.touch();
-  return { page, plan };
+  return { page, plan: builtPlan ?? page.plan() };
 });
 window.shipyardBoot = {
   attach,
@@ -92,47 +95,75 @@ window.shipyardBoot = {
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
 
-// The site's files the browser loaded itself (its modules and style), known once Python
-// runs (the last of them has come by then). They are checked too, from the browser's cache:
-// a module whose bytes are not the build's fails the start even when it happens to run.
-// Once the page is ready, the service worker keeps them for visits with the network off.
-const modules = python.then(() => {
+// The site's files the browser loaded itself (its modules and style) are checked too, from
+// the browser's cache: a module whose bytes are not the build's fails the start even when
+// it happens to run. Those loaded by the time `predict` works are checked then, the rest
+// once Python runs (the last of them has come by then). Once Python runs, the service worker
+// keeps them all for visits with the network off.
+const checked = new Set();
+const loadedSoFar = () => {
   const requested = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
   return loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
-});
-const modulesChecked = modules.then(async (paths) => {
+};
+async function checkLoaded() {
+  const paths = loadedSoFar().filter((path) => !checked.has(path));
+  paths.forEach((path) => checked.add(path));
   const cached = (url, init) => browserFetch(url, { ...init, cache: "force-cache" });
   const broken = await diagnose({ manifest, site, fetch: cached, paths });
   if (broken) throw broken;
-});
+}
+const modules = python.then(loadedSoFar);
 
-const ready = Promise.race([Promise.all([ort, session, python, modulesChecked]), stopped]).then(([{ Tensor, InferenceSession }, started, { page, plan }]) => {
-  const create = (path) => InferenceSession.create(path);
-  pictures = picturePrep({ files: plan.pictures, create, Tensor, decode, images });
-  return { page, paths: predictor({ Tensor, session: started, page, plan, decode, extents, pictures }) };
-}, async (error) => {
+// A failure, explained once: `predict`'s and Python's starts both end in the same message.
+let explanation;
+const failed = (error) => (explanation ??= explain(error));
+async function explain(error) {
   guard.stop();
   const cause = error.name === "SiteFileError" ? error : await guard.explain(error);
   throw new Error(`shipyard failed to load: ${cause.message ?? cause}`);
+}
+
+// The prediction paths, once the session and the plan are there: with the plan in the page
+// (`early`), before Python, whose paths then wait for it; otherwise once Python runs.
+const pythonPage = python.then(({ page }) => page);
+const plan = builtPlan ? Promise.resolve(builtPlan) : python.then(({ plan: made }) => made);
+const paths = Promise.all([ort, session, plan]).then(([{ Tensor, InferenceSession }, started, planned]) => {
+  const create = (path) => InferenceSession.create(path);
+  pictures = picturePrep({ files: planned.pictures, create, Tensor, decode, images });
+  return predictor({ Tensor, session: started, python: pythonPage, plan: planned, decode, extents, pictures });
 });
+const early = builtPlan?.fastPath === true;
+const checkedFirst = async (made) => {
+  await checkLoaded();
+  return made;
+};
+const predictable = early ? Promise.race([paths.then(checkedFirst), stopped]).catch(failed) : paths;
+const running = Promise.race([
+  Promise.all([predictable, python]).then(async ([made, { page }]) => ({ page, paths: await checkedFirst(made) })),
+  stopped,
+]).catch(failed);
+const predicting = early ? predictable : running.then(({ paths: made }) => made);
 
 window.shipyard = {
-  ready: ready.then(() => undefined),
-  predict: async (inputs) => (await ready).paths.predict(inputs),
-  predictCsv: async (text) => (await ready).paths.predictCsv(text),
+  ready: predicting.then(() => undefined),
+  python: running.then(() => undefined),
+  predict: async (inputs) => (await predicting).predict(inputs),
+  predictCsv: async (text) => (await predicting).predictCsv(text),
   session, // the onnxruntime-web InferenceSession, for embedders that call the model directly
   memory: async () => (await python).page.memory().toJs({ dict_converter: Object.fromEntries }),
 };
 
-ready.then(({ page, paths }) => {
+predicting.then(() => performance.mark(marks.ready), () => {}); // for benchmarks and embedders
+
+running.then(({ page, paths: made }) => {
   guard.stop();
-  performance.mark(marks.ready); // for benchmarks and embedders measuring start-up
+  performance.mark(marks.python);
   siteFetch.keepOnly().catch(() => {}); // the files of an earlier deploy go
   if (!isolating) registerWorker(files.worker, false); // for the next visit, offline too
   modules.then((paths) => keepForOffline(site, paths));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    paths.submitForm();
+    made.submitForm();
   });
   for (const button of form.querySelectorAll(`[${attributes.example}]`)) {
     button.addEventListener("click", () => {
@@ -143,8 +174,8 @@ ready.then(({ page, paths }) => {
   }
   runButton.disabled = false;
   const batch = { input: element(ids.batchFile), status: element(ids.batchStatus), result: element(ids.batchResult) };
-  if (batch.input) watchBatch(batch, paths.predictCsv);
+  if (batch.input) watchBatch(batch, made.predictCsv);
   if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
-  else requestIdleCallback(() => paths.warmUp().catch((error) => console.debug("warm-up skipped:", error)));
+  else requestIdleCallback(() => made.warmUp().catch((error) => console.debug("warm-up skipped:", error)));
   status.ready();
 }, (error) => status.failed(error.message));

@@ -17,6 +17,7 @@ from shipyard.site.layout import ENTRY, PAGE, PYSCRIPT_ENTRY, RESCUE, STYLE, tem
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Ids, page_data
+from shipyard_runtime.plan import built_plan
 from shipyard_runtime.problems import SpecError
 from shipyard_runtime.spec import AppSpec
 
@@ -64,6 +65,7 @@ def page_context(
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
 ) -> PageContext:
+    plan = built_plan(app)
     return PageContext(
         title=app.name,
         description=app.description,
@@ -71,7 +73,7 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest))),
+        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest, plan))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from shipyard.errors import OutputError, os_reason
+from shipyard.site.compressed import accepts_gzip, compresses, gzipped_body
 from shipyard.site.hosts import ISOLATION
 from shipyard.site.layout import PAGE
 from shipyard.site.manifest import MIME_TYPES
@@ -46,6 +48,26 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
+
+
+class CompressingHandler(SiteHandler):
+    """Gzips what a static host would (see shipyard.site.compressed) for a browser that
+    accepts it, with the Content-Length of the gzipped body."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if not (path.is_file() and compresses(path) and accepts_gzip(self.headers.get("Accept-Encoding"))):
+            return super().send_head()
+        body = gzipped_body(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def make_server(

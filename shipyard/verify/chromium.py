@@ -33,9 +33,10 @@ QUIET_FLAGS = [
 LOAD_TIMEOUT_MS = 120_000
 PREDICT_TIMEOUT_MS = 60_000
 
-# Waits for `window.shipyard.ready`, or rejects after `ms`.
+# Waits until the whole page runs (`window.shipyard.python`: Python too, so the form's Run
+# and every `predict` path work), or rejects after `ms`.
 WAIT_READY = """(ms) => Promise.race([
-  window.shipyard.ready,
+  window.shipyard.python,
   new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms / 1000} s`)), ms)),
 ])"""
 # Waits until the site's service worker controls the page (registered once it is ready):
@@ -119,7 +120,7 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
 
 
 def load(page: Page, url: str) -> None:
-    """Open a site's `url` in `page` and wait until `window.shipyard` is ready, or raise
+    """Open a site's `url` in `page` and wait until the whole page runs (WAIT_READY), or raise
     Playwright's error after LOAD_TIMEOUT_MS."""
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
     page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)

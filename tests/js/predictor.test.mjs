@@ -19,6 +19,7 @@ function countingPage(answers) {
   const args = {};
   const page = new Proxy({}, {
     get(_, name) {
+      if (name === "then") return undefined; // not a promise: awaiting it gives it back
       calls.push(String(name));
       return (...given) => {
         (args[name] ??= []).push(given);
@@ -35,7 +36,7 @@ async function paths(model, planned, answers = {}) {
   const made = predictor({
     Tensor: ort.Tensor,
     session: await session(model),
-    page: counted.page,
+    python: Promise.resolve(counted.page),
     plan: planned,
     decode: () => assert.fail("no picture to decode"),
     extents: new Extents(),
