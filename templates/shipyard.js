@@ -2,6 +2,7 @@
 // onnxruntime-web and the model session while Pyodide boots, wire the form, and define
 // window.shipyard once Python has attached its `Page`; or say which file is broken. The
 // only module with effects of its own; the others take what they work on as arguments.
+import { adapterOf, openSession } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
 import { gunzipped } from "./gunzip.mjs";
@@ -13,7 +14,7 @@ import { statusLine } from "./status.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, gpu } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -52,7 +53,11 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
   env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
-  const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
+  // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
+  const started = await openSession({
+    InferenceSession, model: `./${files.model}`, options: sessionOptions, gpu,
+    adapter: adapterOf(navigator), report: status.backend,
+  });
   status.loaded("model");
   guard.touch();
   return started;

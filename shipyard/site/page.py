@@ -63,6 +63,7 @@ def page_context(
     snapshot: bool = True,
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
+    gpu: dict[str, Any] | None = None,
 ) -> PageContext:
     return PageContext(
         title=app.name,
@@ -71,7 +72,7 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest))),
+        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest, gpu))),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,

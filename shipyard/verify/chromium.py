@@ -30,6 +30,9 @@ QUIET_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# WebGPU for a --gpu site: headless Chromium then has a software adapter (SwiftShader), with
+# --disable-gpu still set. Without it `requestAdapter()` gives null.
+WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
 LOAD_TIMEOUT_MS = 120_000
 PREDICT_TIMEOUT_MS = 60_000
 
@@ -73,9 +76,11 @@ def find_chromium(explicit: str | None = None) -> str | None:
 
 
 @contextmanager
-def launch_chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
+def launch_chromium(executable: str = CHROMIUM, webgpu: bool = False) -> Iterator[Browser]:
+    """Chromium with QUIET_FLAGS; `webgpu`: with a WebGPU adapter too (WEBGPU_FLAGS)."""
+    flags = QUIET_FLAGS + (WEBGPU_FLAGS if webgpu else [])
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=QUIET_FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=flags)
         try:
             yield browser
         finally:

@@ -17,7 +17,7 @@ from shipyard.errors import NoBrowserError, VerifyError
 from shipyard.model.external import data_problems
 from shipyard.model.load import load_model, model_files
 from shipyard.model.origin import check_original, read_record
-from shipyard.site.page import read_site_app
+from shipyard.site.page import read_page_data, read_site_app
 from shipyard.verify.compare import Result, Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet, input_sets, to_page
 from shipyard.verify.native import load_hooks, run_native
@@ -124,10 +124,11 @@ def _run_in_browser(
     from shipyard.site.serve import served
     from shipyard.verify.chromium import launch_chromium, predict_in_page
 
+    gpu = read_page_data(site).get("gpu") is not None  # a --gpu site is checked on WebGPU
     with served(site) as url:
-        progress(f"Opening {url} in {chromium}…")
+        progress(f"Opening {url} in {chromium}{' with WebGPU' if gpu else ''}…")
         try:
-            with launch_chromium(chromium) as browser:
+            with launch_chromium(chromium, webgpu=gpu) as browser:
                 run = predict_in_page(browser, url, [to_page(app, s.values) for s in sets])
         except PlaywrightError as error:
             raise NoBrowserError(
