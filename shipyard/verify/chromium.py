@@ -77,14 +77,18 @@ def find_chromium(explicit: str | None = None) -> str | None:
 
 @contextmanager
 def launch_chromium(executable: str = CHROMIUM, webgpu: bool = False) -> Iterator[Browser]:
-    """Chromium with QUIET_FLAGS; `webgpu`: with a WebGPU adapter too (WEBGPU_FLAGS)."""
-    flags = QUIET_FLAGS + (WEBGPU_FLAGS if webgpu else [])
+    """Chromium with `chromium_flags(webgpu)`."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=flags)
+        browser = playwright.chromium.launch(executable_path=executable, args=chromium_flags(webgpu))
         try:
             yield browser
         finally:
             browser.close()
+
+
+def chromium_flags(webgpu: bool = False) -> list[str]:
+    """QUIET_FLAGS; `webgpu`: with a WebGPU adapter too (WEBGPU_FLAGS)."""
+    return QUIET_FLAGS + (WEBGPU_FLAGS if webgpu else [])
 
 
 def is_foreign(url: str, origin: str) -> bool:
