@@ -17,6 +17,8 @@ from typing import Any
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from shipyard_runtime.names import IDS
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Flags that keep Chromium from calling home on a machine with no internet.
@@ -103,6 +105,7 @@ class PageRun:
     results: list[dict[str, Any] | str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     load_error: str | None = None  # the page never became ready
+    status: str = ""  # the page's status line after the runs (a --gpu page's names its backend)
 
     def foreign_requests(self, origin: str) -> list[str]:
         return list(dict.fromkeys(url for url in self.requests if is_foreign(url, origin)))
@@ -122,6 +125,7 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
         return run
     try:
         run.results = page.evaluate(PREDICT_ALL, [input_sets, PREDICT_TIMEOUT_MS])
+        run.status = page.locator(f"#{IDS.status}").text_content() or ""
     finally:
         context.close()
     return run

@@ -120,5 +120,7 @@ def test_shipyard_verify_checks_a_gpu_site_on_webgpu(site: Path) -> None:
     command = [sys.executable, "-m", "shipyard", "verify", str(site), "--samples", "5", "--seed", "3"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1] == "PASS"
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  the page says: Ready · Running on the GPU (WebGPU)"
+    assert lines[-1] == "PASS"
     assert " with WebGPU…" in result.stderr
