@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
 from shipyard.site.layout import PAGE
 from shipyard_runtime.names import FILES, IDS
+from tests.support.cli import run
 from tests.support.reference import assert_same, run_reference
 from tests.support.site_page import SitePage
 from tests.support.sites import EXAMPLES
@@ -32,8 +32,11 @@ NO_DEVICE = "GPUAdapter.prototype.requestDevice = () => Promise.reject(new Error
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The housing example, built as a user types it."""
     output = tmp_path_factory.mktemp("gpu") / "site"
-    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", output, gpu=True)
+    given = ["--metadata", str(HOUSING / "metadata.yml"), "--output", str(output), "--gpu"]
+    code, printed = run("build", str(HOUSING / "model.onnx"), *given)
+    assert code == 0, printed
     return output
 
 
