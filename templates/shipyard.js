@@ -4,6 +4,7 @@
 // came with the page (a site without hooks), and otherwise once Python has attached its
 // `Page`; wire the form once Python runs; or say which file is broken. The only module with
 // effects of its own; the others take what they work on as arguments.
+import { adapterOf, openSession } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
 import { gunzipped } from "./gunzip.mjs";
@@ -15,7 +16,7 @@ import { statusLine } from "./status.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest, plan: builtPlan } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -56,7 +57,11 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
   env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
-  const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
+  // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
+  const started = await openSession({
+    InferenceSession, model: `./${files.model}`, options: sessionOptions, gpu,
+    adapter: adapterOf(navigator), report: status.backend,
+  });
   status.loaded("model");
   guard.touch();
   return started;

@@ -22,6 +22,7 @@ from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
+from shipyard.site.gpu import gpu_check, ort_asset
 from shipyard.site.gzipped import gzipped
 from shipyard.site.layout import (
     ENTRY,
@@ -41,7 +42,7 @@ from shipyard.site.layout import (
     template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from shipyard.site.npm_assets import PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
@@ -63,6 +64,7 @@ def write_site(
     threads: int = 1,
     max_file_size: int | None = None,
     host_files: Mapping[str, bytes] | None = None,
+    gpu: bool = False,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -73,6 +75,8 @@ def write_site(
     cross-origin isolated on hosts that send no such headers (templates/worker.mjs).
     `max_file_size`: a host's per-file limit in bytes; a larger file ships in parts.
     `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
+    `gpu`: ship onnxruntime-web's WebGPU build, which the page uses when its outputs agree
+    with the wasm backend's (templates/backend.mjs).
     """
     _check_replaceable(output)
     try:
@@ -81,7 +85,7 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size)
+        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, gpu)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
@@ -101,6 +105,7 @@ def _assemble(
     snapshot: bool,
     threads: int,
     max_file_size: int | None,
+    gpu: bool,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -114,7 +119,7 @@ def _assemble(
         (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
-    pyodide = _copy_assets(site, snapshot)
+    pyodide = _copy_assets(site, snapshot, gpu)
     wheels = [build_runtime_wheel(pyodide)]
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
@@ -130,7 +135,8 @@ def _assemble(
     remote = packages.remote_notice()
     session = site_model.session()
     preloads = module_preloads() + restored
-    context = page_context(app, config, preloads, remote, threads, snapshot, session, files)
+    checked = gpu_check() if gpu else None
+    context = page_context(app, config, preloads, remote, threads, snapshot, session, files, checked)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 
@@ -152,12 +158,15 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
     return {piece.path for pieces in parts.values() for piece in pieces}
 
 
-def _copy_assets(site: Path, snapshot: bool) -> Path:
-    """Copy the npm assets from the cache (onnxruntime-web, Pyodide, its start-up snapshot);
-    returns the site's Pyodide folder."""
-    ort, pyodide = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
-    _write(site / FILES.ort, read_cached(ort / Path(FILES.ort).name))
-    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / Path(FILES.ort_wasm).stem)))
+def _copy_assets(site: Path, snapshot: bool, gpu: bool) -> Path:
+    """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, Pyodide,
+    its start-up snapshot); returns the site's Pyodide folder. Either build goes to the same
+    paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
+    build = ort_asset(gpu)
+    ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
+    module, wasm = build.names
+    _write(site / FILES.ort, read_cached(ort / module))
+    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / wasm)))
     for name in PYODIDE.names:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
     if snapshot:

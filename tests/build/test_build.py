@@ -25,6 +25,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     top = sorted(p.name for p in site.iterdir())
     assert top == [
         "app.webmanifest",
+        "backend.mjs",
         "batch.mjs",
         "fastpath.mjs",
         "files.json",
@@ -55,6 +56,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     ]
     wasm = gzip.decompress((site / "ort" / "ort-wasm-simd-threaded.wasm.gz").read_bytes())
     assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
+    assert read_page_data(site)["gpu"] is None  # the CPU only, without --gpu
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
     assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
     assert "snapshot.bin.gz" in pyodide

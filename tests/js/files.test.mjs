@@ -119,3 +119,14 @@ test("diagnose names the first broken file", async () => {
   assert.match(broken.message, /^b\.mjs is broken: truncated: 3 of 9 bytes/);
   assert.equal(await diagnose({ manifest, site: SITE, fetch: host({ "a.mjs": text("fine") }).fetch, paths: ["a.mjs"] }), null);
 });
+
+test("start settles once its files have come or failed, and a take gets that download", async () => {
+  const manifest = { "a.wasm": { ...piece("a.wasm", WASM), fetch: true }, "b.bin": { ...piece("b.bin", text("b")), fetch: true } };
+  const served = host({ "a.wasm": WASM });
+  const files = siteFiles({ manifest, site: SITE, cache: fileCache(null, SITE), fetch: served.fetch });
+  const results = await files.start(["a.wasm", "b.bin"]);
+  assert.deepEqual(results.map(({ status }) => status), ["fulfilled", "rejected"]);
+  assert.deepEqual(await files.take("a.wasm"), WASM);
+  await assert.rejects(files.take("b.bin"), { name: "SiteFileError" });
+  assert.deepEqual(served.requests.sort(), ["a.wasm", "b.bin"]);
+});

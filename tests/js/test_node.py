@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from onnx import TensorProto, helper
 
+from shipyard.site.gpu import gpu_check
 from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
@@ -164,6 +165,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             name: {"inputs": inputs, "answer": prepared_by_python(app(SPECS[model][plan]), inputs)}
             for name, (model, plan, inputs) in REFUSED.items()
         },
+        "gpu": gpu_check(),  # a --gpu page's check, as its JSON block carries it
     }
     (folder / "fixtures.json").write_text(json.dumps(data, allow_nan=False))
     ort = ensure_asset(ONNXRUNTIME_WEB)
