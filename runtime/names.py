@@ -25,7 +25,9 @@ class Files:
     model: str = "model.onnx"  # the graph
     model_data: str = "model.data"  # its weights, which the page hands onnxruntime-web as externalData
     ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
-    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
+    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.br"  # its wasm, shipped brotli-compressed
+    brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
+    brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them

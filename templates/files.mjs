@@ -49,10 +49,15 @@ function answerFault(path, status, bytes) {
 // unpacked?}), or null. `status` is the HTTP status, `bytes` what arrived (or its first
 // `length` bytes, when more arrived than the file holds).
 export async function fault(piece, status, bytes, length = bytes.length) {
-  const expected = piece.unpacked && !startsWith(bytes, piece.magic ?? "") ? piece.unpacked : piece;
+  const expected = piece.unpacked && cameUnpacked(piece, bytes, length) ? piece.unpacked : piece;
   return answerFault(piece.path, status, bytes) ?? sizeFault(expected, length)
     ?? (expected === piece ? magicFault(piece, bytes) : null) ?? await hashFault(expected, bytes);
 }
+
+// Whether a compressed file came as its content, its host having sent it with a
+// `Content-Encoding`: a gzipped file then lacks gzip's magic number; a brotli stream has
+// none, and is told by its length.
+const cameUnpacked = (piece, bytes, length) => piece.magic ? !startsWith(bytes, piece.magic) : length === piece.unpacked.size;
 
 function sizeFault(expected, length) {
   if (length < expected.size) return `truncated: ${count(length)} of ${count(expected.size)} bytes arrived; deploy it again`;

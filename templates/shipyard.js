@@ -4,12 +4,12 @@
 // only module with effects of its own; the others take what they work on as arguments.
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
-import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
+import { unbrotlied } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
@@ -50,7 +50,8 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
-  env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
+  const decoder = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
+  env.wasm.wasmBinary = (await unbrotlied(`./${files.ortWasm}`, manifest[files.ortWasm].unpacked.size, decoder)).buffer;
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
   const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
   status.loaded("model");

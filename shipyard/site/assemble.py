@@ -22,7 +22,7 @@ from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
-from shipyard.site.gzipped import gzipped
+from shipyard.site.brotli import brotlied
 from shipyard.site.layout import (
     ENTRY,
     FETCHED,
@@ -41,7 +41,7 @@ from shipyard.site.layout import (
     template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from shipyard.site.npm_assets import BROTLI_DECODER, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
@@ -153,11 +153,14 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
 
 
 def _copy_assets(site: Path, snapshot: bool) -> Path:
-    """Copy the npm assets from the cache (onnxruntime-web, Pyodide, its start-up snapshot);
-    returns the site's Pyodide folder."""
+    """Copy the npm assets from the cache (onnxruntime-web, the brotli decoder, Pyodide, its
+    start-up snapshot); returns the site's Pyodide folder."""
     ort, pyodide = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
     _write(site / FILES.ort, read_cached(ort / Path(FILES.ort).name))
-    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / Path(FILES.ort_wasm).stem)))
+    _write(site / FILES.ort_wasm, read_cached(brotlied(ort / Path(FILES.ort_wasm).stem)))
+    decoder = ensure_asset(BROTLI_DECODER)
+    for name in BROTLI_DECODER.names:
+        _write(site / Path(FILES.brotli).parent / name, read_cached(decoder / name))
     for name in PYODIDE.names:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
     if snapshot:

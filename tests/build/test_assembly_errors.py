@@ -107,11 +107,11 @@ def test_a_template_missing_from_an_installation_is_named_with_a_fix(
 
 
 def test_cache_entries_cut_short_are_made_again(tmp_path: Path, previous: Path) -> None:
-    """Pyodide's lock (once a traceback), the gzipped wasm and the snapshot (once shipped
-    broken, the page failing in the browser), each cut to half."""
+    """Pyodide's lock (once a traceback), the brotli-compressed wasm and the snapshot (once
+    shipped broken, the page failing in the browser), each cut to half."""
     cache = scratch_cache(cache_dir(), tmp_path)
     lock = cache / "npm" / "pyodide-314.0.7" / "pyodide-lock.json"
-    (wasm,) = (cache / "gzip").glob("*/*.wasm.gz")
+    (wasm,) = (cache / "brotli").glob("*/*.wasm.br")
     (snapshot,) = (cache / "snapshots").glob("*.bin.gz")
     for entry in (lock, wasm, snapshot):
         entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])

@@ -43,7 +43,7 @@ def test_the_page_is_restored_from_the_snapshot_and_each_visit_draws_anew(
     assert draws[0] != draws[1]
     for visit in visits:
         fetched = {url.removeprefix(visit.origin) for url in visit.requests}
-        assert {"/pyodide/snapshot.bin.gz", "/ort/ort-wasm-simd-threaded.wasm.gz"} <= fetched
+        assert {"/pyodide/snapshot.bin.gz", "/ort/ort-wasm-simd-threaded.wasm.br"} <= fetched
         assert visit.foreign_requests() == [] and visit.errors == []
 
 
