@@ -12,18 +12,16 @@ navigation), medians (min-max) in ms, and the bytes on the wire (as the link car
 from __future__ import annotations
 
 import argparse
-import gzip
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shipyard.site.serve import SiteHandler, served  # noqa: E402
+from shipyard.site.serve import GzippingHandler, served  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 from shipyard_runtime.names import MARKS  # noqa: E402
 
@@ -33,31 +31,10 @@ LINKS: dict[str, tuple[float, int] | None] = {
     "20 Mbit/s, 40 ms": (20, 40),
     "5 Mbit/s, 80 ms": (5, 80),
 }
-COMPRESSED = (".gz", ".br", ".zip", ".whl", ".png")
 READY = """async (mark) => {
   await window.shipyard.ready;
   return performance.getEntriesByName(mark)[0].startTime;
 }"""
-
-
-class GzippingHost(SiteHandler):
-    """A host that gzips what is not compressed already, when the request accepts it."""
-
-    packed: dict[str, bytes] = {}
-
-    def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not path.is_file() or path.suffix in COMPRESSED or not accepted:
-            return super().send_head()
-        body = self.packed.setdefault(str(path), gzip.compress(path.read_bytes(), 6))
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
 
 
 def visit(url: str, link: tuple[float, int] | None) -> tuple[float, int]:
@@ -101,7 +78,7 @@ def main() -> None:
         for link_name, link in LINKS.items():
             for _ in range(args.runs):
                 for name, option in sites.items():
-                    with served(Path(tmp) / option, handler=GzippingHost) as url:
+                    with served(Path(tmp) / option, handler=GzippingHandler) as url:
                         figures.setdefault((link_name, name), []).append(visit(url, link))
     for (link_name, name), loads in figures.items():
         wire = statistics.median(w for _, w in loads) / 1e6

@@ -68,6 +68,7 @@ class Marks:
     """Performance marks the page sets, for benchmarks and embedders."""
 
     ready: str = "shipyard-ready"
+    restored: str = "shipyard-restored"  # Pyodide was restored from its start-up snapshot
 
 
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()

@@ -29,7 +29,7 @@ const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check()
 // all of them are on the way to ready, so they start now.
 const site = new URL("./", import.meta.url).href;
 const browserFetch = globalThis.fetch.bind(globalThis);
-const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
+const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch && !manifest[path].later);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({

@@ -27,6 +27,7 @@ from shipyard.site.layout import (
     ENTRY,
     FETCHED,
     INTERPRETER,
+    LATER,
     PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
@@ -145,7 +146,8 @@ def _manifest(site: Path, fetched: tuple[str, ...], max_file_size: int | None) -
     `max_file_size` split first."""
     parts = split_large(site, fetched, max_file_size) if max_file_size else {}
     paths = set(site_files(site)) - {PAGE} - _part_paths(parts) | set(parts)
-    return manifest(entry_of(site, path, parts.get(path, ()), path in fetched) for path in paths)
+    entries = (entry_of(site, path, parts.get(path, ()), path in fetched, path in LATER) for path in paths)
+    return manifest(entries)
 
 
 def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:

@@ -56,6 +56,10 @@ FETCHED = (
 )
 
 
+# Fetched once the page is ready, for later visits (see templates/interpreter.mjs).
+LATER = (FILES.snapshot,)
+
+
 def site_files(folder: Path) -> dict[str, Path]:
     """Every file under `folder` (a site, built or being built), by its path in the site
     (`pyodide/pyodide.asm.wasm`), in path order."""

@@ -10,7 +10,9 @@ Besides its own size and hash an entry may carry:
 - `unpacked`: for a gzipped or brotli-compressed file, the size and hash of its content,
   which is what arrives from a host that sends it with a `Content-Encoding`;
 - `parts`: the pieces a file too large for the host ships as (see `parts`), which the page
-  fetches in parallel and joins.
+  fetches in parallel and joins;
+- `later`: the page fetches it once ready, for later visits, not on the way to ready (the
+  start-up snapshot: templates/interpreter.mjs).
 """
 
 from __future__ import annotations
@@ -78,12 +80,15 @@ class Entry:
     parts: tuple[Piece, ...] = ()
     unpacked: Piece | None = None
     fetched: bool = False  # the page fetches it (files.mjs), rather than the browser loading it
+    later: bool = False  # once ready, for later visits
 
     def to_dict(self) -> dict[str, Any]:
         entry = self.whole.to_dict()
         if self.fetched:
             entry["fetch"] = True
             entry["type"] = MIME_TYPES.get(Path(self.whole.path).suffix, "application/octet-stream")
+        if self.later:
+            entry["later"] = True
         magic = MAGIC.get(Path(self.whole.path).suffix)
         if magic:
             entry["magic"] = magic.hex()
@@ -94,10 +99,12 @@ class Entry:
         return entry
 
 
-def entry_of(site: Path, path: str, parts: tuple[Piece, ...] = (), fetched: bool = False) -> Entry:
+def entry_of(
+    site: Path, path: str, parts: tuple[Piece, ...] = (), fetched: bool = False, later: bool = False
+) -> Entry:
     """The entry for `path` in `site`; a split file is read back from its parts."""
     files = [site / part.path for part in parts] or [site / path]
-    return Entry(Piece.of(path, *files), parts, _unpacked(files, path), fetched)
+    return Entry(Piece.of(path, *files), parts, _unpacked(files, path), fetched, later)
 
 
 # How a compressed file's content is had back, by suffix (a brotli stream has no magic
