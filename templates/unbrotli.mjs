@@ -1,12 +1,13 @@
 // A file the site ships brotli-compressed (shipyard/site/brotli.py), decoded in the page by
 // the pinned decoder (brotli-dec-wasm, in brotli/), which the browser lacks: its
 // DecompressionStream knows gzip and deflate only. The decoder runs on the page's thread in
-// steps of at most STEP bytes out, giving the event loop back between steps, so that the page never
-// freezes (each step is handed at most STEP bytes in, as the decoder copies its input).
-// A host that sends the file with `Content-Encoding: br` has the browser decode it
-// first: then it arrives at its unpacked size and is used as it is (a brotli stream has no
-// magic number to tell it by).
-const STEP = 1 << 20;
+// small steps, giving the event loop back between them, so that the page never freezes:
+// each step is handed IN_STEP bytes in (the decoder copies its input, and decodes what it
+// is given before it returns) and gives at most OUT_STEP bytes out. A host that sends the
+// file with `Content-Encoding: br` has the browser decode it first: then it arrives at its
+// unpacked size and is used as it is (a brotli stream has no magic number to tell it by).
+const IN_STEP = 1 << 16;
+const OUT_STEP = 1 << 20;
 
 const pause = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -19,7 +20,7 @@ export async function decoded(bytes, size, brotli) {
   let offset = 0;
   try {
     for (;;) {
-      const { buf, code, input_offset: used } = stream.decompress(bytes.subarray(offset, offset + STEP), STEP);
+      const { buf, code, input_offset: used } = stream.decompress(bytes.subarray(offset, offset + IN_STEP), OUT_STEP);
       if (written + buf.length > size) throw new Error(`unpacks to more than ${size} bytes`);
       out.set(buf, written);
       written += buf.length;
