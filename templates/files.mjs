@@ -146,8 +146,9 @@ async function fetchPiece({ site, cache, fetch, received }, part, entry) {
 }
 
 // The site's fetched files: `load(path)` gives a file's bytes, from the cache or checked
-// from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress.
-export function siteFiles({ manifest, site, cache, fetch, received = () => {} }) {
+// from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress;
+// `failed(error, path)` hears of a broken file at once, before what needs it asks for it.
+export function siteFiles({ manifest, site, cache, fetch, received = () => {}, failed = () => {} }) {
   const failures = [];
   const piece = (part, entry) => fetchPiece({ site, cache, fetch, received }, part, entry);
   const load = async (path) => {
@@ -160,6 +161,7 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {} })
       return whole;
     } catch (error) {
       failures.push(error);
+      failed(error, path);
       throw error;
     }
   };

@@ -35,6 +35,7 @@ status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({
   manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
+  failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(fetched);

@@ -131,3 +131,16 @@ test("diagnose names the first broken file", async () => {
   assert.match(broken.message, /^b\.mjs is broken: truncated: 3 of 9 bytes/);
   assert.equal(await diagnose({ manifest, site: SITE, fetch: host({ "a.mjs": text("fine") }).fetch, paths: ["a.mjs"] }), null);
 });
+
+test("a broken file is reported as soon as its fetch fails, before anything asks for it", async () => {
+  const manifest = { "a.wasm": { ...piece("a.wasm", WASM), fetch: true, magic: "0061736d" } };
+  const heard = [];
+  const files = siteFiles({
+    manifest, site: SITE, cache: fileCache(null, SITE), fetch: host({}).fetch, failed: (error, path) => heard.push([path, error.reason]),
+  });
+  files.start(["a.wasm"]);
+  await assert.rejects(files.take("a.wasm"), /missing/);
+  assert.equal(heard.length, 1);
+  assert.equal(heard[0][0], "a.wasm");
+  assert.match(heard[0][1], /^missing \(404/);
+});
