@@ -1,6 +1,6 @@
 """What --gpu adds to a site: onnxruntime-web's files in the CPU build a site ships by
 default and in the WebGPU build a --gpu site ships instead, raw, as the site holds them
-(the wasm gzipped by shipyard) and as a host sends them (the module gzipped at level 6,
+(the wasm brotli-compressed by shipyard) and as a host sends them (the module gzipped at level 6,
 as static hosts do).
 
     python benchmarks/gpu_bytes.py
@@ -17,18 +17,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from shipyard.site.brotli import brotlied  # noqa: E402
 from shipyard.site.gpu import ort_asset  # noqa: E402
-from shipyard.site.gzipped import gzipped  # noqa: E402
 from shipyard.site.npm_assets import ensure_asset  # noqa: E402
 
 
 def sizes(gpu: bool) -> tuple[int, int, int, int]:
-    """The build's module raw and gzipped -6, its wasm raw and as shipped (gzip -9)."""
+    """The build's module raw and gzipped -6, its wasm raw and as shipped (brotli)."""
     asset = ort_asset(gpu)
     folder = ensure_asset(asset)
     module, wasm = (folder / name for name in asset.names)
     code = module.read_bytes()
-    return len(code), len(gzip.compress(code, 6)), wasm.stat().st_size, gzipped(wasm).stat().st_size
+    return len(code), len(gzip.compress(code, 6)), wasm.stat().st_size, brotlied(wasm).stat().st_size
 
 
 def megabytes(n: int) -> str:

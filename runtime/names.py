@@ -24,10 +24,12 @@ class Files:
 
     model: str = "model.onnx"  # the graph
     model_data: str = "model.data"  # its weights, which the page hands onnxruntime-web as externalData
-    # onnxruntime-web's CPU build, in one module, and its wasm, shipped gzipped; a --gpu site
+    # onnxruntime-web's CPU build, in one module, and its wasm, shipped brotli-compressed; a --gpu site
     # holds the WebGPU build under these same paths (shipyard/site/gpu.py)
     ort: str = "ort/ort.wasm.bundle.min.mjs"
-    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"
+    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.br"
+    brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
+    brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them
@@ -69,6 +71,7 @@ class Marks:
 
     ready: str = "shipyard-ready"  # `predict` works: before Python for a site without hooks
     python: str = "shipyard-python"  # Python runs too: the form, its Run button and every path
+    restored: str = "shipyard-restored"  # Pyodide was restored from its start-up snapshot
 
 
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()

@@ -7,12 +7,12 @@
 import { adapterOf, openSession } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
-import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
+import { unbrotlied } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
@@ -33,13 +33,14 @@ const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check()
 // sooner, and Python, which needs all of them, no later.
 const site = new URL("./", import.meta.url).href;
 const browserFetch = globalThis.fetch.bind(globalThis);
-const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
+const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch && !manifest[path].later);
 const sessionFiles = [files.ortWasm, files.model, files.modelData].filter((path) => manifest[path]?.fetch);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({
   manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
+  failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
@@ -55,7 +56,8 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
-  env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
+  const decoder = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
+  env.wasm.wasmBinary = (await unbrotlied(`./${files.ortWasm}`, manifest[files.ortWasm].unpacked.size, decoder)).buffer;
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
   // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
   const started = await openSession({

@@ -22,12 +22,13 @@ from shipyard.model.external import SiteModel
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
+from shipyard.site.brotli import brotlied
 from shipyard.site.gpu import gpu_check, ort_asset
-from shipyard.site.gzipped import gzipped
 from shipyard.site.layout import (
     ENTRY,
     FETCHED,
     INTERPRETER,
+    LATER,
     PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
@@ -42,7 +43,7 @@ from shipyard.site.layout import (
     template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
-from shipyard.site.npm_assets import PYODIDE, ensure_asset
+from shipyard.site.npm_assets import BROTLI_DECODER, PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
@@ -151,7 +152,8 @@ def _manifest(site: Path, fetched: tuple[str, ...], max_file_size: int | None) -
     `max_file_size` split first."""
     parts = split_large(site, fetched, max_file_size) if max_file_size else {}
     paths = set(site_files(site)) - {PAGE} - _part_paths(parts) | set(parts)
-    return manifest(entry_of(site, path, parts.get(path, ()), path in fetched) for path in paths)
+    entries = (entry_of(site, path, parts.get(path, ()), path in fetched, path in LATER) for path in paths)
+    return manifest(entries)
 
 
 def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
@@ -159,14 +161,17 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
 
 
 def _copy_assets(site: Path, snapshot: bool, gpu: bool) -> Path:
-    """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, Pyodide,
-    its start-up snapshot); returns the site's Pyodide folder. Either build goes to the same
+    """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, the brotli
+    decoder, Pyodide, its start-up snapshot); returns the site's Pyodide folder. Either build goes to the same
     paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
     build = ort_asset(gpu)
     ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
     module, wasm = build.names
     _write(site / FILES.ort, read_cached(ort / module))
-    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / wasm)))
+    _write(site / FILES.ort_wasm, read_cached(brotlied(ort / wasm)))
+    decoder = ensure_asset(BROTLI_DECODER)
+    for name in BROTLI_DECODER.names:
+        _write(site / Path(FILES.brotli).parent / name, read_cached(decoder / name))
     for name in PYODIDE.names:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
     if snapshot:

@@ -71,7 +71,16 @@ ONNXRUNTIME_WEB_GPU = NpmAsset(
     variant="webgpu",
 )
 
-ASSETS = (PYODIDE, ONNXRUNTIME_WEB)
+# The page's decoder for the files shipped brotli-compressed (see `brotli`): Rust's
+# brotli-decompressor built to wasm (208 KB, half that gzipped), as an ES module.
+BROTLI_DECODER = NpmAsset(
+    "brotli-dec-wasm",
+    "2.3.2",
+    "sha512-5H+k8eVLIJY6B4olN2HP9QzJAxcplf0jV7mWnkpxvOSeUE9Npg3dQ2pgLn30a9MUFHNro1iSmtdu6VNdlb+TIw==",
+    ("pkg/brotli_dec_wasm.js", "pkg/brotli_dec_wasm_bg.wasm"),
+)
+
+ASSETS = (PYODIDE, ONNXRUNTIME_WEB, BROTLI_DECODER)
 
 
 def ensure_asset(asset: NpmAsset) -> Path:

@@ -2,7 +2,9 @@
 
 Booting the interpreter is most of a page's start-up on a slow CPU. A page that restores
 the memory of a Pyodide that has already started, and has already imported the standard
-modules the runtime and PyScript use, skips that work (the README gives the figures).
+modules the runtime and PyScript use, skips that work (the README gives the figures). Its
+bytes cost a first visit more than that saves, so a page fetches it once ready, for the
+visits after (templates/interpreter.mjs).
 The snapshot is a heap image that only the Pyodide build that made it accepts (Pyodide
 checks its build id); it holds no JS state, so one made in Node restores in a browser.
 Node is the `npm` the assets are fetched with, so it is at hand.

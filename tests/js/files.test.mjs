@@ -37,6 +37,18 @@ test("a gzipped file a host sent unpacked is checked as its content", async () =
   assert.match(await fault(entry, 200, content.subarray(0, 3)), /^truncated: 3 of 20 bytes/);
 });
 
+test("a brotli-compressed file (no magic number) is told from its content by its length", async () => {
+  const content = text("the unpacked content");
+  const packed = Uint8Array.of(0x1b, 0x13, 0, 0xf8);
+  const entry = { ...piece("a.br", packed), unpacked: { size: content.length, sha256: sha(content) } };
+  assert.equal(await fault(entry, 200, packed), null);
+  assert.equal(await fault(entry, 200, content), null);
+  assert.match(await fault(entry, 200, packed.subarray(0, 3)), /^truncated: 3 of 4 bytes/);
+  const altered = content.slice();
+  altered[0] ^= 1;
+  assert.match(await fault(entry, 200, altered), /^integrity mismatch: its sha256/);
+});
+
 // A host made of a map of paths to bytes (a missing path is a 404), recording requests.
 function host(files) {
   const requests = [];
@@ -129,4 +141,17 @@ test("start settles once its files have come or failed, and a take gets that dow
   assert.deepEqual(await files.take("a.wasm"), WASM);
   await assert.rejects(files.take("b.bin"), { name: "SiteFileError" });
   assert.deepEqual(served.requests.sort(), ["a.wasm", "b.bin"]);
+});
+
+test("a broken file is reported as soon as its fetch fails, before anything asks for it", async () => {
+  const manifest = { "a.wasm": { ...piece("a.wasm", WASM), fetch: true, magic: "0061736d" } };
+  const heard = [];
+  const files = siteFiles({
+    manifest, site: SITE, cache: fileCache(null, SITE), fetch: host({}).fetch, failed: (error, path) => heard.push([path, error.reason]),
+  });
+  files.start(["a.wasm"]);
+  await assert.rejects(files.take("a.wasm"), /missing/);
+  assert.equal(heard.length, 1);
+  assert.equal(heard[0][0], "a.wasm");
+  assert.match(heard[0][1], /^missing \(404/);
 });

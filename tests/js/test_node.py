@@ -4,7 +4,8 @@ plans made by Python's `page_plan`.
 
 This module writes those fixtures into a temporary folder and hands node their paths
 through environment variables (`SHIPYARD_JS_FIXTURES`, `SHIPYARD_ORT`, `SHIPYARD_ORT_WASM`;
-tests/js/fixtures.mjs reads them), so that `python -m pytest` covers the JS too. ESLint
+tests/js/fixtures.mjs reads them; and `SHIPYARD_BROTLI`, the brotli decoder's folder, for
+unbrotli.test.mjs), so that `python -m pytest` covers the JS too. ESLint
 comes from package-lock.json, installed with `npm ci` when node_modules is missing or stale.
 """
 
@@ -22,7 +23,7 @@ import pytest
 from onnx import TensorProto, helper
 
 from shipyard.site.gpu import gpu_check
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
+from shipyard.site.npm_assets import BROTLI_DECODER, ONNXRUNTIME_WEB, ensure_asset
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
 from shipyard_runtime.plan import page_plan
@@ -173,6 +174,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SHIPYARD_JS_FIXTURES": str(folder / "fixtures.json"),
         "SHIPYARD_ORT": str(ort / "ort.wasm.bundle.min.mjs"),
         "SHIPYARD_ORT_WASM": str(ort / "ort-wasm-simd-threaded.wasm"),
+        "SHIPYARD_BROTLI": str(ensure_asset(BROTLI_DECODER)),
     }
 
 
