@@ -27,6 +27,7 @@ class Files:
     ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
     ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
+    stdlib_rest: str = "pyodide/python_stdlib_rest.zip"  # the standard modules fetched on import
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them
     web_manifest: str = "app.webmanifest"  # what makes the site installable as an app

@@ -45,6 +45,7 @@ from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
+from shipyard.site.stdlib import STDLIB, SplitStdlib, site_imports, split_stdlib
 from shipyard.site.webapp import ICON_SIZES, icon, icon_path, web_manifest
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
@@ -114,11 +115,12 @@ def _assemble(
         (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
-    pyodide = _copy_assets(site, snapshot)
+    pyodide = _copy_assets(site)
     wheels = [build_runtime_wheel(pyodide)]
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
         _write(pyodide / file.name, _given(file))
+    stdlib = _write_stdlib(site, wheels, python, packages, snapshot)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     for name in PYSCRIPT_FILES:
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
@@ -126,6 +128,7 @@ def _assemble(
     snapshot_file = (FILES.snapshot,) if snapshot else ()
     fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
     files = _manifest(site, fetched, max_file_size)
+    files[FILES.stdlib_rest]["modules"] = list(stdlib.rest_modules)  # runtime/stdlib_rest.py
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
@@ -152,17 +155,30 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
     return {piece.path for pieces in parts.values() for piece in pieces}
 
 
-def _copy_assets(site: Path, snapshot: bool) -> Path:
-    """Copy the npm assets from the cache (onnxruntime-web, Pyodide, its start-up snapshot);
-    returns the site's Pyodide folder."""
+def _copy_assets(site: Path) -> Path:
+    """Copy the npm assets from the cache (onnxruntime-web, Pyodide but its stdlib); returns
+    the site's Pyodide folder."""
     ort, pyodide = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
     _write(site / FILES.ort, read_cached(ort / Path(FILES.ort).name))
     _write(site / FILES.ort_wasm, read_cached(gzipped(ort / Path(FILES.ort_wasm).stem)))
-    for name in PYODIDE.names:
+    for name in set(PYODIDE.names) - {STDLIB}:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
-    if snapshot:
-        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide)))
     return site / "pyodide"
+
+
+def _write_stdlib(
+    site: Path, wheels: list[Path], python: bytes | None, packages: SitePackages, snapshot: bool
+) -> SplitStdlib:
+    """The stdlib trimmed to what the site imports, the rest of it, and the start-up
+    snapshot made with the trimmed one. `wheels`: the runtime's, then the requirements'."""
+    pyodide = ensure_asset(PYODIDE)
+    names = site_imports(wheels[0], python, [*wheels[1:], *packages.pyodide.files])
+    split = split_stdlib(pyodide, wheels[0], names)
+    _write(site / "pyodide" / STDLIB, read_cached(split.trimmed))
+    _write(site / FILES.stdlib_rest, read_cached(split.rest))
+    if snapshot:
+        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide, split.trimmed)))
+    return split
 
 
 def _write(target: Path, data: bytes) -> Path:
