@@ -306,9 +306,19 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def rest_of_stdlib(path: str) -> bytes:
+    """The rest of the stdlib (see `stdlib_rest`): as the page kept it on an earlier visit
+    (templates/stdlib.mjs), or fetched now and handed to the page to keep."""
+    rest = js.window.shipyardBoot.stdlibRest
+    if rest.bytes:
+        return rest.bytes.to_bytes()  # type: ignore[no-any-return]
+    data = fetch_now(path)
+    rest.keep(to_js(data))
+    return data
+
+
 def fetch_now(path: str) -> bytes:
-    """A site file's bytes, fetched synchronously, for an import (which cannot await). The
-    request is a plain one, so the service worker keeps the file for visits offline."""
+    """A site file's bytes, fetched synchronously, for an import (which cannot await)."""
     request = js.XMLHttpRequest.new()
     request.open("GET", path, False)
     request.overrideMimeType("text/plain; charset=x-user-defined")  # one char per byte
@@ -326,7 +336,7 @@ def fetch_now(path: str) -> bytes:
 def start() -> None:
     """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
     data = json.loads(js.document.getElementById(PAGE_DATA).textContent)
-    stdlib_rest.install(data["manifest"], FILES.stdlib_rest, fetch_now)
+    stdlib_rest.install(data["manifest"], FILES.stdlib_rest, rest_of_stdlib)
     app = AppSpec.from_dict(data["app"])
     module = importlib.import_module(USER_MODULE) if app.python else None
     page = Page(app, Hooks.from_module(module))

@@ -36,8 +36,11 @@ STDLIB = "python_stdlib.zip"
 ALWAYS = ("pyodide/", "_pyodide/")
 # Standard modules never imported to trace them: they act on import (open a browser, print).
 NOT_TRACED = frozenset({"antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle"})
-# A Python import in JS source (PyScript keeps its Python files as strings in its chunks).
-_JS_IMPORT = re.compile(r"(?:^|\n|\\n)\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))")
+# A Python import in JS source (PyScript keeps its Python files as strings in its chunks):
+# at the start of a line or of a string.
+_JS_IMPORT = re.compile(
+    r"(?:^|\n|\\n|[\"'`])\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))"
+)
 
 TRACE = """
 import { writeFileSync } from "node:fs";

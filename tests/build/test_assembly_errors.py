@@ -21,7 +21,6 @@ import pytest
 from shipyard.cache import cache_dir
 from shipyard.site.gzipped import gzipped
 from shipyard.site.npm_assets import ASSETS, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
-from shipyard.site.snapshot import ensure_snapshot
 from tests.support.cli import run
 from tests.support.installed import Installed
 from tests.support.sites import EXAMPLES
@@ -38,7 +37,6 @@ def whole_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for asset in ASSETS:
         ensure_asset(asset)
     gzipped(ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm")
-    ensure_snapshot(ensure_asset(PYODIDE))
     assert run(*BUILD, str(tmp_path_factory.mktemp("warm") / "site"))[0] == 0
     return cache_dir()
 
@@ -49,7 +47,7 @@ def scratch_cache(whole: Path, folder: Path, without: tuple[str, ...] = ()) -> P
     cache = folder / "cache"
     cache.mkdir()
     (cache / "tarballs").symlink_to(whole / "tarballs")
-    for name in ("npm", "gzip", "snapshots", "checks"):
+    for name in ("npm", "gzip", "snapshots", "stdlib", "checks"):
         shutil.copytree(whole / name, cache / name, symlinks=True)
     for entry in without:
         gone = cache / entry

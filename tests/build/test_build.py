@@ -44,6 +44,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "pyscript",
         "shipyard.js",
         "status.mjs",
+        "stdlib.mjs",
         "style.css",
         "sw.js",
         "watchdog.mjs",
@@ -56,7 +57,8 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     wasm = gzip.decompress((site / "ort" / "ort-wasm-simd-threaded.wasm.gz").read_bytes())
     assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
-    assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
+    assert {"pyodide.mjs", "pyodide.asm.wasm", "pyodide-lock.json"} <= pyodide
+    assert {"python_stdlib.zip", "python_stdlib_rest.zip"} <= pyodide
     assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()
     assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()
