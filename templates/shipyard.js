@@ -44,7 +44,8 @@ const siteFetch = siteFiles({
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
 const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
-const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch);
+// (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
+const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch && path !== files.stdlibRest);
 const check = async () => siteFetch.failures[0]
   ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
 addEventListener("py:progress", ({ detail }) => { status.stage(detail); guard.touch(); });
