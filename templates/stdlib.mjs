@@ -3,8 +3,10 @@
 // needs one (runtime/stdlib_rest.py). A synchronous request passes by the service worker,
 // so the page keeps the rest itself, in a cache of its own (the site's file cache keeps
 // only what the page fetches on the way to ready), and hands it to Python on later visits,
-// offline too. `cache` is a `fileCache`, `entry` the rest's manifest entry.
+// offline too. `cache` is a `fileCache`, `entry` the rest's manifest entry (none in a site
+// built with --full-stdlib).
 export function stdlibRest(cache, entry) {
+  if (!entry) return { bytes: null, keep: async () => {}, loaded: Promise.resolve() };
   const rest = {
     bytes: null, // the kept rest, once `loaded`
     // Keep the rest Python fetched (Uint8Array), in place of an earlier deploy's.

@@ -64,6 +64,7 @@ def write_site(
     threads: int = 1,
     max_file_size: int | None = None,
     host_files: Mapping[str, bytes] | None = None,
+    full_stdlib: bool = False,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -74,6 +75,7 @@ def write_site(
     cross-origin isolated on hosts that send no such headers (templates/worker.mjs).
     `max_file_size`: a host's per-file limit in bytes; a larger file ships in parts.
     `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
+    `full_stdlib`: ship the whole standard library, not only what the site imports (see `stdlib`).
     """
     _check_replaceable(output)
     try:
@@ -82,7 +84,7 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size)
+        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, full_stdlib)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
@@ -102,6 +104,7 @@ def _assemble(
     snapshot: bool,
     threads: int,
     max_file_size: int | None,
+    full_stdlib: bool,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -120,7 +123,7 @@ def _assemble(
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
         _write(pyodide / file.name, _given(file))
-    stdlib = _write_stdlib(site, wheels, python, packages, snapshot)
+    rest = _write_stdlib(site, wheels, python, packages, snapshot, full_stdlib)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     for name in PYSCRIPT_FILES:
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
@@ -128,7 +131,8 @@ def _assemble(
     snapshot_file = (FILES.snapshot,) if snapshot else ()
     fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
     files = _manifest(site, fetched, max_file_size)
-    files[FILES.stdlib_rest]["modules"] = list(stdlib.rest_modules)  # runtime/stdlib_rest.py
+    if rest is not None:
+        files[FILES.stdlib_rest]["modules"] = list(rest.rest_modules)  # runtime/stdlib_rest.py
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
@@ -167,17 +171,22 @@ def _copy_assets(site: Path) -> Path:
 
 
 def _write_stdlib(
-    site: Path, wheels: list[Path], python: bytes | None, packages: SitePackages, snapshot: bool
-) -> SplitStdlib:
-    """The stdlib trimmed to what the site imports, the rest of it, and the start-up
-    snapshot made with the trimmed one. `wheels`: the runtime's, then the requirements'."""
+    site: Path, wheels: list[Path], python: bytes | None, packages: SitePackages, snapshot: bool, full: bool
+) -> SplitStdlib | None:
+    """The stdlib trimmed to what the site imports and the rest of it, or the whole one when
+    `full`, and the start-up snapshot made with the one the page starts with. `wheels`: the
+    runtime's, then the requirements'."""
     pyodide = ensure_asset(PYODIDE)
-    names = site_imports(wheels[0], python, [*wheels[1:], *packages.pyodide.files])
-    split = split_stdlib(pyodide, wheels[0], names)
-    _write(site / "pyodide" / STDLIB, read_cached(split.trimmed))
-    _write(site / FILES.stdlib_rest, read_cached(split.rest))
+    split = None
+    started = pyodide / STDLIB
+    if not full:
+        names = site_imports(wheels[0], python, [*wheels[1:], *packages.pyodide.files])
+        split = split_stdlib(pyodide, wheels[0], names)
+        started = split.trimmed
+        _write(site / FILES.stdlib_rest, read_cached(split.rest))
+    _write(site / "pyodide" / STDLIB, read_cached(started))
     if snapshot:
-        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide, split.trimmed)))
+        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide, started)))
     return split
 
 
