@@ -6,10 +6,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from shipyard.cli import main
 from shipyard.site.npm_assets import PYODIDE, ensure_asset
 from shipyard.site.page import read_page_data
 from shipyard.site.stdlib import STDLIB, names_in, names_in_js
 from shipyard_runtime.names import FILES
+from tests.support.sites import EXAMPLES
 
 
 def members(path: Path) -> set[str]:
@@ -41,3 +45,15 @@ def test_imports_are_read_from_python_and_from_python_kept_in_js() -> None:
         "sys",
         "pyscript.ffi",
     }
+
+
+def test_full_stdlib_ships_pyodide_s_own_zip_and_no_rest(tmp_path: Path) -> None:
+    housing = EXAMPLES / "housing"
+    args = ["build", str(housing / "model.onnx"), "--metadata", str(housing / "metadata.yml")]
+    args += ["--output", str(tmp_path / "site"), "--full-stdlib", "--no-snapshot"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert (site / "pyodide" / STDLIB).read_bytes() == (ensure_asset(PYODIDE) / STDLIB).read_bytes()
+    assert not (site / FILES.stdlib_rest).exists()
+    assert FILES.stdlib_rest not in read_page_data(site)["manifest"]
