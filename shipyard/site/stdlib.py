@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,8 +79,10 @@ class SplitStdlib:
 def names_in(python: str) -> set[str]:
     """The absolute module names `python` imports anywhere (in functions too)."""
     try:
-        tree = ast.parse(python)
-    except SyntaxError:
+        with warnings.catch_warnings():  # another package's odd escapes are not the build's to report
+            warnings.simplefilter("ignore")
+            tree = ast.parse(python)
+    except SyntaxError:  # newer syntax than this Python reads: its imports come on demand
         return set()
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -133,7 +136,7 @@ def _python_files(wheel: Path) -> list[str]:
 def split_stdlib(pyodide: Path, runtime_wheel: Path, names: Iterable[str]) -> SplitStdlib:
     """The stdlib of the Pyodide in `pyodide` (the cached asset folder) split into what
     importing `names` after loading `runtime_wheel` loads, and the rest; cached by both."""
-    traced = sorted(set(names) - NOT_TRACED)
+    traced = sorted(name for name in set(names) if name.partition(".")[0] not in NOT_TRACED)
     wheel_sha = hashlib.sha256(runtime_wheel.read_bytes()).hexdigest()
     recipe = hashlib.sha256(f"{PYODIDE.integrity}\n{wheel_sha}\n{traced}\n{TRACE}".encode()).hexdigest()
     folder = cache_dir() / "stdlib" / f"pyodide-{PYODIDE.version}-{recipe[:16]}"
