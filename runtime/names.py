@@ -31,6 +31,7 @@ class Files:
     brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
     brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
+    stdlib_rest: str = "pyodide/python_stdlib_rest.zip"  # the standard modules fetched on import
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them
     web_manifest: str = "app.webmanifest"  # what makes the site installable as an app

@@ -116,6 +116,12 @@ _output = click.option(
     "much sooner for a few MB more to download (the README gives the figures).",
 )
 @click.option(
+    "--full-stdlib",
+    is_flag=True,
+    help="Ship Python's whole standard library for the page to fetch at start, rather than "
+    "only the modules the site imports (the rest then comes on the first import that needs it).",
+)
+@click.option(
     "--threads",
     default=1,
     show_default=True,
@@ -161,6 +167,7 @@ def build(
     requirements: Path | None,
     pyodide_packages: str | None,
     snapshot: bool,
+    full_stdlib: bool,
     threads: int,
     gpu: bool,
     quantize: str | None,
@@ -181,6 +188,7 @@ def build(
         host,
         max_file_size,
         gpu,
+        full_stdlib=full_stdlib,
     )
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)

@@ -95,10 +95,10 @@ async function body(response, room, received) {
 }
 
 // Cache API storage for one site (the cache is named after the site's folder, since sites
-// on one host share an origin): bytes under their sha256. `caches` is absent where the
-// page is not a secure context; then nothing is kept.
-export function fileCache(caches, site) {
-  const name = `shipyard ${new URL(site).pathname}`;
+// on one host share an origin, and `kind` when not the site's files): bytes under their
+// sha256. `caches` is absent where the page is not a secure context; then nothing is kept.
+export function fileCache(caches, site, kind = "") {
+  const name = `shipyard ${kind}${new URL(site).pathname}`;
   const key = (sha) => new URL(`.sha256/${sha}`, site).href;
   const open = caches ? caches.open(name).catch(() => null) : Promise.resolve(null);
   return {

@@ -12,6 +12,7 @@ import { pageData } from "./page.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
+import { stdlibRest } from "./stdlib.mjs";
 import { unbrotlied } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
@@ -44,7 +45,9 @@ const siteFetch = siteFiles({
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
-const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch);
+const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
+// (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
+const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch && path !== files.stdlibRest);
 const check = async () => siteFetch.failures[0]
   ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
 addEventListener("py:progress", ({ detail }) => { status.stage(detail); guard.touch(); });
@@ -95,6 +98,7 @@ window.shipyardBoot = {
   fail: (message) => fail(new Error(message)),
   image: (key) => images.get(key),
   within: (array, low, high) => extents.within(array, low, high),
+  stdlibRest: restOfStdlib,
 };
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
@@ -140,7 +144,7 @@ const checkedFirst = async (made) => {
 };
 const predictable = early ? Promise.race([paths.then(checkedFirst), stopped]).catch(failed) : paths;
 const running = Promise.race([
-  Promise.all([predictable, python]).then(async ([made, { page }]) => ({ page, paths: await checkedFirst(made) })),
+  Promise.all([predictable, python, restOfStdlib.loaded]).then(async ([made, { page }]) => ({ page, paths: await checkedFirst(made) })),
   stopped,
 ]).catch(failed);
 const predicting = early ? predictable : running.then(({ paths: made }) => made);

@@ -47,6 +47,7 @@ from shipyard.site.npm_assets import BROTLI_DECODER, PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
+from shipyard.site.stdlib import STDLIB, SplitStdlib, site_imports, split_stdlib
 from shipyard.site.webapp import ICON_SIZES, icon, icon_path, web_manifest
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
@@ -66,6 +67,7 @@ def write_site(
     max_file_size: int | None = None,
     host_files: Mapping[str, bytes] | None = None,
     gpu: bool = False,
+    full_stdlib: bool = False,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -78,6 +80,7 @@ def write_site(
     `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
     `gpu`: ship onnxruntime-web's WebGPU build, which the page uses when its outputs agree
     with the wasm backend's (templates/backend.mjs).
+    `full_stdlib`: ship the whole standard library, not only what the site imports (see `stdlib`).
     """
     _check_replaceable(output)
     try:
@@ -86,7 +89,7 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, gpu)
+        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, gpu, full_stdlib)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
@@ -107,6 +110,7 @@ def _assemble(
     threads: int,
     max_file_size: int | None,
     gpu: bool,
+    full_stdlib: bool,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -120,11 +124,12 @@ def _assemble(
         (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
-    pyodide = _copy_assets(site, snapshot, gpu)
+    pyodide = _copy_assets(site, gpu)
     wheels = [build_runtime_wheel(pyodide)]
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
         _write(pyodide / file.name, _given(file))
+    rest = _write_stdlib(site, wheels, python, packages, snapshot, full_stdlib)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     for name in PYSCRIPT_FILES:
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
@@ -132,6 +137,8 @@ def _assemble(
     snapshot_file = (FILES.snapshot,) if snapshot else ()
     fetched = site_model.files + FETCHED + snapshot_file + user_code + local_wheels(lock)
     files = _manifest(site, fetched, max_file_size)
+    if rest is not None:
+        files[FILES.stdlib_rest]["modules"] = list(rest.rest_modules)  # runtime/stdlib_rest.py
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
@@ -160,9 +167,9 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
     return {piece.path for pieces in parts.values() for piece in pieces}
 
 
-def _copy_assets(site: Path, snapshot: bool, gpu: bool) -> Path:
+def _copy_assets(site: Path, gpu: bool) -> Path:
     """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, the brotli
-    decoder, Pyodide, its start-up snapshot); returns the site's Pyodide folder. Either build goes to the same
+    decoder, Pyodide but its stdlib); returns the site's Pyodide folder. Either build goes to the same
     paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
     build = ort_asset(gpu)
     ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
@@ -172,11 +179,29 @@ def _copy_assets(site: Path, snapshot: bool, gpu: bool) -> Path:
     decoder = ensure_asset(BROTLI_DECODER)
     for name in BROTLI_DECODER.names:
         _write(site / Path(FILES.brotli).parent / name, read_cached(decoder / name))
-    for name in PYODIDE.names:
+    for name in set(PYODIDE.names) - {STDLIB}:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
-    if snapshot:
-        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide)))
     return site / "pyodide"
+
+
+def _write_stdlib(
+    site: Path, wheels: list[Path], python: bytes | None, packages: SitePackages, snapshot: bool, full: bool
+) -> SplitStdlib | None:
+    """The stdlib trimmed to what the site imports and the rest of it, or the whole one when
+    `full`, and the start-up snapshot made with the one the page starts with. `wheels`: the
+    runtime's, then the requirements'."""
+    pyodide = ensure_asset(PYODIDE)
+    split = None
+    started = pyodide / STDLIB
+    if not full:
+        names = site_imports(wheels[0], python, [*wheels[1:], *packages.pyodide.files])
+        split = split_stdlib(pyodide, wheels[0], names)
+        started = split.trimmed
+        _write(site / FILES.stdlib_rest, read_cached(split.rest))
+    _write(site / "pyodide" / STDLIB, read_cached(started))
+    if snapshot:
+        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide, started)))
+    return split
 
 
 def _write(target: Path, data: bytes) -> Path:

@@ -46,6 +46,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "pyscript",
         "shipyard.js",
         "status.mjs",
+        "stdlib.mjs",
         "style.css",
         "sw.js",
         "unbrotli.mjs",
@@ -62,7 +63,8 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
     assert read_page_data(site)["gpu"] is None  # the CPU only, without --gpu
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
-    assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
+    assert {"pyodide.mjs", "pyodide.asm.wasm", "pyodide-lock.json"} <= pyodide
+    assert {"python_stdlib.zip", "python_stdlib_rest.zip"} <= pyodide
     assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()
     assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()

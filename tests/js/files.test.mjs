@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { diagnose, fault, fileCache, servingFetch, siteFiles } from "../../templates/files.mjs";
+import { memoryCaches } from "./caches.mjs";
 
 const SITE = "https://example.test/app/";
 const WASM = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9, 9, 9, 9);
@@ -59,18 +60,6 @@ function host(files) {
     return bytes ? new Response(bytes) : new Response("not found", { status: 404 });
   };
   return { fetch, requests };
-}
-
-// The Cache API's part that fileCache uses, in memory (Node has no Cache API).
-function memoryCaches() {
-  const stored = new Map();
-  const cache = {
-    match: async (url) => (stored.has(url) ? new Response(stored.get(url)) : undefined),
-    put: async (url, response) => { stored.set(url, new Uint8Array(await response.arrayBuffer())); },
-    keys: async () => [...stored.keys()].map((url) => ({ url })),
-    delete: async ({ url }) => stored.delete(url),
-  };
-  return { stored, open: async () => cache };
 }
 
 test("parts are fetched and joined, and kept for the next visit", async () => {
