@@ -20,7 +20,7 @@ from playwright.sync_api import Browser
 
 from shipyard.cache import cache_dir
 from shipyard.site.serve import served
-from shipyard.verify.chromium import CHROMIUM, launch_chromium
+from shipyard.verify.chromium import CHROMIUM, chromium_flags, launch_chromium
 from tests.support.locales import provide_locale
 from tests.support.site_page import SitePage
 
@@ -80,6 +80,15 @@ def chromium() -> Iterator[Browser]:
         pytest.fail(f"{CHROMIUM} is missing: install the Debian packages chromium and chromium-driver")
     with launch_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def webgpu_chromium(chromium: Browser) -> Iterator[Browser]:
+    """A second Chromium, from the same Playwright, with a (software) WebGPU adapter; the
+    other tests' browser has none."""
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=chromium_flags(webgpu=True))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -24,12 +24,14 @@ window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.m
 
 def plain_page(site: Path) -> str:
     """A plain-JS page of `site`'s own model session, opened with the page's own options."""
-    session = read_page_data(site)["session"]
+    data = read_page_data(site)
+    session, unpacked = data["session"], data["manifest"][FILES.ort_wasm]["unpacked"]["size"]
     return f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
 <script type="module">
 import * as ort from "./{FILES.ort}";
-import {{ gunzipped }} from "./gunzip.mjs";  // the site ships onnxruntime-web's wasm gzipped
-window.ready = gunzipped("./{FILES.ort_wasm}").then((wasm) => {{
+import {{ unbrotlied }} from "./unbrotli.mjs";  // the site ships onnxruntime-web's wasm brotli-compressed
+const decoder = {{ module: "./{FILES.brotli}", wasm: "./{FILES.brotli_wasm}" }};
+window.ready = unbrotlied("./{FILES.ort_wasm}", {unpacked}, decoder).then((wasm) => {{
   ort.env.wasm.wasmBinary = wasm.buffer;
   return ort.InferenceSession.create("./{FILES.model}", {json.dumps(session)});
 }}).then(() => performance.mark("ready"));

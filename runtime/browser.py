@@ -8,6 +8,7 @@ and reads results (see `pipeline`).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import importlib
 import json
@@ -19,6 +20,7 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import JsProxy, create_proxy, to_js  # type: ignore[import-not-found]
 
+from . import stdlib_rest
 from .batch import BatchError, predict_csv
 from .display import image_of, render_output, render_result, result_output
 from .dtypes import Value
@@ -26,7 +28,7 @@ from .form import example_texts, render_output_slot
 from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
-from .names import ATTRIBUTES, IDS, PAGE_DATA, USER_MODULE
+from .names import ATTRIBUTES, FILES, IDS, PAGE_DATA, USER_MODULE
 from .picture_prep import picture_files
 from .pipeline import Pipeline, Prediction, Prepared, attempt
 from .plan import page_plan
@@ -310,9 +312,37 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def rest_of_stdlib(path: str) -> bytes:
+    """The rest of the stdlib (see `stdlib_rest`): as the page kept it on an earlier visit
+    (templates/stdlib.mjs), or fetched now and handed to the page to keep."""
+    rest = js.window.shipyardBoot.stdlibRest
+    if rest.bytes:
+        return rest.bytes.to_bytes()  # type: ignore[no-any-return]
+    data = fetch_now(path)
+    rest.keep(to_js(data))
+    return data
+
+
+def fetch_now(path: str) -> bytes:
+    """A site file's bytes, fetched synchronously, for an import (which cannot await)."""
+    request = js.XMLHttpRequest.new()
+    request.open("GET", path, False)
+    request.overrideMimeType("text/plain; charset=x-user-defined")  # one char per byte
+    try:
+        request.send()
+    except Exception as error:  # the browser's NetworkError
+        raise ImportError(f"{path} cannot be fetched ({error}); is the network down?") from None
+    if request.status != 200:
+        raise ImportError(f"{path} cannot be fetched: the host answered {request.status}")
+    # x-user-defined maps byte b to U+F700 + b above 0x7F, so each byte is a char's low byte.
+    # (The codec's function itself: a codec looked up by name may be in the rest.)
+    return codecs.utf_16_le_encode(request.responseText)[0][::2]
+
+
 def start() -> None:
     """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
     data = json.loads(js.document.getElementById(PAGE_DATA).textContent)
+    stdlib_rest.install(data["manifest"], FILES.stdlib_rest, rest_of_stdlib)
     app = AppSpec.from_dict(data["app"])
     module = importlib.import_module(USER_MODULE) if app.python else None
     page = Page(app, Hooks.from_module(module))

@@ -24,9 +24,14 @@ class Files:
 
     model: str = "model.onnx"  # the graph
     model_data: str = "model.data"  # its weights, which the page hands onnxruntime-web as externalData
-    ort: str = "ort/ort.wasm.bundle.min.mjs"  # onnxruntime-web's CPU build, in one module
-    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.gz"  # its wasm, shipped gzipped
+    # onnxruntime-web's CPU build, in one module, and its wasm, shipped brotli-compressed; a --gpu site
+    # holds the WebGPU build under these same paths (shipyard/site/gpu.py)
+    ort: str = "ort/ort.wasm.bundle.min.mjs"
+    ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.br"
+    brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
+    brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
+    stdlib_rest: str = "pyodide/python_stdlib_rest.zip"  # the standard modules fetched on import
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them
     web_manifest: str = "app.webmanifest"  # what makes the site installable as an app
@@ -67,6 +72,7 @@ class Marks:
 
     ready: str = "shipyard-ready"  # `predict` works: before Python for a site without hooks
     python: str = "shipyard-python"  # Python runs too: the form, its Run button and every path
+    restored: str = "shipyard-restored"  # Pyodide was restored from its start-up snapshot
 
 
 FILES, IDS, ATTRIBUTES, MARKS = Files(), Ids(), Attributes(), Marks()
@@ -79,13 +85,16 @@ def page_data(
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
     plan: dict[str, Any] | None = None,
+    gpu: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
     JS's own camelCase; of the files, those the site holds: the snapshot, the model's
     weights and the app's module only when it ships them), onnxruntime-web's threads, its options for opening
     the model (`session`, made by the generator; its `externalData` names the weights' file
     when there is one), the site's `manifest` of its own files (shipyard/site/manifest.py),
-    and the JS `plan` made at build time (`plan.built_plan`), null when Python makes it."""
+    the JS `plan` made at build time (`plan.built_plan`; null when Python makes it), and for
+    a --gpu site the check of WebGPU's outputs (`gpu`, shipyard/site/gpu.py; null for a
+    site that runs on the CPU only)."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "modelData": "externalData" not in session}
@@ -98,6 +107,7 @@ def page_data(
         "session": session,
         "manifest": manifest or {},
         "plan": plan,
+        "gpu": gpu,
     }
 
 

@@ -48,12 +48,16 @@ def build_site(
     quantize: str | None = None,
     host: str = DEFAULT_HOST,
     max_file_size: int | None = None,
+    gpu: bool = False,
+    full_stdlib: bool = False,
 ) -> BuildReport:
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`.
 
     `quantize`: ship a quantized copy of the model (a mode of `quantize.QUANTIZERS`).
     `host`: a preset of `hosts.HOSTS`, whose files the site gets and whose per-file limit
-    applies unless `max_file_size` (bytes) gives another."""
+    applies unless `max_file_size` (bytes) gives another. `gpu`: ship onnxruntime-web's
+    WebGPU build too (see `write_site`).
+    `full_stdlib`: ship the whole standard library rather than what the site imports."""
     preset = HOSTS[host]
     limit = max_file_size if max_file_size is not None else preset.max_file_size
     prepared = prepare_model(model)
@@ -73,7 +77,8 @@ def build_site(
     source = read_module(module) if module else None
     packages = resolve(declared, pyodide_packages)
     host_files = preset.files(SiteTraits(app.name, app.description, isolated=threads > 1))
-    write_site(prepared.write, app, output, source, packages, snapshot, threads, limit, host_files)
+    shipped = (source, packages, snapshot, threads, limit, host_files)
+    write_site(prepared.write, app, output, *shipped, gpu=gpu, full_stdlib=full_stdlib)
     got = received(output, tuple(host_files), limit)
     remote = packages.remote_notice()
     pins, quantized = packages.pins, prepared.quantized

@@ -1,7 +1,7 @@
 """The one folder where shipyard keeps what it fetched or made once: npm tarballs and their
-files, pure-Python wheels, gzipped assets and Pyodide snapshots.
+files, pure-Python wheels, brotli-compressed assets and Pyodide snapshots.
 
-An entry made from other files (an asset's files, a gzipped file, a snapshot) has its sizes
+An entry made from other files (an asset's files, a compressed file, a snapshot) has its sizes
 noted beside it once complete, so that an entry cut short or damaged since is made again
 rather than shipped; and a cache that cannot be read or written is reported as the cache's
 problem, with its path, not as the site's.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import platformdirs
@@ -63,3 +63,19 @@ def whole(files: Iterable[Path], record: Path) -> bool:
 def sizes_of(entry: Path) -> Path:
     """Where the sizes of `entry` (a file, or a folder of files) are noted."""
     return entry.with_name(f"{entry.name}.sizes.json")
+
+
+def made_once(target: Path, make: Callable[[], bytes]) -> Path:
+    """`target`, an entry of the cache holding the bytes `make` gives, made if it is not whole."""
+    if whole([target], sizes_of(target)):
+        return target
+    data = make()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+            tmp.write(data)
+        Path(tmp.name).replace(target)
+        record_sizes([target], sizes_of(target))
+    except OSError as error:
+        raise cache_error(error, target) from None
+    return target

@@ -49,10 +49,15 @@ function answerFault(path, status, bytes) {
 // unpacked?}), or null. `status` is the HTTP status, `bytes` what arrived (or its first
 // `length` bytes, when more arrived than the file holds).
 export async function fault(piece, status, bytes, length = bytes.length) {
-  const expected = piece.unpacked && !startsWith(bytes, piece.magic ?? "") ? piece.unpacked : piece;
+  const expected = piece.unpacked && cameUnpacked(piece, bytes, length) ? piece.unpacked : piece;
   return answerFault(piece.path, status, bytes) ?? sizeFault(expected, length)
     ?? (expected === piece ? magicFault(piece, bytes) : null) ?? await hashFault(expected, bytes);
 }
+
+// Whether a compressed file came as its content, its host having sent it with a
+// `Content-Encoding`: a gzipped file then lacks gzip's magic number; a brotli stream has
+// none, and is told by its length.
+const cameUnpacked = (piece, bytes, length) => piece.magic ? !startsWith(bytes, piece.magic) : length === piece.unpacked.size;
 
 function sizeFault(expected, length) {
   if (length < expected.size) return `truncated: ${count(length)} of ${count(expected.size)} bytes arrived; deploy it again`;
@@ -90,10 +95,10 @@ async function body(response, room, received) {
 }
 
 // Cache API storage for one site (the cache is named after the site's folder, since sites
-// on one host share an origin): bytes under their sha256. `caches` is absent where the
-// page is not a secure context; then nothing is kept.
-export function fileCache(caches, site) {
-  const name = `shipyard ${new URL(site).pathname}`;
+// on one host share an origin, and `kind` when not the site's files): bytes under their
+// sha256. `caches` is absent where the page is not a secure context; then nothing is kept.
+export function fileCache(caches, site, kind = "") {
+  const name = `shipyard ${kind}${new URL(site).pathname}`;
   const key = (sha) => new URL(`.sha256/${sha}`, site).href;
   const open = caches ? caches.open(name).catch(() => null) : Promise.resolve(null);
   return {
@@ -141,8 +146,9 @@ async function fetchPiece({ site, cache, fetch, received }, part, entry) {
 }
 
 // The site's fetched files: `load(path)` gives a file's bytes, from the cache or checked
-// from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress.
-export function siteFiles({ manifest, site, cache, fetch, received = () => {} }) {
+// from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress;
+// `failed(error, path)` hears of a broken file at once, before what needs it asks for it.
+export function siteFiles({ manifest, site, cache, fetch, received = () => {}, failed = () => {} }) {
   const failures = [];
   const piece = (part, entry) => fetchPiece({ site, cache, fetch, received }, part, entry);
   const load = async (path) => {
@@ -155,6 +161,7 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {} })
       return whole;
     } catch (error) {
       failures.push(error);
+      failed(error, path);
       throw error;
     }
   };

@@ -1,4 +1,4 @@
-// A file the site ships gzipped (shipyard/site/gzipped.py), unpacked by the browser. A host
+// A file the site ships gzipped (the snapshot: shipyard/site/snapshot.py), unpacked by the browser. A host
 // that sends a .gz file with `Content-Encoding: gzip` has the browser unpack it first:
 // then the bytes no longer start with gzip's magic number and are used as they are.
 export async function gunzipped(url) {

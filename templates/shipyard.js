@@ -4,19 +4,21 @@
 // came with the page (a site without hooks), and otherwise once Python has attached its
 // `Page`; wire the form once Python runs; or say which file is broken. The only module with
 // effects of its own; the others take what they work on as arguments.
+import { adapterOf, openSession } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
-import { gunzipped } from "./gunzip.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
 import { picturePrep } from "./picture_prep.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
+import { stdlibRest } from "./stdlib.mjs";
+import { unbrotlied } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest, plan: builtPlan } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -33,17 +35,20 @@ const guard = watchdog({ stallMs: 5000, giveUpMs: 90000, diagnose: () => check()
 // sooner, and Python, which needs all of them, no later.
 const site = new URL("./", import.meta.url).href;
 const browserFetch = globalThis.fetch.bind(globalThis);
-const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch);
+const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch && !manifest[path].later);
 const sessionFiles = [files.ortWasm, files.model, files.modelData].filter((path) => manifest[path]?.fetch);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 const siteFetch = siteFiles({
   manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
+  failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
-const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch);
+const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
+// (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
+const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch && path !== files.stdlibRest);
 const check = async () => siteFetch.failures[0]
   ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
 addEventListener("py:progress", ({ detail }) => { status.stage(detail); guard.touch(); });
@@ -55,9 +60,14 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
-  env.wasm.wasmBinary = (await gunzipped(`./${files.ortWasm}`)).buffer;
+  const decoder = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
+  env.wasm.wasmBinary = (await unbrotlied(`./${files.ortWasm}`, manifest[files.ortWasm].unpacked.size, decoder)).buffer;
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
-  const started = await InferenceSession.create(`./${files.model}`, sessionOptions);
+  // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
+  const started = await openSession({
+    InferenceSession, model: `./${files.model}`, options: sessionOptions, gpu,
+    adapter: adapterOf(navigator), report: status.backend,
+  });
   status.loaded("model");
   guard.touch();
   return started;
@@ -91,6 +101,7 @@ window.shipyardBoot = {
   image: (key) => images.get(key),
   formTensor: (key) => pictures.formTensor(key),
   within: (array, low, high) => extents.within(array, low, high),
+  stdlibRest: restOfStdlib,
 };
 // Fired when every Python script has finished: too late for one that never attached.
 addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
@@ -139,7 +150,7 @@ const checkedFirst = async (made) => {
 };
 const predictable = early ? Promise.race([paths.then(checkedFirst), stopped]).catch(failed) : paths;
 const running = Promise.race([
-  Promise.all([predictable, python]).then(async ([made, { page }]) => ({ page, paths: await checkedFirst(made) })),
+  Promise.all([predictable, python, restOfStdlib.loaded]).then(async ([made, { page }]) => ({ page, paths: await checkedFirst(made) })),
   stopped,
 ]).catch(failed);
 const predicting = early ? predictable : running.then(({ paths: made }) => made);

@@ -1,7 +1,8 @@
 // The status line: what is still loading, then "Ready", or why the page cannot start.
 // `stateAttribute` carries loading, ready or error (style.css colours each). `bar`, a
 // <progress>, shows the bytes received of the files the page fetches (`expect` gives their
-// sizes by path; `received` how much of one has come).
+// sizes by path; `received` how much of one has come). `backend` gives a line on what runs
+// the model (templates/backend.mjs), shown once ready.
 export function statusLine(element, stateAttribute, bar = null) {
   const loaded = { model: false, python: false };
   let pythonStage = "starting";
@@ -10,12 +11,13 @@ export function statusLine(element, stateAttribute, bar = null) {
   const sum = (values) => [...values].reduce((a, b) => a + b, 0);
   const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
   let failed = false; // a failure's message stays
+  let backend = null;
   const show = () => {
     if (failed) return;
     const { model, python } = loaded;
     const [total, received] = [sum(sizes.values()), sum(got.values())];
     const downloading = received < total ? [`Downloading ${megabytes(received)} of ${megabytes(total)} MB`] : [];
-    element.textContent = model && python ? "Ready" : [
+    element.textContent = model && python ? ["Ready", backend].filter(Boolean).join(" · ") : [
       ...downloading,
       model ? "Model loaded" : "Loading the model",
       python ? "Python ready" : `Python: ${pythonStage}`,
@@ -37,14 +39,9 @@ export function statusLine(element, stateAttribute, bar = null) {
     stageName: () => [!loaded.model && "loading the model", !loaded.python && `Python: ${pythonStage}`]
       .filter(Boolean).join(" and ") || "finishing",
     // PyScript's stages ("Loading interpreter", "Loaded Pyodide", ...), as its events tell them.
-    stage(detail) {
-      pythonStage = detail;
-      show();
-    },
-    loaded(part) {
-      loaded[part] = true;
-      show();
-    },
+    stage: (detail) => { pythonStage = detail; show(); },
+    backend: (line) => { backend = line; show(); },
+    loaded: (part) => { loaded[part] = true; show(); },
     ready: () => element.setAttribute(stateAttribute, "ready"),
     failed(message) {
       failed = true;

@@ -23,11 +23,13 @@ from shipyard.model.picture_graph import write_picture_graphs
 from shipyard.packages.resolve import NO_PACKAGES, SitePackages
 from shipyard.packages.runtime_wheel import build_runtime_wheel
 from shipyard.packages.site_lock import local_wheels, write_site_lock
-from shipyard.site.gzipped import gzipped
+from shipyard.site.brotli import brotlied
+from shipyard.site.gpu import gpu_check, ort_asset
 from shipyard.site.layout import (
     ENTRY,
     FETCHED,
     INTERPRETER,
+    LATER,
     PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
@@ -42,10 +44,11 @@ from shipyard.site.layout import (
     template,
 )
 from shipyard.site.manifest import Piece, entry_of, manifest
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
+from shipyard.site.npm_assets import BROTLI_DECODER, PYODIDE, ensure_asset
 from shipyard.site.page import page_context, render_page
 from shipyard.site.parts import split_large
 from shipyard.site.snapshot import ensure_snapshot
+from shipyard.site.stdlib import STDLIB, SplitStdlib, site_imports, split_stdlib
 from shipyard.site.webapp import ICON_SIZES, icon, icon_path, web_manifest
 from shipyard_runtime.names import FILES
 from shipyard_runtime.spec import AppSpec
@@ -64,6 +67,8 @@ def write_site(
     threads: int = 1,
     max_file_size: int | None = None,
     host_files: Mapping[str, bytes] | None = None,
+    gpu: bool = False,
+    full_stdlib: bool = False,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -74,6 +79,9 @@ def write_site(
     cross-origin isolated on hosts that send no such headers (templates/worker.mjs).
     `max_file_size`: a host's per-file limit in bytes; a larger file ships in parts.
     `host_files`: what a host preset adds (`_headers`, a Space's README.md), by path in the site.
+    `gpu`: ship onnxruntime-web's WebGPU build, which the page uses when its outputs agree
+    with the wasm backend's (templates/backend.mjs).
+    `full_stdlib`: ship the whole standard library, not only what the site imports (see `stdlib`).
     """
     _check_replaceable(output)
     try:
@@ -82,7 +90,7 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size)
+        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, gpu, full_stdlib)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
@@ -102,6 +110,8 @@ def _assemble(
     snapshot: bool,
     threads: int,
     max_file_size: int | None,
+    gpu: bool,
+    full_stdlib: bool,
 ) -> None:
     config = PYSCRIPT_CONFIG | {
         "interpreter": INTERPRETER[snapshot],
@@ -116,11 +126,12 @@ def _assemble(
     _write_web_app(site, app)
     site_model = model(site)
     pictures = write_picture_graphs(site, app)
-    pyodide = _copy_assets(site, snapshot)
+    pyodide = _copy_assets(site, gpu)
     wheels = [build_runtime_wheel(pyodide)]
     wheels += [_write(pyodide / wheel.name, read_cached(wheel)) for wheel in packages.wheels]
     for file in packages.pyodide.files:
         _write(pyodide / file.name, _given(file))
+    rest = _write_stdlib(site, wheels, python, packages, snapshot, full_stdlib)
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
     for name in PYSCRIPT_FILES:
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
@@ -128,11 +139,14 @@ def _assemble(
     snapshot_file = (FILES.snapshot,) if snapshot else ()
     fetched = site_model.files + pictures + FETCHED + snapshot_file + user_code + local_wheels(lock)
     files = _manifest(site, fetched, max_file_size)
+    if rest is not None:
+        files[FILES.stdlib_rest]["modules"] = list(rest.rest_modules)  # runtime/stdlib_rest.py
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
     preloads = module_preloads() + restored
-    context = page_context(app, config, preloads, remote, threads, snapshot, session, files)
+    checked = gpu_check() if gpu else None
+    context = page_context(app, config, preloads, remote, threads, snapshot, session, files, checked)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 
@@ -147,24 +161,49 @@ def _manifest(site: Path, fetched: tuple[str, ...], max_file_size: int | None) -
     `max_file_size` split first."""
     parts = split_large(site, fetched, max_file_size) if max_file_size else {}
     paths = set(site_files(site)) - {PAGE} - _part_paths(parts) | set(parts)
-    return manifest(entry_of(site, path, parts.get(path, ()), path in fetched) for path in paths)
+    entries = (entry_of(site, path, parts.get(path, ()), path in fetched, path in LATER) for path in paths)
+    return manifest(entries)
 
 
 def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
     return {piece.path for pieces in parts.values() for piece in pieces}
 
 
-def _copy_assets(site: Path, snapshot: bool) -> Path:
-    """Copy the npm assets from the cache (onnxruntime-web, Pyodide, its start-up snapshot);
-    returns the site's Pyodide folder."""
-    ort, pyodide = ensure_asset(ONNXRUNTIME_WEB), ensure_asset(PYODIDE)
-    _write(site / FILES.ort, read_cached(ort / Path(FILES.ort).name))
-    _write(site / FILES.ort_wasm, read_cached(gzipped(ort / Path(FILES.ort_wasm).stem)))
-    for name in PYODIDE.names:
+def _copy_assets(site: Path, gpu: bool) -> Path:
+    """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, the brotli
+    decoder, Pyodide but its stdlib); returns the site's Pyodide folder. Either build goes to the same
+    paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
+    build = ort_asset(gpu)
+    ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
+    module, wasm = build.names
+    _write(site / FILES.ort, read_cached(ort / module))
+    _write(site / FILES.ort_wasm, read_cached(brotlied(ort / wasm)))
+    decoder = ensure_asset(BROTLI_DECODER)
+    for name in BROTLI_DECODER.names:
+        _write(site / Path(FILES.brotli).parent / name, read_cached(decoder / name))
+    for name in set(PYODIDE.names) - {STDLIB}:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
-    if snapshot:
-        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide)))
     return site / "pyodide"
+
+
+def _write_stdlib(
+    site: Path, wheels: list[Path], python: bytes | None, packages: SitePackages, snapshot: bool, full: bool
+) -> SplitStdlib | None:
+    """The stdlib trimmed to what the site imports and the rest of it, or the whole one when
+    `full`, and the start-up snapshot made with the one the page starts with. `wheels`: the
+    runtime's, then the requirements'."""
+    pyodide = ensure_asset(PYODIDE)
+    split = None
+    started = pyodide / STDLIB
+    if not full:
+        names = site_imports(wheels[0], python, [*wheels[1:], *packages.pyodide.files])
+        split = split_stdlib(pyodide, wheels[0], names)
+        started = split.trimmed
+        _write(site / FILES.stdlib_rest, read_cached(split.rest))
+    _write(site / "pyodide" / STDLIB, read_cached(started))
+    if snapshot:
+        _write(site / FILES.snapshot, read_cached(ensure_snapshot(pyodide, started)))
+    return split
 
 
 def _write(target: Path, data: bytes) -> Path:

@@ -49,10 +49,15 @@ PYSCRIPT_ENTRY = f"pyscript/{PYSCRIPT_FILES[0]}"
 # besides the model's files, the snapshot, the app's module and the wheels (see assemble).
 FETCHED = (
     FILES.ort_wasm,
+    FILES.brotli_wasm,
     "pyodide/pyodide.asm.wasm",
     "pyodide/python_stdlib.zip",
     "pyodide/pyodide-lock.json",
 )
+
+
+# Fetched once the page is ready, for later visits (see templates/interpreter.mjs).
+LATER = (FILES.snapshot,)
 
 
 def site_files(folder: Path) -> dict[str, Path]:
@@ -85,4 +90,4 @@ def module_preloads() -> tuple[str, ...]:
     """Every module on the way to "ready", fetched from the first moment rather than when
     the module that needs it asks (PyScript asks for Pyodide's files only after its own chunks)."""
     pyscript = (f"pyscript/{name}" for name in PYSCRIPT_FILES[1:])
-    return (FILES.ort, *glue(), "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript)
+    return (FILES.ort, FILES.brotli, *glue(), "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript)

@@ -7,24 +7,28 @@ under their sha256 (templates/files.mjs). It travels in the page's JSON block, a
 
 Besides its own size and hash an entry may carry:
 - `magic`: the first bytes (hex) of a file of its kind, for a clearer cause than a hash;
-- `unpacked`: for a gzipped file, the size and hash of its content, which is what arrives
-  from a host that sends it with `Content-Encoding: gzip`;
+- `unpacked`: for a gzipped or brotli-compressed file, the size and hash of its content,
+  which is what arrives from a host that sends it with a `Content-Encoding`;
 - `parts`: the pieces a file too large for the host ships as (see `parts`), which the page
-  fetches in parallel and joins.
+  fetches in parallel and joins;
+- `later`: the page fetches it once ready, for later visits, not on the way to ready (the
+  start-up snapshot: templates/interpreter.mjs).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import brotli
+
 # The types a host should send, by suffix: browsers compile wasm as it streams only when it
-# comes as application/wasm, and run a module only when it comes as JavaScript. A .gz file
-# is unpacked by the page (templates/gunzip.mjs), not by the browser.
+# comes as application/wasm, and run a module only when it comes as JavaScript. A .gz or .br
+# file is unpacked by the page (templates/gunzip.mjs, unbrotli.mjs), not by the browser.
 MIME_TYPES = {
     ".wasm": "application/wasm",
     ".mjs": "text/javascript",
@@ -33,6 +37,7 @@ MIME_TYPES = {
     ".onnx": "application/octet-stream",
     ".whl": "application/zip",
     ".gz": "application/gzip",
+    ".br": "application/octet-stream",
     ".webmanifest": "application/manifest+json",
 }
 # The first bytes of each kind of file a site fetches, by suffix (a wheel is a zip).
@@ -75,12 +80,15 @@ class Entry:
     parts: tuple[Piece, ...] = ()
     unpacked: Piece | None = None
     fetched: bool = False  # the page fetches it (files.mjs), rather than the browser loading it
+    later: bool = False  # once ready, for later visits
 
     def to_dict(self) -> dict[str, Any]:
         entry = self.whole.to_dict()
         if self.fetched:
             entry["fetch"] = True
             entry["type"] = MIME_TYPES.get(Path(self.whole.path).suffix, "application/octet-stream")
+        if self.later:
+            entry["later"] = True
         magic = MAGIC.get(Path(self.whole.path).suffix)
         if magic:
             entry["magic"] = magic.hex()
@@ -91,17 +99,25 @@ class Entry:
         return entry
 
 
-def entry_of(site: Path, path: str, parts: tuple[Piece, ...] = (), fetched: bool = False) -> Entry:
+def entry_of(
+    site: Path, path: str, parts: tuple[Piece, ...] = (), fetched: bool = False, later: bool = False
+) -> Entry:
     """The entry for `path` in `site`; a split file is read back from its parts."""
     files = [site / part.path for part in parts] or [site / path]
-    return Entry(Piece.of(path, *files), parts, _unpacked(files, path), fetched)
+    return Entry(Piece.of(path, *files), parts, _unpacked(files, path), fetched, later)
+
+
+# How a compressed file's content is had back, by suffix (a brotli stream has no magic
+# number: the page tells a file its host unpacked by its size, see templates/files.mjs).
+UNPACK: dict[str, Callable[[bytes], bytes]] = {".gz": gzip.decompress, ".br": brotli.decompress}
 
 
 def _unpacked(files: list[Path], path: str) -> Piece | None:
-    """A gzipped file's content (shipped gzipped files are a few MB: see `gzipped`)."""
-    if not path.endswith(".gz"):
+    """A compressed file's content (such files are a few MB: see `brotli`, `snapshot`)."""
+    unpack = UNPACK.get(Path(path).suffix)
+    if unpack is None:
         return None
-    inner = gzip.decompress(b"".join(file.read_bytes() for file in files))
+    inner = unpack(b"".join(file.read_bytes() for file in files))
     return Piece(path, len(inner), hashlib.sha256(inner).hexdigest())
 
 

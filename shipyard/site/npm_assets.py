@@ -27,6 +27,7 @@ class NpmAsset:
     version: str
     integrity: str  # the registry's `dist.integrity`: "sha512-" + base64 digest
     files: tuple[str, ...]  # paths inside the tarball's `package/` folder
+    variant: str = ""  # tells apart two choices of files from one tarball in the cache
 
     @property
     def spec(self) -> str:
@@ -59,13 +60,34 @@ ONNXRUNTIME_WEB = NpmAsset(
     ("dist/ort.wasm.bundle.min.mjs", "dist/ort-wasm-simd-threaded.wasm"),
 )
 
-ASSETS = (PYODIDE, ONNXRUNTIME_WEB)
+# The WebGPU build (JSEP: WebGPU and the wasm CPU kernels in one binary, so it still runs
+# the ai.onnx.ml operators, unlike the `ort.webgpu.*` build), for sites built with --gpu only:
+# its wasm is about twice the CPU build's.
+ONNXRUNTIME_WEB_GPU = NpmAsset(
+    ONNXRUNTIME_WEB.name,
+    ONNXRUNTIME_WEB.version,
+    ONNXRUNTIME_WEB.integrity,
+    ("dist/ort.bundle.min.mjs", "dist/ort-wasm-simd-threaded.jsep.wasm"),
+    variant="webgpu",
+)
+
+# The page's decoder for the files shipped brotli-compressed (see `brotli`): Rust's
+# brotli-decompressor built to wasm (208 KB, half that gzipped), as an ES module.
+BROTLI_DECODER = NpmAsset(
+    "brotli-dec-wasm",
+    "2.3.2",
+    "sha512-5H+k8eVLIJY6B4olN2HP9QzJAxcplf0jV7mWnkpxvOSeUE9Npg3dQ2pgLn30a9MUFHNro1iSmtdu6VNdlb+TIw==",
+    ("pkg/brotli_dec_wasm.js", "pkg/brotli_dec_wasm_bg.wasm"),
+)
+
+ASSETS = (PYODIDE, ONNXRUNTIME_WEB, BROTLI_DECODER)
 
 
 def ensure_asset(asset: NpmAsset) -> Path:
     """The folder holding `asset.files` (by base name), downloading and verifying if needed.
     Files cut short since they were extracted are extracted again (see `cache`)."""
-    target = cache_dir() / "npm" / f"{asset.tarball.removesuffix('.tgz')}"
+    suffix = f"-{asset.variant}" if asset.variant else ""
+    target = cache_dir() / "npm" / f"{asset.tarball.removesuffix('.tgz')}{suffix}"
     files = [target / name for name in asset.names]
     record = sizes_of(target)
     if whole(files, record):

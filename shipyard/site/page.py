@@ -64,8 +64,9 @@ def page_context(
     snapshot: bool = True,
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
+    gpu: dict[str, Any] | None = None,
 ) -> PageContext:
-    plan = built_plan(app)
+    data = page_data(app.to_dict(), threads, snapshot, session, manifest, plan=built_plan(app), gpu=gpu)
     return PageContext(
         title=app.name,
         description=app.description,
@@ -73,7 +74,7 @@ def page_context(
         form_html=Markup(render_form(app)),
         outputs_html=Markup(render_outputs(app)),
         batch_html=Markup(render_batch(app)),
-        data=Markup(script_json(page_data(app.to_dict(), threads, snapshot, session, manifest, plan))),
+        data=Markup(script_json(data)),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
         preloads=preloads,

@@ -2,7 +2,9 @@
 
 Booting the interpreter is most of a page's start-up on a slow CPU. A page that restores
 the memory of a Pyodide that has already started, and has already imported the standard
-modules the runtime and PyScript use, skips that work (the README gives the figures).
+modules the runtime and PyScript use, skips that work (the README gives the figures). Its
+bytes cost a first visit more than that saves, so a page fetches it once ready, for the
+visits after (templates/interpreter.mjs).
 The snapshot is a heap image that only the Pyodide build that made it accepts (Pyodide
 checks its build id); it holds no JS state, so one made in Node restores in a browser.
 Node is the `npm` the assets are fetched with, so it is at hand.
@@ -16,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from shipyard.cache import cache_dir, cache_error, record_sizes, sizes_of, whole
+from shipyard.cache import cache_dir, cache_error, read_cached, record_sizes, sizes_of, whole
 from shipyard.errors import SnapshotError, last_line, os_reason
 from shipyard.site.npm_assets import PYODIDE
 
@@ -33,17 +35,21 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
-const [folder, output, modules] = process.argv.slice(2);
+const [folder, stdlib, output, modules] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
-const pyodide = await loadPyodide({ indexURL: `${folder}/`, _makeSnapshot: true });
+const pyodide = await loadPyodide({ indexURL: `${folder}/`, stdLibURL: stdlib, _makeSnapshot: true });
 pyodide.runPython(`import ${modules}`);
 writeFileSync(output, gzipSync(pyodide.makeMemorySnapshot(), { level: 9 }));
 """
 
 
-def ensure_snapshot(pyodide: Path) -> Path:
-    """The gzipped snapshot for the Pyodide in `pyodide` (the cached asset folder)."""
-    recipe = hashlib.sha256(f"{PYODIDE.integrity}\n{PRELOADED}\n{MAKE_SNAPSHOT}".encode()).hexdigest()
+def ensure_snapshot(pyodide: Path, stdlib: Path) -> Path:
+    """The gzipped snapshot for the Pyodide in `pyodide` (the cached asset folder) running
+    the site's `stdlib` zip: its importers keep the zip's offsets, so a snapshot restores
+    only with the very zip it was made with (see `stdlib`)."""
+    stdlib_sha = hashlib.sha256(read_cached(stdlib)).hexdigest()
+    recipe = f"{PYODIDE.integrity}\n{stdlib_sha}\n{PRELOADED}\n{MAKE_SNAPSHOT}"
+    recipe = hashlib.sha256(recipe.encode()).hexdigest()
     target = cache_dir() / "snapshots" / f"pyodide-{PYODIDE.version}-{recipe[:16]}.bin.gz"
     if whole([target], sizes_of(target)):
         return target
@@ -55,7 +61,9 @@ def ensure_snapshot(pyodide: Path) -> Path:
         with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
             script, made = Path(tmp) / "make.mjs", Path(tmp) / "snapshot.bin.gz"
             script.write_text(MAKE_SNAPSHOT)
-            _run_node([node, str(script), str(pyodide.resolve()), str(made), PRELOADED], made)
+            _run_node(
+                [node, str(script), str(pyodide.resolve()), str(stdlib.resolve()), str(made), PRELOADED], made
+            )
             made.replace(target)
         record_sizes([target], sizes_of(target))
     except OSError as error:

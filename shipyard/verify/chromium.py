@@ -17,6 +17,8 @@ from typing import Any
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from shipyard_runtime.names import IDS
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Flags that keep Chromium from calling home on a machine with no internet.
@@ -30,6 +32,9 @@ QUIET_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# WebGPU for a --gpu site: headless Chromium then has a software adapter (SwiftShader), with
+# --disable-gpu still set. Without it `requestAdapter()` gives null.
+WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
 LOAD_TIMEOUT_MS = 120_000
 PREDICT_TIMEOUT_MS = 60_000
 
@@ -74,13 +79,19 @@ def find_chromium(explicit: str | None = None) -> str | None:
 
 
 @contextmanager
-def launch_chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
+def launch_chromium(executable: str = CHROMIUM, webgpu: bool = False) -> Iterator[Browser]:
+    """Chromium with `chromium_flags(webgpu)`."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=QUIET_FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=chromium_flags(webgpu))
         try:
             yield browser
         finally:
             browser.close()
+
+
+def chromium_flags(webgpu: bool = False) -> list[str]:
+    """QUIET_FLAGS; `webgpu`: with a WebGPU adapter too (WEBGPU_FLAGS)."""
+    return QUIET_FLAGS + (WEBGPU_FLAGS if webgpu else [])
 
 
 def is_foreign(url: str, origin: str) -> bool:
@@ -95,6 +106,7 @@ class PageRun:
     results: list[dict[str, Any] | str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     load_error: str | None = None  # the page never became ready
+    status: str = ""  # the page's status line after the runs (a --gpu page's names its backend)
 
     def foreign_requests(self, origin: str) -> list[str]:
         return list(dict.fromkeys(url for url in self.requests if is_foreign(url, origin)))
@@ -114,6 +126,7 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
         return run
     try:
         run.results = page.evaluate(PREDICT_ALL, [input_sets, PREDICT_TIMEOUT_MS])
+        run.status = page.locator(f"#{IDS.status}").text_content() or ""
     finally:
         context.close()
     return run

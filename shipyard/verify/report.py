@@ -20,6 +20,7 @@ class Report:
     errors: list[str] = field(default_factory=list)  # runs that failed on one side only
     foreign_requests: list[str] = field(default_factory=list)
     reference: str | None = None  # the model onnxruntime ran, when not the site's own (`--model`)
+    page_status: str | None = None  # a --gpu page's status line: WebGPU or the CPU, and why
 
     @property
     def passed(self) -> bool:
@@ -37,6 +38,8 @@ def report_text(report: Report) -> str:
     lines = [f"{report.site}: {sets}"]
     if report.reference:
         lines.append(f"  compared with {report.reference}")
+    if report.page_status:
+        lines.append(f"  the page says: {report.page_status}")
     width = max((len(o.name) for o in report.outputs), default=0)
     for o in report.outputs:
         lines.append(f"  {o.name:<{width}}  {o.dtype:<7}  {_output_line(o, report.tolerance)}")
@@ -71,6 +74,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "site": report.site,
         "reference": report.reference,
+        "page_status": report.page_status,
         "passed": report.passed,
         "seed": report.seed,
         "rtol": report.tolerance.rtol,

@@ -17,7 +17,7 @@ from shipyard.errors import NoBrowserError, VerifyError
 from shipyard.model.external import data_problems
 from shipyard.model.load import load_model, model_files
 from shipyard.model.origin import check_original, read_record
-from shipyard.site.page import read_site_app
+from shipyard.site.page import read_page_data, read_site_app
 from shipyard.verify.compare import Result, Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet, input_sets, to_page
 from shipyard.verify.native import load_hooks, run_native
@@ -64,9 +64,10 @@ def verify_site(site: Path, options: VerifyOptions, progress: Callable[[str], No
         raise VerifyError("nothing to try: the inputs have no defaults or examples; pass --samples N")
     progress(f"Running {len(sets)} input sets through onnxruntime on this machine…")
     native = run_native(reference, app, sets, load_hooks(site, app))
-    page, foreign = _run_in_browser(site, chromium, app, sets, progress)
+    page, foreign, status = _run_in_browser(site, chromium, app, sets, progress)
     labels = [s.label for s in sets]
     report = Report(str(site), seed, options.tolerance, labels, foreign_requests=foreign, reference=described)
+    report.page_status = status
     if isinstance(page, str):
         report.errors.append(f"the page did not load: {page}")
         return report
@@ -117,21 +118,23 @@ def _require_tools() -> None:
 
 def _run_in_browser(
     site: Path, chromium: str, app: AppSpec, sets: list[InputSet], progress: Callable[[str], None]
-) -> tuple[list[Result] | str, list[str]]:
-    """Each set's result from the page (or the page's load failure), and its foreign requests."""
+) -> tuple[list[Result] | str, list[str], str | None]:
+    """Each set's result from the page (or the page's load failure), its foreign requests, and
+    for a --gpu site its status line, which says what ran the model."""
     from playwright.sync_api import Error as PlaywrightError
 
     from shipyard.site.serve import served
     from shipyard.verify.chromium import launch_chromium, predict_in_page
 
+    gpu = read_page_data(site).get("gpu") is not None  # a --gpu site is checked on WebGPU
     with served(site) as url:
-        progress(f"Opening {url} in {chromium}…")
+        progress(f"Opening {url} in {chromium}{' with WebGPU' if gpu else ''}…")
         try:
-            with launch_chromium(chromium) as browser:
+            with launch_chromium(chromium, webgpu=gpu) as browser:
                 run = predict_in_page(browser, url, [to_page(app, s.values) for s in sets])
         except PlaywrightError as error:
             raise NoBrowserError(
                 f"cannot start {chromium} ({error.message.splitlines()[0]}); the site itself was not checked"
             ) from None
     results = run.load_error if run.load_error is not None else [comparable(r) for r in run.results]
-    return results, run.foreign_requests(url)
+    return results, run.foreign_requests(url), run.status if gpu else None

@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 from shipyard.cache import cache_dir
-from shipyard.site.gzipped import gzipped
+from shipyard.site.brotli import brotlied
 from shipyard.site.npm_assets import ASSETS, ONNXRUNTIME_WEB, PYODIDE, ensure_asset
-from shipyard.site.snapshot import ensure_snapshot
 from tests.support.cli import run
 from tests.support.installed import Installed
 from tests.support.sites import EXAMPLES
@@ -37,8 +36,7 @@ def whole_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The user's cache, its entries complete and the housing model's check cached."""
     for asset in ASSETS:
         ensure_asset(asset)
-    gzipped(ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm")
-    ensure_snapshot(ensure_asset(PYODIDE))
+    brotlied(ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm")
     assert run(*BUILD, str(tmp_path_factory.mktemp("warm") / "site"))[0] == 0
     return cache_dir()
 
@@ -49,7 +47,7 @@ def scratch_cache(whole: Path, folder: Path, without: tuple[str, ...] = ()) -> P
     cache = folder / "cache"
     cache.mkdir()
     (cache / "tarballs").symlink_to(whole / "tarballs")
-    for name in ("npm", "gzip", "snapshots", "checks"):
+    for name in ("npm", "brotli", "snapshots", "stdlib", "checks"):
         shutil.copytree(whole / name, cache / name, symlinks=True)
     for entry in without:
         gone = cache / entry
@@ -107,12 +105,20 @@ def test_a_template_missing_from_an_installation_is_named_with_a_fix(
 
 
 def test_cache_entries_cut_short_are_made_again(tmp_path: Path, previous: Path) -> None:
-    """Pyodide's lock (once a traceback), the gzipped wasm and the snapshot (once shipped
-    broken, the page failing in the browser), each cut to half."""
+    """Pyodide's lock (once a traceback), the brotli-compressed wasm and the snapshot (once
+    shipped broken, the page failing in the browser), each cut to half."""
     cache = scratch_cache(cache_dir(), tmp_path)
     lock = cache / "npm" / "pyodide-314.0.7" / "pyodide-lock.json"
-    (wasm,) = (cache / "gzip").glob("*/*.wasm.gz")
-    (snapshot,) = (cache / "snapshots").glob("*.bin.gz")
+    # This build's entries (a cache shared with other checkouts may hold others): the snapshot
+    # is the one the previous site holds.
+    shipped = (previous / "pyodide" / "snapshot.bin.gz").read_bytes()
+    made = (
+        brotlied(ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm"),
+        next(
+            entry for entry in (cache_dir() / "snapshots").rglob("*.bin.gz") if entry.read_bytes() == shipped
+        ),
+    )
+    wasm, snapshot = (cache / entry.relative_to(cache_dir()) for entry in made)
     for entry in (lock, wasm, snapshot):
         entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
     code, output = run(*BUILD, str(tmp_path / "again"), env={"SHIPYARD_CACHE_DIR": str(cache)})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import zipfile
 from pathlib import Path
 
+import brotli
 import pytest
 
 from shipyard.build import build_site
@@ -25,7 +25,9 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     top = sorted(p.name for p in site.iterdir())
     assert top == [
         "app.webmanifest",
+        "backend.mjs",
         "batch.mjs",
+        "brotli",
         "fastpath.mjs",
         "files.json",
         "files.mjs",
@@ -44,19 +46,25 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "pyscript",
         "shipyard.js",
         "status.mjs",
+        "stdlib.mjs",
         "style.css",
         "sw.js",
+        "unbrotli.mjs",
         "watchdog.mjs",
         "worker.mjs",
     ]
     assert sorted(p.name for p in (site / "ort").iterdir()) == [
-        "ort-wasm-simd-threaded.wasm.gz",
+        "ort-wasm-simd-threaded.wasm.br",
         "ort.wasm.bundle.min.mjs",
     ]
-    wasm = gzip.decompress((site / "ort" / "ort-wasm-simd-threaded.wasm.gz").read_bytes())
+    decoder = sorted(p.name for p in (site / "brotli").iterdir())
+    assert decoder == ["brotli_dec_wasm.js", "brotli_dec_wasm_bg.wasm"]
+    wasm = brotli.decompress((site / "ort" / "ort-wasm-simd-threaded.wasm.br").read_bytes())
     assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
+    assert read_page_data(site)["gpu"] is None  # the CPU only, without --gpu
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
-    assert {"pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} <= pyodide
+    assert {"pyodide.mjs", "pyodide.asm.wasm", "pyodide-lock.json"} <= pyodide
+    assert {"python_stdlib.zip", "python_stdlib_rest.zip"} <= pyodide
     assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()
     assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()

@@ -3,11 +3,11 @@ per-file limit shipped as parts (shipyard/site/parts.py)."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from pathlib import Path
 
+import brotli
 import pytest
 
 from shipyard.build import build_site
@@ -37,11 +37,12 @@ def test_the_manifest_names_every_file_but_the_page_with_its_size_and_hash(site:
 def test_the_page_fetches_the_large_files_and_the_browser_loads_the_modules(site: Path) -> None:
     manifest = read_page_data(site)["manifest"]
     fetched = {path for path, entry in manifest.items() if entry.get("fetch")}
-    assert {FILES.model, FILES.ort_wasm, FILES.snapshot, "pyodide/pyodide.asm.wasm"} <= fetched
+    large = {FILES.model, FILES.ort_wasm, FILES.brotli_wasm, FILES.snapshot, "pyodide/pyodide.asm.wasm"}
+    assert large <= fetched
     assert not any(path.endswith((".mjs", ".js", ".css")) for path in fetched)
     assert manifest["pyodide/pyodide.asm.wasm"]["type"] == "application/wasm"
     assert manifest["pyodide/pyodide.asm.wasm"]["magic"] == "0061736d"
-    unpacked = gzip.decompress((site / FILES.ort_wasm).read_bytes())
+    unpacked = brotli.decompress((site / FILES.ort_wasm).read_bytes())
     assert manifest[FILES.ort_wasm]["unpacked"] == {"size": len(unpacked), "sha256": sha256(unpacked)}
 
 

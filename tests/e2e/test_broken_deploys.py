@@ -16,14 +16,16 @@ import pytest
 from playwright.sync_api import Browser
 
 from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, SNAPSHOT_INTERPRETER, STYLE, module_preloads
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS
 from tests.support.faulty_host import FAULTS, case_path, faulty_host
 from tests.support.sites import build_example
 
 DEADLINE_S = 15
 RUNTIME_WHEEL = "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl"
-# The files on the way to ready: those the page fetches, and what the browser loads.
-FETCHED_FILES = (*FETCHED, FILES.model, FILES.snapshot, RUNTIME_WHEEL)
+# The files on the way to ready: those the page fetches, and what the browser loads. (The
+# snapshot is fetched once ready, for later visits: a broken one is never kept.)
+FETCHED_FILES = (*FETCHED, FILES.model, RUNTIME_WHEEL)
 LOADED = (ENTRY, STYLE, PYSCRIPT_ENTRY, SNAPSHOT_INTERPRETER, *module_preloads())
 SPREAD = (
     *FETCHED_FILES,
@@ -78,3 +80,18 @@ def test_a_broken_file_is_named_with_its_cause(host: str, chromium: Browser, fil
         assert CAUSES[fault] in shown, shown
     if rejected is not None:
         assert rejected == shown
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_broken_snapshot_leaves_the_page_starting(host: str, chromium: Browser, fault: str) -> None:
+    """The snapshot is fetched once ready, for later visits; a broken one is never kept."""
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        page.goto(host + case_path(fault, FILES.snapshot))
+        page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+        page.wait_for_timeout(1000)  # past the snapshot's fetch, once ready
+        state = page.get_attribute(f"#{IDS.status}", ATTRIBUTES.state)
+    finally:
+        context.close()
+    assert state == "ready"

@@ -40,16 +40,21 @@ SETTLED_WITHIN = """([name, ms]) => Promise.race([
 
 
 class HeldPython:
-    """Pyodide's wasm held back by the browser's router until `release()`."""
+    """Pyodide's wasm held back by the browser's router until `release()`, and let through
+    at once from then on."""
 
     def __init__(self, page: Page) -> None:
         self.routes: list[Route] = []
+        self.released = False
         page.route(HELD, self._hold)
 
     def _hold(self, route: Route) -> None:
         self.routes.append(route)
+        if self.released:
+            route.continue_()
 
     def release(self) -> None:
+        self.released = True
         for route in self.routes:
             route.continue_()
 
@@ -94,7 +99,7 @@ def test_an_input_only_python_reads_waits_for_python(
 ) -> None:
     page, held = held_page(serve(plain_site))
     page.evaluate("window.shipyard.ready")
-    page.evaluate("window.nested = window.shipyard.predict({x: [[1, 2, 3]]})")
+    page.evaluate("() => { window.nested = window.shipyard.predict({x: [[1, 2, 3]]}); }")
     assert page.evaluate(SETTLED_WITHIN, ["nested", 500]) == "waiting"
     held.release()
     assert page.evaluate("window.nested.then((r) => Array.from(r.x_out.data))") == [1, 2, 3]
@@ -109,7 +114,7 @@ def test_a_site_with_hooks_is_ready_once_python_runs(
     hooked_site: Path, serve: Callable[[Path], str], held_page: Callable[[str], tuple[Page, HeldPython]]
 ) -> None:
     page, held = held_page(serve(hooked_site))
-    page.evaluate("window.early = window.shipyard.ready")
+    page.evaluate("() => { window.early = window.shipyard.ready; }")
     assert page.evaluate(SETTLED_WITHIN, ["early", 3000]) == "waiting"
     assert held.routes, "Pyodide's wasm was not asked for: the test held nothing back"
     held.release()

@@ -18,6 +18,8 @@ from shipyard.build import build_site
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_READY
+from shipyard_runtime.names import FILES
+from tests.support.site_page import HOLDS_FILE
 from tests.support.sites import EXAMPLES, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
@@ -45,11 +47,14 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         yield built, url
 
 
-def visit(context: BrowserContext, url: str, requests: list[str]) -> Page:
+def visit(context: BrowserContext, url: str, requests: list[str], site: Path) -> Page:
+    """A visit, until the page is ready and has kept the start-up snapshot it fetches then."""
     requests.clear()
     page = context.new_page()
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
     page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    snapshot = read_page_data(site)["manifest"][FILES.snapshot]["sha256"]
+    page.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
     return page
 
 
@@ -62,25 +67,25 @@ def test_a_second_visit_fetches_none_of_the_large_files(site: tuple[Path, str], 
     context = chromium.new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
-    first = visit(context, url, requests)
+    first = visit(context, url, requests, folder)
     assert {url + path for path in fetched_files(folder)} <= set(requests)
     first.evaluate(WAIT_CONTROLLED)
     first.close()
-    again = visit(context, url, requests)
+    again = visit(context, url, requests, folder)
     assert [u for u in requests if u.removeprefix(url) in fetched_files(folder)] == []
     assert again.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
     context.close()
 
 
 def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], chromium: Browser) -> None:
-    _, url = site
+    folder, url = site
     context = chromium.new_context()
-    first = visit(context, url, [])
+    first = visit(context, url, [], folder)
     first.evaluate(WAIT_CONTROLLED)
     first.wait_for_function(KEPT, timeout=LOAD_TIMEOUT_MS)
     first.close()
     context.set_offline(True)
-    page = visit(context, url, [])
+    page = visit(context, url, [], folder)
     assert page.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
     table = page.evaluate("(text) => window.shipyard.predictCsv(text)", to_csv(housing_rows(5)))
     assert table
@@ -94,7 +99,7 @@ def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
     context = chromium.new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
-    first = visit(context, url, requests)
+    first = visit(context, url, requests, folder)
     first.evaluate(WAIT_CONTROLLED)
     before = fetched_files(folder)
     first.close()
@@ -102,7 +107,7 @@ def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
     after = fetched_files(folder)
     changed = {path for path in after if before.get(path, {}).get("sha256") != after[path]["sha256"]}
     assert changed == {"model.onnx"}
-    page = visit(context, url, requests)
+    page = visit(context, url, requests, folder)
     assert {u.removeprefix(url) for u in requests if u.removeprefix(url) in after} == changed
     kept = page.evaluate(CACHED_SHAS)
     assert kept == sorted(str(e["sha256"]) for e in after.values())

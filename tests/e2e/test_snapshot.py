@@ -1,6 +1,6 @@
-"""A page restored from Pyodide's start-up snapshot: it fetches the snapshot and the gzipped
-onnxruntime-web wasm, each visit draws its own random numbers, and the warm-up once ready
-shows nothing."""
+"""A page restored from Pyodide's start-up snapshot: a first visit starts Pyodide afresh and
+fetches the snapshot once ready, the visits after it restore Pyodide from it, each drawing
+its own random numbers, and the warm-up once ready shows nothing."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from shipyard.build import build_site
-from tests.support.site_page import SitePage
+from shipyard.site.page import read_page_data
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard_runtime.names import FILES, MARKS
+from tests.support.site_page import HOLDS_FILE, SitePage
 from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
+INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
+RESTORED = "(mark) => performance.getEntriesByName(mark).length > 0"
 
 APP = """\
 import random
@@ -34,17 +40,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
-def test_the_page_is_restored_from_the_snapshot_and_each_visit_draws_anew(
-    site: Path, open_site: Callable[[Path], SitePage]
+def visit(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    return page
+
+
+def test_a_first_visit_boots_afresh_and_later_ones_restore_the_snapshot_drawing_anew(
+    site: Path, chromium: Browser, serve: Callable[[Path], str]
 ) -> None:
-    inputs = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
-    visits = [open_site(site) for _ in range(2)]
-    draws = [visit.predict(inputs)["postprocess"]["draw"] for visit in visits]
+    """The first visit fetches the snapshot once ready, not before; the visits after it
+    restore Pyodide from it, and each draws its own random numbers."""
+    url, snapshot = serve(site), read_page_data(site)["manifest"][FILES.snapshot]
+    context = chromium.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url.removeprefix(url)))
+    first = visit(context, url)
+    assert first.evaluate(RESTORED, MARKS.restored) is False
+    first.wait_for_function(HOLDS_FILE, arg=snapshot["sha256"], timeout=LOAD_TIMEOUT_MS)
+    assert {FILES.snapshot, FILES.ort_wasm} <= set(requests)
+    draws = []
+    for _ in range(2):
+        requests.clear()
+        again = visit(context, url)
+        assert again.evaluate(RESTORED, MARKS.restored) is True
+        draws.append(
+            again.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["postprocess"]["draw"]
+        )
+        assert FILES.snapshot not in requests
     assert draws[0] != draws[1]
-    for visit in visits:
-        fetched = {url.removeprefix(visit.origin) for url in visit.requests}
-        assert {"/pyodide/snapshot.bin.gz", "/ort/ort-wasm-simd-threaded.wasm.gz"} <= fetched
-        assert visit.foreign_requests() == [] and visit.errors == []
+    context.close()
 
 
 def test_the_warm_up_once_ready_shows_nothing(site: Path, open_site: Callable[[Path], SitePage]) -> None:

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { diagnose, fault, fileCache, servingFetch, siteFiles } from "../../templates/files.mjs";
+import { memoryCaches } from "./caches.mjs";
 
 const SITE = "https://example.test/app/";
 const WASM = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9, 9, 9, 9);
@@ -37,6 +38,18 @@ test("a gzipped file a host sent unpacked is checked as its content", async () =
   assert.match(await fault(entry, 200, content.subarray(0, 3)), /^truncated: 3 of 20 bytes/);
 });
 
+test("a brotli-compressed file (no magic number) is told from its content by its length", async () => {
+  const content = text("the unpacked content");
+  const packed = Uint8Array.of(0x1b, 0x13, 0, 0xf8);
+  const entry = { ...piece("a.br", packed), unpacked: { size: content.length, sha256: sha(content) } };
+  assert.equal(await fault(entry, 200, packed), null);
+  assert.equal(await fault(entry, 200, content), null);
+  assert.match(await fault(entry, 200, packed.subarray(0, 3)), /^truncated: 3 of 4 bytes/);
+  const altered = content.slice();
+  altered[0] ^= 1;
+  assert.match(await fault(entry, 200, altered), /^integrity mismatch: its sha256/);
+});
+
 // A host made of a map of paths to bytes (a missing path is a 404), recording requests.
 function host(files) {
   const requests = [];
@@ -47,18 +60,6 @@ function host(files) {
     return bytes ? new Response(bytes) : new Response("not found", { status: 404 });
   };
   return { fetch, requests };
-}
-
-// The Cache API's part that fileCache uses, in memory (Node has no Cache API).
-function memoryCaches() {
-  const stored = new Map();
-  const cache = {
-    match: async (url) => (stored.has(url) ? new Response(stored.get(url)) : undefined),
-    put: async (url, response) => { stored.set(url, new Uint8Array(await response.arrayBuffer())); },
-    keys: async () => [...stored.keys()].map((url) => ({ url })),
-    delete: async ({ url }) => stored.delete(url),
-  };
-  return { stored, open: async () => cache };
 }
 
 test("parts are fetched and joined, and kept for the next visit", async () => {
@@ -118,4 +119,28 @@ test("diagnose names the first broken file", async () => {
   const broken = await diagnose({ manifest, site: SITE, fetch: host({ "a.mjs": text("fine"), "b.mjs": text("exp") }).fetch, paths: ["a.mjs", "b.mjs"] });
   assert.match(broken.message, /^b\.mjs is broken: truncated: 3 of 9 bytes/);
   assert.equal(await diagnose({ manifest, site: SITE, fetch: host({ "a.mjs": text("fine") }).fetch, paths: ["a.mjs"] }), null);
+});
+
+test("start settles once its files have come or failed, and a take gets that download", async () => {
+  const manifest = { "a.wasm": { ...piece("a.wasm", WASM), fetch: true }, "b.bin": { ...piece("b.bin", text("b")), fetch: true } };
+  const served = host({ "a.wasm": WASM });
+  const files = siteFiles({ manifest, site: SITE, cache: fileCache(null, SITE), fetch: served.fetch });
+  const results = await files.start(["a.wasm", "b.bin"]);
+  assert.deepEqual(results.map(({ status }) => status), ["fulfilled", "rejected"]);
+  assert.deepEqual(await files.take("a.wasm"), WASM);
+  await assert.rejects(files.take("b.bin"), { name: "SiteFileError" });
+  assert.deepEqual(served.requests.sort(), ["a.wasm", "b.bin"]);
+});
+
+test("a broken file is reported as soon as its fetch fails, before anything asks for it", async () => {
+  const manifest = { "a.wasm": { ...piece("a.wasm", WASM), fetch: true, magic: "0061736d" } };
+  const heard = [];
+  const files = siteFiles({
+    manifest, site: SITE, cache: fileCache(null, SITE), fetch: host({}).fetch, failed: (error, path) => heard.push([path, error.reason]),
+  });
+  files.start(["a.wasm"]);
+  await assert.rejects(files.take("a.wasm"), /missing/);
+  assert.equal(heard.length, 1);
+  assert.equal(heard[0][0], "a.wasm");
+  assert.match(heard[0][1], /^missing \(404/);
 });

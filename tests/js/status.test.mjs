@@ -47,3 +47,15 @@ test("a failure replaces the text with its message and marks the error", () => {
   assert.equal(shown.textContent, "shipyard failed to load: Python stopped before the page was ready");
   assert.deepEqual(shown.attributes, { "data-state": "error" });
 });
+
+test("once ready, a line on what runs the model follows, and changes when the backend does", () => {
+  const shown = element();
+  const status = statusLine(shown, "data-state");
+  status.backend("Running on the GPU (WebGPU), checked on the first run");
+  assert.equal(shown.textContent, "Loading the model · Python: starting…");
+  status.loaded("model");
+  status.loaded("python");
+  assert.equal(shown.textContent, "Ready · Running on the GPU (WebGPU), checked on the first run");
+  status.backend("Running on the CPU: WebGPU's outputs differ from the CPU's (y[0] is 1 on the GPU, 2 on the CPU)");
+  assert.equal(shown.textContent, "Ready · Running on the CPU: WebGPU's outputs differ from the CPU's (y[0] is 1 on the GPU, 2 on the CPU)");
+});

@@ -4,7 +4,8 @@ plans made by Python's `page_plan`.
 
 This module writes those fixtures into a temporary folder and hands node their paths
 through environment variables (`SHIPYARD_JS_FIXTURES`, `SHIPYARD_ORT`, `SHIPYARD_ORT_WASM`;
-tests/js/fixtures.mjs reads them), so that `python -m pytest` covers the JS too. ESLint
+tests/js/fixtures.mjs reads them; and `SHIPYARD_BROTLI`, the brotli decoder's folder, for
+unbrotli.test.mjs), so that `python -m pytest` covers the JS too. ESLint
 comes from package-lock.json, installed with `npm ci` when node_modules is missing or stale.
 """
 
@@ -23,7 +24,8 @@ from onnx import TensorProto, helper
 
 from examples.samples import noise
 from shipyard.model.picture_graph import write_picture_graphs
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
+from shipyard.site.gpu import gpu_check
+from shipyard.site.npm_assets import BROTLI_DECODER, ONNXRUNTIME_WEB, ensure_asset
 from shipyard_runtime.dtypes import DTYPES
 from shipyard_runtime.hooks import Hooks
 from shipyard_runtime.picture_prep import picture_files
@@ -184,6 +186,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             for name, (model, plan, inputs) in REFUSED.items()
         },
         "pictures": picture_fixture(folder / "site"),
+        "gpu": gpu_check(),  # a --gpu page's check, as its JSON block carries it
     }
     (folder / "fixtures.json").write_text(json.dumps(data, allow_nan=False))
     ort = ensure_asset(ONNXRUNTIME_WEB)
@@ -191,6 +194,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SHIPYARD_JS_FIXTURES": str(folder / "fixtures.json"),
         "SHIPYARD_ORT": str(ort / "ort.wasm.bundle.min.mjs"),
         "SHIPYARD_ORT_WASM": str(ort / "ort-wasm-simd-threaded.wasm"),
+        "SHIPYARD_BROTLI": str(ensure_asset(BROTLI_DECODER)),
     }
 
 

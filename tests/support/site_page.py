@@ -12,6 +12,14 @@ from playwright.sync_api import Browser, Page, Request
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign, load
 from shipyard_runtime.names import IDS, PAGE_DATA
 
+# Whether the site's Cache API storage holds the file of the sha256 given (files.mjs keeps
+# the files it fetched by it): the start-up snapshot is fetched once the page is ready.
+HOLDS_FILE = """async (sha) => {
+  const names = await caches.keys();
+  const name = names.find((n) => n.startsWith("shipyard /"));
+  return name !== undefined && (await (await caches.open(name)).keys()).some((r) => r.url.endsWith(sha));
+}"""
+
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
 RECORD_STATUS = f"""
 window.statusHistory = [];
