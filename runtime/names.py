@@ -35,6 +35,7 @@ class Files:
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them
     web_manifest: str = "app.webmanifest"  # what makes the site installable as an app
+    pyscript: str = "pyscript/core.js"  # PyScript's entry, which the page's JS imports
     user_code: str = "app.py"  # the app's Python module, imported as USER_MODULE
 
 

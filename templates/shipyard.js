@@ -56,6 +56,11 @@ addEventListener("error", () => guard.suspect(), true); // a script or style tha
 addEventListener("unhandledrejection", () => guard.suspect());
 
 const ort = import(`./${files.ort}`);
+// PyScript, and with it Pyodide's start, once the session is up where `predict` needs no
+// Python (`early`): Python's start holds the page's thread in long tasks, which would hold
+// back the session's last steps and so `ready`. Its files are on the way meanwhile.
+const early = builtPlan?.fastPath === true;
+const sessionFirst = (promise) => (early ? promise.catch(() => {}) : Promise.resolve());
 const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
@@ -72,6 +77,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   guard.touch();
   return started;
 });
+sessionFirst(session).then(() => import(`./${files.pyscript}`)).catch((error) => fail(error));
 
 // Each slider mirrors the number box beside it (the box alone carries the value).
 for (const range of document.querySelectorAll(`input[type=range][${attributes.sliderFor}]`)) {
@@ -143,7 +149,6 @@ const paths = Promise.all([ort, session, plan]).then(([{ Tensor, InferenceSessio
   pictures = picturePrep({ files: planned.pictures, create, Tensor, decode, images });
   return predictor({ Tensor, session: started, python: pythonPage, plan: planned, decode, extents, pictures });
 });
-const early = builtPlan?.fastPath === true;
 const checkedFirst = async (made) => {
   await checkLoaded();
   return made;

@@ -44,7 +44,8 @@ PYSCRIPT_FILES = (
     "py-terminal-CwQ6kcjg.js",
     "pyodide_graph-CX6fRcVL.js",
 )
-PYSCRIPT_ENTRY = f"pyscript/{PYSCRIPT_FILES[0]}"
+PYSCRIPT_ENTRY = FILES.pyscript
+assert PYSCRIPT_ENTRY == f"pyscript/{PYSCRIPT_FILES[0]}", "the entry is the first of PyScript's files"
 # The files the page fetches on the way to "ready" (templates/files.mjs starts them at once),
 # besides the model's files, the snapshot, the app's module and the wheels (see assemble).
 FETCHED = (
@@ -89,5 +90,5 @@ def glue() -> tuple[str, ...]:
 def module_preloads() -> tuple[str, ...]:
     """Every module on the way to "ready", fetched from the first moment rather than when
     the module that needs it asks (PyScript asks for Pyodide's files only after its own chunks)."""
-    pyscript = (f"pyscript/{name}" for name in PYSCRIPT_FILES[1:])
+    pyscript = (f"pyscript/{name}" for name in PYSCRIPT_FILES)
     return (FILES.ort, FILES.brotli, *glue(), "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript)

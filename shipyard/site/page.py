@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from shipyard import __version__
 from shipyard.errors import VerifyError, os_reason
-from shipyard.site.layout import ENTRY, PAGE, PYSCRIPT_ENTRY, RESCUE, STYLE, template
+from shipyard.site.layout import ENTRY, PAGE, RESCUE, STYLE, template
 from shipyard_runtime.batch import render_batch
 from shipyard_runtime.form import render_form, render_outputs
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS, PAGE_DATA, Attributes, Ids, page_data
@@ -50,7 +50,7 @@ class PageContext:
     preloads: tuple[str, ...]  # the modules to fetch from the start (the page's JS fetches the rest)
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
     style: str
-    scripts: tuple[str, ...]  # the module scripts: the page's own JS, then PyScript
+    scripts: tuple[str, ...]  # the module scripts: the page's own JS (which starts PyScript)
     web_manifest: str
     rescue: Markup  # the inline script that names a broken module of the page's own (templates/rescue.js)
 
@@ -80,7 +80,7 @@ def page_context(
         preloads=preloads,
         remote_packages=remote_packages,
         style=STYLE,
-        scripts=(ENTRY, PYSCRIPT_ENTRY),
+        scripts=(ENTRY,),
         web_manifest=FILES.web_manifest,
         rescue=Markup(template(RESCUE).decode("utf-8").strip().removesuffix(";")),
     )

@@ -38,12 +38,14 @@ WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
 LOAD_TIMEOUT_MS = 120_000
 PREDICT_TIMEOUT_MS = 60_000
 
-# Waits until the whole page runs (`window.shipyard.python`: Python too, so the form's Run
-# and every `predict` path work), or rejects after `ms`.
+# Waits until `predict` works (`window.shipyard.ready`: before Python on a site without
+# hooks; `predict` waits for Python itself where an input needs it), or rejects after `ms`.
 WAIT_READY = """(ms) => Promise.race([
-  window.shipyard.python,
+  window.shipyard.ready,
   new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready after ${ms / 1000} s`)), ms)),
 ])"""
+# Waits until the whole page runs (`window.shipyard.python`: the form's Run too).
+WAIT_PYTHON = WAIT_READY.replace("window.shipyard.ready", "window.shipyard.python")
 # Waits until the site's service worker controls the page (registered once it is ready):
 # from then on the next visit is served by it and the browser's caches.
 WAIT_CONTROLLED = """() => navigator.serviceWorker.ready.then(() => new Promise((resolve) => {
@@ -112,14 +114,17 @@ class PageRun:
         return list(dict.fromkeys(url for url in self.requests if is_foreign(url, origin)))
 
 
-def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]) -> PageRun:
-    """Open `url` in a fresh context, wait until it is ready, and predict each input set."""
+def predict_in_page(
+    browser: Browser, url: str, input_sets: list[dict[str, Any]], until: str = WAIT_PYTHON
+) -> PageRun:
+    """Open `url` in a fresh context, wait `until` it is ready (by default until the whole
+    page runs, as a visitor needs it), and predict each input set."""
     run = PageRun()
     context = browser.new_context()
     context.on("request", lambda request: run.requests.append(request.url))
     try:
         page = context.new_page()
-        load(page, url)
+        load(page, url, until)
     except PlaywrightError as error:
         run.load_error = _first_line(error.message)
         context.close()
@@ -132,11 +137,11 @@ def predict_in_page(browser: Browser, url: str, input_sets: list[dict[str, Any]]
     return run
 
 
-def load(page: Page, url: str) -> None:
-    """Open a site's `url` in `page` and wait until the whole page runs (WAIT_READY), or raise
-    Playwright's error after LOAD_TIMEOUT_MS."""
+def load(page: Page, url: str, until: str = WAIT_READY) -> None:
+    """Open a site's `url` in `page` and wait `until` it is ready (WAIT_READY: `predict`
+    works; WAIT_PYTHON: the whole page runs), or raise Playwright's error after LOAD_TIMEOUT_MS."""
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    page.evaluate(until, LOAD_TIMEOUT_MS)
 
 
 def _first_line(message: str) -> str:

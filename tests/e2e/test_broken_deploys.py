@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, SNAPSHOT_INTERPRETER, STYLE, module_preloads
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS
 from tests.support.faulty_host import FAULTS, case_path, faulty_host
 from tests.support.sites import build_example
@@ -26,7 +26,7 @@ RUNTIME_WHEEL = "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl"
 # The files on the way to ready: those the page fetches, and what the browser loads. (The
 # snapshot is fetched once ready, for later visits: a broken one is never kept.)
 FETCHED_FILES = (*FETCHED, FILES.model, RUNTIME_WHEEL)
-LOADED = (ENTRY, STYLE, PYSCRIPT_ENTRY, SNAPSHOT_INTERPRETER, *module_preloads())
+LOADED = (ENTRY, STYLE, SNAPSHOT_INTERPRETER, *module_preloads())  # PyScript's entry among the preloads
 SPREAD = (
     *FETCHED_FILES,
     ENTRY,
@@ -89,7 +89,7 @@ def test_a_broken_snapshot_leaves_the_page_starting(host: str, chromium: Browser
     page = context.new_page()
     try:
         page.goto(host + case_path(fault, FILES.snapshot))
-        page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
         page.wait_for_timeout(1000)  # past the snapshot's fetch, once ready
         state = page.get_attribute(f"#{IDS.status}", ATTRIBUTES.state)
     finally:

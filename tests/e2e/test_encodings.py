@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Response
 
 from shipyard.site.serve import CompressingHandler, served
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import FILES
 from tests.support.sites import build_example
 
@@ -46,7 +46,7 @@ def test_the_site_works_through_the_hosts_encoding(
         page = chromium.new_context().new_page()
         page.on("response", record)
         page.goto(url, timeout=LOAD_TIMEOUT_MS)
-        page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
         result = page.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)
         page.context.close()
     assert result["variable"]["data"]

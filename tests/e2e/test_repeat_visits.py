@@ -17,7 +17,7 @@ from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON
 from shipyard_runtime.names import FILES
 from tests.support.site_page import HOLDS_FILE
 from tests.support.sites import EXAMPLES, build_example
@@ -52,7 +52,7 @@ def visit(context: BrowserContext, url: str, requests: list[str], site: Path) ->
     requests.clear()
     page = context.new_page()
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
     snapshot = read_page_data(site)["manifest"][FILES.snapshot]["sha256"]
     page.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
     return page

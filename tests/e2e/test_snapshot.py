@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from shipyard.build import build_site
 from shipyard.site.page import read_page_data
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import FILES, MARKS
 from tests.support.site_page import HOLDS_FILE, SitePage
 from tests.support.sites import EXAMPLES
@@ -43,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def visit(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
     return page
 
 

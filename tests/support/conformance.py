@@ -22,7 +22,7 @@ from onnx import version_converter
 from playwright.sync_api import Browser
 
 from shipyard.site.serve import served
-from shipyard.verify.chromium import predict_in_page
+from shipyard.verify.chromium import WAIT_READY, predict_in_page
 from shipyard.verify.compare import Tolerance, comparable, compare
 from shipyard.verify.inputs import InputSet
 from shipyard.verify.native import TYPE_NAMES
@@ -155,7 +155,8 @@ def check_case(browser: Browser, case: Case, folder: Path, snapshot: bool = True
         case, code, message, repaired=(site / FILES.model).read_bytes() != case.model.read_bytes()
     )
     with served(site) as url:
-        page = predict_in_page(browser, url, [predict_inputs(case.inputs())])
+        # The model's outputs only: `predict` works once ready, before Python on these sites.
+        page = predict_in_page(browser, url, [predict_inputs(case.inputs())], WAIT_READY)
     foreign = page.foreign_requests(url)
     if page.load_error or foreign:
         outcome.problems = [page.load_error or f"requests outside the site: {foreign}"]

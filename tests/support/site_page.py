@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, Request
 
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign, load
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON, is_foreign, load
 from shipyard_runtime.names import IDS, PAGE_DATA
 
 # Whether the site's Cache API storage holds the file of the sha256 given (files.mjs keeps
@@ -57,7 +57,7 @@ class SitePage:
         site = cls(context.new_page(), f"{parts.scheme}://{parts.netloc}")
         context.on("request", site._record)
         site.page.on("pageerror", lambda error: site.errors.append(str(error)))
-        load(site.page, url)
+        load(site.page, url, WAIT_PYTHON)  # a person's page: the form runs
         return site
 
     def _record(self, request: Request) -> None:
