@@ -40,6 +40,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "numbers.mjs",
         "ort",
         "page.mjs",
+        "picture_prep.mjs",
         "pictures.mjs",
         "predict.mjs",
         "pyodide",

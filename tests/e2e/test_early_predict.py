@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_READY
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import IDS, MARKS
 from tests.support.models import keyed_identity_site
 from tests.support.sites import build_example
@@ -90,7 +90,7 @@ def test_a_site_without_hooks_predicts_before_python(
     assert held.routes, "Pyodide's wasm was not asked for: the test held nothing back"
     assert got == {"result": {"x_out": [1, 2.5, -3]}, "marked": 1, "pythonMarked": 0, "runDisabled": True}
     held.release()
-    page.evaluate(WAIT_READY, LOAD_TIMEOUT_MS)
+    page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
     assert page.locator(f"#{IDS.run}").is_enabled()
 
 
