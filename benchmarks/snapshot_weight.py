@@ -9,8 +9,9 @@ most CDNs do. Each run opens each site in a new Chromium with an empty profile t
 one context: the second visit has every file from the browser's cache, so the snapshot
 site's second visit is restored from it and the other's starts afresh; their difference
 is what restoring saves. Then first visits over Chromium's own network emulation, with the
-bytes that came before "ready" (the snapshot comes after it). Figures: the page's "ready"
-mark from navigation, medians (min-max) in ms.
+bytes that came before Python ran (the snapshot comes after it). Figures: the page's
+Python mark (the snapshot speeds Python's start only) from navigation, medians (min-max)
+in ms.
 """
 
 from __future__ import annotations
@@ -25,46 +26,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.network import LINKS, Link, throttle  # noqa: E402
+from benchmarks.visits import ready_at, visits  # noqa: E402
 from shipyard.site.serve import CompressingHandler, served  # noqa: E402
-from shipyard.verify.chromium import WAIT_CONTROLLED, launch_chromium  # noqa: E402
+from shipyard.verify.chromium import launch_chromium  # noqa: E402
 from shipyard_runtime.names import FILES, MARKS  # noqa: E402
 
-# Mbit/s and round-trip latency in ms.
-LINKS = {"20 Mbit/s, 40 ms": (20, 40), "5 Mbit/s, 80 ms": (5, 80)}
-READY = """async (mark) => {
-  await window.shipyard.ready;
-  return performance.getEntriesByName(mark)[0].startTime;
-}"""
 
-
-def visits(url: str) -> tuple[float, float]:
-    """Ready on a first visit, then on a second one in the same context, in ms."""
-    with launch_chromium() as browser:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(url, timeout=300_000)
-        first = page.evaluate(READY, MARKS.ready)
-        page.evaluate(WAIT_CONTROLLED)
-        page.wait_for_timeout(3000)  # the snapshot, fetched once ready, is kept
-        page.close()
-        page = context.new_page()
-        page.goto(url, timeout=300_000)
-        return first, page.evaluate(READY, MARKS.ready)
-
-
-def throttled(url: str, rate: float, latency: int) -> tuple[float, int]:
-    """Ready over the link, in ms, and the bytes on the wire until then."""
+def throttled(url: str, link: Link) -> tuple[float, int]:
+    """Python's mark over the link, in ms, and the bytes on the wire until then."""
     with launch_chromium() as browser:
         page = browser.new_context().new_page()
+        throttle(page, link)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
         wire: list[int] = []
         cdp.on("Network.loadingFinished", lambda event: wire.append(int(event["encodedDataLength"])))
-        speed = rate * 1e6 / 8
-        limits = {"latency": latency, "downloadThroughput": speed, "uploadThroughput": speed}
-        cdp.send("Network.emulateNetworkConditions", {"offline": False, **limits})
         page.goto(url, timeout=600_000)
-        return page.evaluate(READY, MARKS.ready), sum(wire)
+        return ready_at(page, MARKS.python), sum(wire)
 
 
 def build(folder: Path, *options: str) -> None:
@@ -88,27 +67,29 @@ def main() -> None:
         build(fresh, "--no-snapshot")
         weight = (snapshot / FILES.snapshot).stat().st_size
         local: dict[str, list[tuple[float, float]]] = {"snapshot": [], "no snapshot": []}
-        links: dict[str, list[tuple[float, int]]] = {name: [] for name in LINKS}
+        links: dict[str, list[tuple[float, int]]] = {link.name: [] for link in LINKS.values()}
         with (
             served(snapshot, handler=CompressingHandler) as url,
             served(fresh, handler=CompressingHandler) as bare,
         ):
             for _ in range(args.runs):
-                local["snapshot"].append(visits(url))
-                local["no snapshot"].append(visits(bare))
-                for name, (rate, latency) in LINKS.items():
-                    links[name].append(throttled(url, rate, latency))
+                # The first page stays 3 s: the snapshot, fetched once Python runs, is kept.
+                local["snapshot"].append(visits(url, MARKS.python, settle_ms=3000))
+                local["no snapshot"].append(visits(bare, MARKS.python, settle_ms=3000))
+                for link in LINKS.values():
+                    links[link.name].append(throttled(url, link))
     for name, loads in local.items():
         first, second = summary([f for f, _ in loads]), summary([a for _, a in loads])
         print(f"127.0.0.1, {name:<12} first visit {first}   second visit {second}")
     again = {name: statistics.median(a for _, a in loads) for name, loads in local.items()}
     saved = again["no snapshot"] - again["snapshot"]
     print(f"restoring the snapshot saves {saved:.0f} ms; it weighs {weight / 1e6:.2f} MB")
+    mbit = {link.name: link.mbit for link in LINKS.values()}
     for name, loads in links.items():
-        costs = weight * 8 / (LINKS[name][0] * 1e6) * 1000
+        costs = weight * 8 / (mbit[name] * 1e6) * 1000
         wire = statistics.median(w for _, w in loads) / 1e6
         ready = summary([r for r, _ in loads])
-        print(f"{name:<18} first visit {ready}, {wire:.2f} MB before ready; the snapshot adds {costs:.0f} ms")
+        print(f"{name:<18} first visit {ready}, {wire:.2f} MB before Python; the snapshot adds {costs:.0f} ms")
 
 
 if __name__ == "__main__":
