@@ -1,6 +1,6 @@
 """The onnx wheel's conformance data through shipyard: counts for the closing note.
 
-    python benchmarks/conformance.py [--fast] [--no-snapshot] [--only NAME ...]
+    python benchmarks/conformance.py [--fast] [--only NAME ...]
 
 Each of the 117 models of `pytorch-converted` and `pytorch-operator` (or the default
 test run's spread, with --fast) is built without metadata as a user would build it, and
@@ -61,7 +61,6 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--fast", action="store_true", help="only the default test run's spread")
-    parser.add_argument("--no-snapshot", action="store_true", help="build without the start-up snapshot")
     parser.add_argument("--only", nargs="*", help="case names (test_ELU) to run alone")
     args = parser.parse_args()
     cases = fast_cases() if args.fast else all_cases()
@@ -74,7 +73,7 @@ def main() -> None:
         for i, case in enumerate(cases):
             folder = Path(tmp) / str(i)
             folder.mkdir()
-            outcome = check_case(browser, case, folder, snapshot=not args.no_snapshot)
+            outcome = check_case(browser, case, folder)
             match = "matched" if outcome.matched else "-" if not outcome.built else "not matched"
             counts[native_kind(case), verdict(outcome), match] += 1
             if reason := went_wrong(outcome):

@@ -89,7 +89,8 @@ def main() -> None:
         costs = weight * 8 / (mbit[name] * 1e6) * 1000
         wire = statistics.median(w for _, w in loads) / 1e6
         ready = summary([r for r, _ in loads])
-        print(f"{name:<18} first visit {ready}, {wire:.2f} MB before Python; the snapshot adds {costs:.0f} ms")
+        before = f"{wire:.2f} MB before Python"
+        print(f"{name:<18} first visit {ready}, {before}; the snapshot adds {costs:.0f} ms")
 
 
 if __name__ == "__main__":

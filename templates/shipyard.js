@@ -56,11 +56,7 @@ addEventListener("error", () => guard.suspect(), true); // a script or style tha
 addEventListener("unhandledrejection", () => guard.suspect());
 
 const ort = import(`./${files.ort}`);
-// PyScript, and with it Pyodide's start, once the session is up where `predict` needs no
-// Python (`early`): Python's start holds the page's thread in long tasks, which would hold
-// back the session's last steps and so `ready`. Its files are on the way meanwhile.
-const early = builtPlan?.fastPath === true;
-const sessionFirst = (promise) => (early ? promise.catch(() => {}) : Promise.resolve());
+const early = builtPlan?.fastPath === true; // `predict` needs no Python
 const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
@@ -77,7 +73,6 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   guard.touch();
   return started;
 });
-sessionFirst(session).then(() => import(`./${files.pyscript}`)).catch((error) => fail(error));
 
 // Each slider mirrors the number box beside it (the box alone carries the value).
 for (const range of document.querySelectorAll(`input[type=range][${attributes.sliderFor}]`)) {
@@ -159,6 +154,11 @@ const running = Promise.race([
   stopped,
 ]).catch(failed);
 const predicting = early ? predictable : running.then(({ paths: made }) => made);
+// PyScript, and with it Pyodide's start: on an `early` site once `predict` works, never
+// after a failure. Python's start holds the page's thread in long tasks, which would hold
+// back the session's last steps and so `ready`, or a failure's message. Its files are on
+// the way meanwhile.
+(early ? predictable : Promise.resolve()).then(() => import(`./${files.pyscript}`)).catch((error) => fail(error));
 
 window.shipyard = {
   ready: predicting.then(() => undefined),

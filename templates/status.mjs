@@ -10,7 +10,9 @@ export function statusLine(element, stateAttribute, bar = null) {
   const got = new Map();
   const sum = (values) => [...values].reduce((a, b) => a + b, 0);
   const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
-  let failed = false; // a failure's message stays
+  // A failure's message stays: this one's, or the rescue's (rescue.js), which may name a
+  // broken module before this runs.
+  let failed = element.getAttribute(stateAttribute) === "error";
   let backend = null;
   const show = () => {
     if (failed) return;
@@ -42,7 +44,7 @@ export function statusLine(element, stateAttribute, bar = null) {
     stage: (detail) => { pythonStage = detail; show(); },
     backend: (line) => { backend = line; show(); },
     loaded: (part) => { loaded[part] = true; show(); },
-    ready: () => element.setAttribute(stateAttribute, "ready"),
+    ready: () => { if (!failed) element.setAttribute(stateAttribute, "ready"); },
     failed(message) {
       failed = true;
       element.textContent = message;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,13 +115,21 @@ class PageRun:
 
 
 def predict_in_page(
-    browser: Browser, url: str, input_sets: list[dict[str, Any]], until: str = WAIT_PYTHON
+    browser: Browser,
+    url: str,
+    input_sets: list[dict[str, Any]],
+    until: str = WAIT_PYTHON,
+    held: Sequence[str] = (),
 ) -> PageRun:
     """Open `url` in a fresh context, wait `until` it is ready (by default until the whole
-    page runs, as a visitor needs it), and predict each input set."""
+    page runs, as a visitor needs it), and predict each input set. Requests for URLs that
+    match a glob in `held` are never answered, as on a link that has not delivered them yet
+    (a site that predicts before Python, with Pyodide's wasm held, never pays Python's start)."""
     run = PageRun()
     context = browser.new_context()
     context.on("request", lambda request: run.requests.append(request.url))
+    for pattern in held:
+        context.route(pattern, lambda route: None)
     try:
         page = context.new_page()
         load(page, url, until)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.metadata.read import load_metadata
+from shipyard.site.webapp import ICON_SIZES, icon_path
 from shipyard_runtime.names import FILES
 from tests.support.reference import assert_same, run_reference
 from tests.support.site_page import SitePage
@@ -26,6 +27,9 @@ SENTIMENT_INPUTS = [
     {"text": "Ünïcödé and émojis 🎬 are fine too"},
 ]
 CASES = {"housing": HOUSING_INPUTS, "sentiment": SENTIMENT_INPUTS}
+# What the browser fetches of its own accord, when it likes: the app manifest and icons,
+# to offer installing the site.
+INSTALLING = {FILES.web_manifest, *(icon_path(size) for size in ICON_SIZES)}
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -80,14 +84,7 @@ def test_site_ships_no_file_the_page_does_not_fetch(example: tuple[str, SitePage
     # For others than the page: the browser (its service worker; the app manifest and icons
     # when installing it) and anyone checking a deployed copy (files.json); and for an import
     # the trace of the site's imports did not see, the rest of the stdlib.
-    others = {
-        FILES.worker,
-        FILES.manifest,
-        FILES.web_manifest,
-        FILES.stdlib_rest,
-        "icon-192.png",
-        "icon-512.png",
-    }
+    others = {FILES.worker, FILES.manifest, FILES.stdlib_rest, *INSTALLING}
     assert shipped - fetched - {"index.html"} <= others
 
 
@@ -111,5 +108,5 @@ def test_every_file_on_the_way_to_ready_starts_at_once(example: tuple[str, SiteP
     manifest = site.page_data()["manifest"]
     started = {f"{site.origin}/{path}" for path, entry in manifest.items() if entry.get("fetch")}
     entries = {f"{site.origin}/{name}" for name in ("", "shipyard.js", "pyscript/core.js", "style.css")}
-    worker = {f"{site.origin}/sw.js"}
-    assert set(site.requests) - entries - set(hinted) - started - worker == set()
+    browser = {f"{site.origin}/{path}" for path in {FILES.worker, *INSTALLING}}
+    assert set(site.requests) - entries - set(hinted) - started - browser == set()

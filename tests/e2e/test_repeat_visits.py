@@ -108,7 +108,10 @@ def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
     changed = {path for path in after if before.get(path, {}).get("sha256") != after[path]["sha256"]}
     assert changed == {"model.onnx"}
     page = visit(context, url, requests, folder)
-    assert {u.removeprefix(url) for u in requests if u.removeprefix(url) in after} == changed
+    # On the way to ready; the snapshot, fetched after, is checked among the kept files below.
+    # (Once, in CI, the browser had let go of it between the visits, and fetched it again.)
+    on_the_way = {path for path, entry in after.items() if not entry.get("later")}
+    assert {u.removeprefix(url) for u in requests if u.removeprefix(url) in on_the_way} == changed
     kept = page.evaluate(CACHED_SHAS)
     assert kept == sorted(str(e["sha256"]) for e in after.values())
     context.close()

@@ -11,6 +11,9 @@ function element() {
     setAttribute(name, value) {
       this.attributes[name] = value;
     },
+    getAttribute(name) {
+      return this.attributes[name] ?? null;
+    },
   };
 }
 
@@ -45,6 +48,18 @@ test("a failure replaces the text with its message and marks the error", () => {
   status.loaded("model");
   status.failed("shipyard failed to load: Python stopped before the page was ready");
   assert.equal(shown.textContent, "shipyard failed to load: Python stopped before the page was ready");
+  assert.deepEqual(shown.attributes, { "data-state": "error" });
+});
+
+test("a failure the rescue showed before the page's own status line stays", () => {
+  const shown = element();
+  shown.textContent = "shipyard failed to load: gunzip.mjs is broken: missing (404 Not Found)";
+  shown.setAttribute("data-state", "error");
+  const status = statusLine(shown, "data-state");
+  status.expect({ "model.onnx": 1000 });
+  status.received("model.onnx", 500);
+  status.loaded("model");
+  assert.equal(shown.textContent, "shipyard failed to load: gunzip.mjs is broken: missing (404 Not Found)");
   assert.deepEqual(shown.attributes, { "data-state": "error" });
 });
 

@@ -33,6 +33,7 @@ from tests.support.site_page import tensor
 
 FOLDERS = ("pytorch-converted", "pytorch-operator")
 TOLERANCE = Tolerance(rtol=1e-3, atol=1e-5)
+PYODIDE_WASM = "**/pyodide/pyodide.asm.wasm"
 # The opset an old model is converted to, to learn whether native onnxruntime runs it then.
 CONVERTED_OPSET = 13
 # What native onnxruntime makes of a case.
@@ -140,23 +141,20 @@ class Outcome:
         return self.built and not self.problems
 
 
-def check_case(browser: Browser, case: Case, folder: Path, snapshot: bool = True) -> Outcome:
+def check_case(browser: Browser, case: Case, folder: Path) -> Outcome:
     """Build `case` without metadata into `folder / "site"` as a user would, and if it
-    builds, predict its reference inputs in the site and compare them with its outputs.
-
-    With the start-up snapshot: the build only copies it from the cache, and the page is
-    ready two to three times sooner (benchmarks/conformance.py --no-snapshot)."""
+    builds, predict its reference inputs in the site and compare them with its outputs."""
     site = folder / "site"
-    options = () if snapshot else ("--no-snapshot",)
-    code, message = run("build", str(case.model), "--output", str(site), *options)
+    code, message = run("build", str(case.model), "--output", str(site))
     if code != 0:
         return Outcome(case, code, message, sorted(p.name for p in folder.iterdir()))
     outcome = Outcome(
         case, code, message, repaired=(site / FILES.model).read_bytes() != case.model.read_bytes()
     )
     with served(site) as url:
-        # The model's outputs only: `predict` works once ready, before Python on these sites.
-        page = predict_in_page(browser, url, [predict_inputs(case.inputs())], WAIT_READY)
+        # The model's outputs only: `predict` works once ready, before Python on these sites,
+        # whose start is held off (it holds the page's thread for seconds; the suite's time).
+        page = predict_in_page(browser, url, [predict_inputs(case.inputs())], WAIT_READY, [PYODIDE_WASM])
     foreign = page.foreign_requests(url)
     if page.load_error or foreign:
         outcome.problems = [page.load_error or f"requests outside the site: {foreign}"]
