@@ -2,10 +2,16 @@
 // build and hands the page its check (`gpu` in the page's JSON block, shipyard/site/gpu.py):
 // WebGPU runs the model when the browser has an adapter and a session opens on it, and
 // keeps running it only if its outputs on the first run agree with the wasm backend's on
-// the same inputs, within `shipyard verify`'s tolerance. Otherwise the wasm backend runs
-// it, and `report` says why in the status line. A site without `gpu` opens one wasm session.
+// the same inputs, within `shipyard verify`'s tolerance, each step in `gpu.waitMs`.
+// Otherwise the wasm backend runs it, and `report` says why in the status line. A site without `gpu` opens one wasm session.
 
 const CPU = "Running on the CPU";
+
+// `promise`, or a rejection once `ms` have passed without its answer.
+const within = (promise, ms) => Promise.race([
+  promise,
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms)),
+]);
 
 // The model's session: onnxruntime-web's own, or for a --gpu site one that checks WebGPU's
 // first run (see `checked`). `adapter()` resolves to the browser's WebGPU adapter or null.
@@ -18,7 +24,7 @@ export async function openSession({ InferenceSession, model, options, gpu, adapt
   }
   let first;
   try {
-    first = await InferenceSession.create(model, { ...options, executionProviders: ["webgpu"] });
+    first = await within(InferenceSession.create(model, { ...options, executionProviders: ["webgpu"] }), gpu.waitMs);
   } catch (error) {
     report(`${CPU}: WebGPU could not open the model (${error.message ?? error})`);
     return onWasm();
@@ -32,37 +38,40 @@ export const adapterOf = (navigator) => async () => (navigator.gpu ? navigator.g
 
 // `gpuSession` as a session whose first run (that the wasm backend accepts) also runs on
 // the wasm backend (`openReference()`): when the two disagree, or WebGPU's run fails, the
-// wasm session takes over for good and that run gives its outputs. Runs that come while
-// the check is under way wait for it.
+// wasm session takes over for good and that run gives its outputs. Its runs go one at a
+// time: the two sessions share onnxruntime-web's one wasm instance, and a run that began
+// while another was under way (a prediction during the page's warm-up) could hang the page.
 export function checked(gpuSession, openReference, check, report) {
   let current = gpuSession;
   let reference = null;
-  let settled = null; // the check's end, once under way
+  let done = false; // the check's end
+  let queue = Promise.resolve();
   const session = {
     backend: "webgpu",
     get inputNames() { return current.inputNames; },
     get outputNames() { return current.outputNames; },
     release: () => current.release(),
-    async run(feeds, runOptions) {
-      if (settled) {
-        await settled;
-        return current.run(feeds, runOptions);
-      }
-      const first = compared(feeds, runOptions);
-      settled = first.then(() => undefined, () => { settled = null; }); // refused inputs: check the next run
-      return first;
+    run(feeds, runOptions) {
+      const result = queue.then(async () => {
+        if (done) return current.run(feeds, runOptions);
+        const outputs = await compared(feeds, runOptions); // refused inputs: check the next run
+        done = true;
+        return outputs;
+      });
+      queue = result.catch(() => {});
+      return result;
     },
   };
   async function compared(feeds, runOptions) {
     reference ??= openReference();
     const want = await (await reference).run(feeds, runOptions);
     let got;
-    const problem = await gpuSession.run(feeds, runOptions).then(
+    const problem = await within(gpuSession.run(feeds, runOptions), check.waitMs).then(
       (outputs) => disagreement((got = outputs), want, check),
       (error) => `its run failed: ${error.message ?? error}`,
     );
     if (problem === null) {
-      (await reference).release();
+      await (await reference).release();
       report("Running on the GPU (WebGPU)");
       return got;
     }

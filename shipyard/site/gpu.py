@@ -19,8 +19,14 @@ def ort_asset(gpu: bool) -> NpmAsset:
     return ONNXRUNTIME_WEB_GPU if gpu else ONNXRUNTIME_WEB
 
 
+# How long WebGPU may take to open the model, and then for its first run, before the CPU
+# takes over: a device that never answers must not hold the page.
+WAIT_MS = 20_000
+
+
 def gpu_check() -> dict[str, Any]:
-    """The page's `gpu` data: how close WebGPU's floats must come to the wasm backend's."""
+    """The page's `gpu` data: how close WebGPU's floats must come to the wasm backend's, and
+    how long the page waits for it."""
     tolerance = Tolerance()
     floats = sorted(name for name, dtype in DTYPES.items() if dtype.kind == "float")
-    return {"rtol": tolerance.rtol, "atol": tolerance.atol, "floats": floats}
+    return {"rtol": tolerance.rtol, "atol": tolerance.atol, "floats": floats, "waitMs": WAIT_MS}

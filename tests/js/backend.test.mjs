@@ -103,6 +103,16 @@ describe("checked", { skip }, () => {
     assert.deepEqual(lines, ["Running on the CPU: WebGPU's outputs differ from the CPU's (y[0] is 11 on the GPU, 11 on the CPU)"]);
   });
 
+  test("a first run WebGPU never answers hands it to the reference once the wait is over", async () => {
+    const lines = [];
+    const [first, reference] = await twoSessions();
+    const stuck = { inputNames: first.inputNames, outputNames: first.outputNames, run: () => new Promise(() => {}), release: () => {} };
+    const session = checked(stuck, reference, { ...fixtures.gpu, waitMs: 50 }, (line) => lines.push(line));
+    assert.deepEqual(Array.from((await session.run(feeds([1, 2, 3, 4]))).y.data), [11, 22, 33, 44]);
+    assert.equal(session.backend, "wasm");
+    assert.deepEqual(lines, ["Running on the CPU: WebGPU's outputs differ from the CPU's (its run failed: no answer in 0.05 s)"]);
+  });
+
   test("a first run the reference refuses checks nothing: the next run is checked", async () => {
     const lines = [];
     const [first, reference] = await twoSessions();
