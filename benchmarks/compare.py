@@ -46,12 +46,12 @@ from benchmarks.network import LINKS, wire_table  # noqa: E402
 from benchmarks.pages import (  # noqa: E402
     CLICK_TO_RESULT,
     FIGURES,
-    FLOOR,
     LATENCY,
     MEMORY,
     RECORD,
     STARTED,
     first_prediction,
+    floor_page,
     plain_page,
 )
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
@@ -138,7 +138,7 @@ def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
     """Build the site and its comparison pages into `folder`; return the pages to load."""
     build_site(example.model, example.metadata, folder)
     build_site(example.model, example.metadata, folder / "no-snapshot", snapshot=False)
-    (folder / "floor.html").write_text(FLOOR)
+    (folder / "floor.html").write_text(floor_page(folder))
     (folder / "plain.html").write_text(plain_page(folder))
     pages = ["index.html", "no-snapshot/index.html", "floor.html", "plain.html"]
     if modelship and example.metadata and example.csv:  # modelship takes float32 and string fields only

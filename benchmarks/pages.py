@@ -15,27 +15,48 @@ from typing import Any
 from shipyard.site.page import read_page_data
 from shipyard_runtime.names import FILES, PAGE_DATA
 
-FLOOR = """<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
+
+def floor_page(site: Path) -> str:
+    """Pyodide alone, from `site`'s files: the least any Python page costs."""
+    return f"""<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
 <script type="module">
-import { loadPyodide } from "./pyodide/pyodide.mjs";
-window.ready = loadPyodide().then((py) => { py.runPython("1 + 1"); performance.mark("ready"); });
+import {{ loadPyodide }} from "./pyodide/pyodide.mjs";
+{_unpacking(site)}
+const browserFetch = globalThis.fetch;
+const wasm = {{ headers: {{ "Content-Type": "application/wasm" }} }};
+globalThis.fetch = (url, init) => (String(url).endsWith("/pyodide.asm.wasm")
+  ? unpacked("{FILES.pyodide_wasm}").then((bytes) => new Response(bytes, wasm))
+  : browserFetch(url, init));
+window.ready = loadPyodide().then((py) => {{ py.runPython("1 + 1"); performance.mark("ready"); }});
 </script>"""
 
 
 def plain_page(site: Path) -> str:
     """A plain-JS page of `site`'s own model session, opened with the page's own options."""
-    data = read_page_data(site)
-    session, unpacked = data["session"], data["manifest"][FILES.ort_wasm]["unpacked"]["size"]
+    session = read_page_data(site)["session"]
     return f"""<!doctype html><meta charset="utf-8"><title>plain</title><link rel="icon" href="data:,">
 <script type="module">
 import * as ort from "./{FILES.ort}";
-import {{ unbrotlied }} from "./unbrotli.mjs";  // the site ships onnxruntime-web's wasm brotli-compressed
-const decoder = {{ module: "./{FILES.brotli}", wasm: "./{FILES.brotli_wasm}" }};
-window.ready = unbrotlied("./{FILES.ort_wasm}", {unpacked}, decoder).then((wasm) => {{
+{_unpacking(site)}
+window.ready = unpacked("{FILES.ort_wasm}").then((wasm) => {{
   ort.env.wasm.wasmBinary = wasm.buffer;
   return ort.InferenceSession.create("./{FILES.model}", {json.dumps(session)});
 }}).then(() => performance.mark("ready"));
 </script>"""
+
+
+def _unpacking(site: Path) -> str:
+    """JS for a page of `site`'s files: `unpacked(path)`, a file the site ships brotli-compressed,
+    decoded as the site's page decodes it (templates/unbrotli.mjs)."""
+    manifest = read_page_data(site)["manifest"]
+    sizes = {path: entry["unpacked"]["size"] for path, entry in manifest.items() if path.endswith(".br")}
+    return f"""import {{ decoded, decoder }} from "./unbrotli.mjs";
+const SIZES = {json.dumps(sizes)};
+const paths = {{ module: "./{FILES.brotli}", wasm: "./{FILES.brotli_wasm}" }};
+const unpacked = async (path) => {{
+  const bytes = new Uint8Array(await (await fetch(`./${{path}}`)).arrayBuffer());
+  return decoded(bytes, SIZES[path], await decoder(paths));
+}};"""
 
 
 # On every page, before its own scripts: when modelship shows its form (it is hidden until

@@ -28,6 +28,7 @@ class Files:
     # holds the WebGPU build under these same paths (shipyard/site/gpu.py)
     ort: str = "ort/ort.wasm.bundle.min.mjs"
     ort_wasm: str = "ort/ort-wasm-simd-threaded.wasm.br"
+    pyodide_wasm: str = "pyodide/pyodide.asm.wasm.br"  # Pyodide's wasm, shipped brotli-compressed too
     brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
     brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up

@@ -192,14 +192,29 @@ export async function diagnose({ manifest, site, fetch, paths }) {
   return results.find((result) => result.status === "rejected")?.reason ?? null;
 }
 
-// A `fetch` that answers the site's fetched files from `files` (checked, cached, joined)
-// and passes every other request to the browser's own `fetch`.
-export function servingFetch(fetch, files, manifest, site) {
+// A `fetch` that answers the site's fetched files from `files` (checked, cached, joined),
+// a brotli-compressed one also under its content's path, unpacked by `unbrotli(bytes,
+// size)` (Pyodide asks for its wasm by its own name), and passes every other request to
+// the browser's own `fetch`.
+export function servingFetch(fetch, files, manifest, site, unbrotli) {
+  const serve = (bytes, type) => new Response(bytes, { headers: { "Content-Type": type } });
+  const packedAs = new Map(Object.entries(manifest)
+    .filter(([path, entry]) => path.endsWith(".br") && entry.fetch && entry.unpacked)
+    .map(([path, entry]) => [entry.unpacked.path, path]));
   return (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), site);
-    const path = url.href.startsWith(site) ? decodeURIComponent(url.pathname.slice(new URL(site).pathname.length)) : null;
-    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    if (method !== "GET" || path === null || url.search || !files.holds(path)) return fetch(input, init);
-    return files.take(path).then((bytes) => new Response(bytes, { headers: { "Content-Type": manifest[path].type } }));
+    const path = sitePath(input, init, site);
+    if (path !== null && files.holds(path)) return files.take(path).then((bytes) => serve(bytes, manifest[path].type));
+    const packed = packedAs.get(path);
+    if (packed === undefined) return fetch(input, init);
+    const { size, type } = manifest[packed].unpacked;
+    return files.take(packed).then((bytes) => unbrotli(bytes, size)).then((bytes) => serve(bytes, type));
   };
+}
+
+// The path in the site a plain GET of `input` asks for, or null for any other request.
+function sitePath(input, init, site) {
+  const url = new URL(input instanceof Request ? input.url : String(input), site);
+  const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  if (method !== "GET" || url.search || !url.href.startsWith(site)) return null;
+  return decodeURIComponent(url.pathname.slice(new URL(site).pathname.length));
 }

@@ -14,7 +14,7 @@ import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
 import { stdlibRest } from "./stdlib.mjs";
-import { unbrotlied } from "./unbrotli.mjs";
+import { decoded, decoder } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
@@ -44,7 +44,11 @@ const siteFetch = siteFiles({
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
   failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
-globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
+// The wasm files come brotli-compressed (shipyard/site/brotli.py), served unpacked.
+let brotli;
+const brotliPaths = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
+const unbrotli = async (bytes, size) => (bytes.length === size ? bytes : decoded(bytes, size, await (brotli ??= decoder(brotliPaths))));
+globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site, unbrotli);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
 const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
 // (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
@@ -61,8 +65,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
-  const decoder = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
-  env.wasm.wasmBinary = (await unbrotlied(`./${files.ortWasm}`, manifest[files.ortWasm].unpacked.size, decoder)).buffer;
+  env.wasm.wasmBinary = await (await fetch(`./${manifest[files.ortWasm].unpacked.path}`)).arrayBuffer();
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
   // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
   const started = await openSession({

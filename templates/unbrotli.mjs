@@ -42,12 +42,3 @@ export async function decoder({ module, wasm }) {
   await brotli.default({ module_or_path: fetch(wasm) });
   return brotli;
 }
-
-// The file at `url`, `size` bytes unpacked, decoded by the decoder at `paths` (see `decoder`).
-export async function unbrotlied(url, size, paths) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length === size) return bytes;
-  return decoded(bytes, size, await decoder(paths));
-}

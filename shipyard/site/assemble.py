@@ -171,7 +171,8 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
 
 def _copy_assets(site: Path, gpu: bool) -> Path:
     """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, the brotli
-    decoder, Pyodide but its stdlib); returns the site's Pyodide folder. Either build goes to the same
+    decoder, Pyodide but its stdlib), the wasm files brotli-compressed; returns the site's
+    Pyodide folder. Either build goes to the same
     paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
     build = ort_asset(gpu)
     ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
@@ -181,8 +182,10 @@ def _copy_assets(site: Path, gpu: bool) -> Path:
     decoder = ensure_asset(BROTLI_DECODER)
     for name in BROTLI_DECODER.names:
         _write(site / Path(FILES.brotli).parent / name, read_cached(decoder / name))
-    for name in set(PYODIDE.names) - {STDLIB}:
+    wasm = Path(FILES.pyodide_wasm).stem
+    for name in set(PYODIDE.names) - {STDLIB, wasm}:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
+    _write(site / FILES.pyodide_wasm, read_cached(brotlied(pyodide / wasm)))
     return site / "pyodide"
 
 

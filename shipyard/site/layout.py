@@ -51,7 +51,7 @@ assert PYSCRIPT_ENTRY == f"pyscript/{PYSCRIPT_FILES[0]}", "the entry is the firs
 FETCHED = (
     FILES.ort_wasm,
     FILES.brotli_wasm,
-    "pyodide/pyodide.asm.wasm",
+    FILES.pyodide_wasm,
     "pyodide/python_stdlib.zip",
     "pyodide/pyodide-lock.json",
 )
@@ -63,7 +63,7 @@ LATER = (FILES.snapshot,)
 
 def site_files(folder: Path) -> dict[str, Path]:
     """Every file under `folder` (a site, built or being built), by its path in the site
-    (`pyodide/pyodide.asm.wasm`), in path order."""
+    (`pyodide/pyodide.mjs`), in path order."""
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

@@ -7,8 +7,10 @@ under their sha256 (templates/files.mjs). It travels in the page's JSON block, a
 
 Besides its own size and hash an entry may carry:
 - `magic`: the first bytes (hex) of a file of its kind, for a clearer cause than a hash;
-- `unpacked`: for a gzipped or brotli-compressed file, the size and hash of its content,
-  which is what arrives from a host that sends it with a `Content-Encoding`;
+- `unpacked`: for a gzipped or brotli-compressed file, its content's path (its own without
+  the suffix), size, hash and type: what arrives from a host that sends it with a
+  `Content-Encoding`, and, for a brotli one, what the page serves under that path
+  (templates/files.mjs);
 - `parts`: the pieces a file too large for the host ships as (see `parts`), which the page
   fetches in parallel and joins;
 - `later`: the page fetches it once ready, for later visits, not on the way to ready (the
@@ -21,7 +23,7 @@ import gzip
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import brotli
@@ -86,17 +88,21 @@ class Entry:
         entry = self.whole.to_dict()
         if self.fetched:
             entry["fetch"] = True
-            entry["type"] = MIME_TYPES.get(Path(self.whole.path).suffix, "application/octet-stream")
+            entry["type"] = _type(self.whole.path)
         if self.later:
             entry["later"] = True
         magic = MAGIC.get(Path(self.whole.path).suffix)
         if magic:
             entry["magic"] = magic.hex()
         if self.unpacked:
-            entry["unpacked"] = {"size": self.unpacked.size, "sha256": self.unpacked.sha256}
+            entry["unpacked"] = {**self.unpacked.to_dict(), "type": _type(self.unpacked.path)}
         if self.parts:
             entry["parts"] = [part.to_dict() for part in self.parts]
         return entry
+
+
+def _type(path: str) -> str:
+    return MIME_TYPES.get(Path(path).suffix, "application/octet-stream")
 
 
 def entry_of(
@@ -118,7 +124,8 @@ def _unpacked(files: list[Path], path: str) -> Piece | None:
     if unpack is None:
         return None
     inner = unpack(b"".join(file.read_bytes() for file in files))
-    return Piece(path, len(inner), hashlib.sha256(inner).hexdigest())
+    content = PurePosixPath(path).with_suffix("").as_posix()
+    return Piece(content, len(inner), hashlib.sha256(inner).hexdigest())
 
 
 def manifest(entries: Iterable[Entry]) -> dict[str, dict[str, Any]]:

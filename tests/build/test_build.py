@@ -13,7 +13,7 @@ import pytest
 from shipyard.build import build_site
 from shipyard.errors import MetadataError, ModelError, OutputError
 from shipyard.site.layout import TEMPLATES
-from shipyard.site.npm_assets import ONNXRUNTIME_WEB, ensure_asset
+from shipyard.site.npm_assets import ONNXRUNTIME_WEB, PYODIDE, ensure_asset
 from shipyard.site.page import read_page_data
 from shipyard_runtime.names import FILES
 from tests.support.sites import EXAMPLES
@@ -64,7 +64,9 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     assert wasm == (ensure_asset(ONNXRUNTIME_WEB) / "ort-wasm-simd-threaded.wasm").read_bytes()
     assert read_page_data(site)["gpu"] is None  # the CPU only, without --gpu
     pyodide = {p.name for p in (site / "pyodide").iterdir()}
-    assert {"pyodide.mjs", "pyodide.asm.wasm", "pyodide-lock.json"} <= pyodide
+    assert {"pyodide.mjs", "pyodide.asm.wasm.br", "pyodide-lock.json"} <= pyodide
+    wasm = brotli.decompress((site / FILES.pyodide_wasm).read_bytes())
+    assert wasm == (ensure_asset(PYODIDE) / "pyodide.asm.wasm").read_bytes()
     assert {"python_stdlib.zip", "python_stdlib_rest.zip"} <= pyodide
     assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()

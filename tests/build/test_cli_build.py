@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.site.serve import make_server, url_of
+from shipyard_runtime.names import FILES
 from tests.support.cli import run
 from tests.support.sites import EXAMPLES
 
@@ -44,10 +45,10 @@ def test_serve_sends_wasm_and_module_types_and_stops_on_ctrl_c(tmp_path: Path) -
     assert url.startswith("http://127.0.0.1:")
     types = {
         path: urllib.request.urlopen(url + path).headers["Content-Type"]
-        for path in ("pyodide/pyodide.asm.wasm", "ort/ort.wasm.bundle.min.mjs", "gunzip.mjs", "index.html")
+        for path in (FILES.brotli_wasm, "ort/ort.wasm.bundle.min.mjs", "gunzip.mjs", "index.html")
     }
     assert types == {
-        "pyodide/pyodide.asm.wasm": "application/wasm",
+        FILES.brotli_wasm: "application/wasm",
         "ort/ort.wasm.bundle.min.mjs": "text/javascript",
         "gunzip.mjs": "text/javascript",
         "index.html": "text/html",

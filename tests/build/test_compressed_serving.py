@@ -19,12 +19,12 @@ def fetch(url: str, accept: str | None = "gzip, deflate, br") -> tuple[dict[str,
 
 def test_a_file_that_compresses_comes_gzipped(site: Path) -> None:
     with served(site, handler=CompressingHandler) as url:
-        headers, body = fetch(url + "pyodide/pyodide.asm.wasm")
+        headers, body = fetch(url + "pyodide/pyodide.asm.mjs")
     assert headers["Content-Encoding"] == "gzip"
     assert headers["Vary"] == "Accept-Encoding"
     assert int(headers["Content-Length"]) == len(body)
-    assert len(body) < (site / "pyodide" / "pyodide.asm.wasm").stat().st_size
-    assert gzip.decompress(body) == (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
+    assert len(body) < (site / "pyodide" / "pyodide.asm.mjs").stat().st_size
+    assert gzip.decompress(body) == (site / "pyodide" / "pyodide.asm.mjs").read_bytes()
 
 
 def test_the_page_comes_gzipped_at_the_folder_url(site: Path) -> None:

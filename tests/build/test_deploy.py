@@ -13,6 +13,7 @@ import yaml
 
 from shipyard.build import build_site
 from shipyard.deploy.lfs import THRESHOLD
+from shipyard_runtime.names import FILES
 from tests.support.cli import run
 from tests.support.git import bare_repo, git, state, user_repo
 from tests.support.sites import EXAMPLES
@@ -133,7 +134,7 @@ def test_a_space_gets_its_readme_and_lfs_pointers_on_its_main(space_site: Path, 
     assert code == 0, out
     committed, files = tree(repo, "hf-space"), site_files(space_site)
     large = sorted(path for path, content in files.items() if len(content) > THRESHOLD)
-    assert "pyodide/pyodide.asm.wasm" in large and f"{len(large)} files over 1 MB are Git LFS objects" in out
+    assert FILES.pyodide_wasm in large and f"{len(large)} files over 1 MB are Git LFS objects" in out
     attributes = committed.pop(".gitattributes").decode().splitlines()
     assert attributes == [f"{path} filter=lfs diff=lfs merge=lfs -text" for path in large]
     assert set(committed) == set(files)

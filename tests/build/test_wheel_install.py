@@ -58,7 +58,7 @@ def test_the_installed_shipyard_builds_an_example_from_outside_the_repository_an
     )  # fmt: skip
     site = tmp_path / "site"
     named = page_files(site)
-    assert {"shipyard.js", "model.onnx", "pyscript/core.js", "pyodide/pyodide.asm.wasm"} <= named
+    assert {"shipyard.js", "model.onnx", "pyscript/core.js", "pyodide/pyodide.asm.wasm.br"} <= named
     assert sorted(name for name in named if not (site / name).is_file()) == []
     with installed.serving(site) as url:
         for name in ("index.html", "shipyard.js", "pyodide/pyodide-lock.json", *sorted(named)[:12]):

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
-from shipyard_runtime.names import IDS, MARKS
+from shipyard_runtime.names import FILES, IDS, MARKS
 from tests.support.models import keyed_identity_site
 from tests.support.sites import build_example
 
-HELD = "**/pyodide/pyodide.asm.wasm"
+HELD = f"**/{FILES.pyodide_wasm}"
 
 # What the page offers while Python is held back: `predict` of plain inputs, a mark, and
 # a Run button still disabled.

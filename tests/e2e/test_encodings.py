@@ -50,5 +50,6 @@ def test_the_site_works_through_the_hosts_encoding(
         result = page.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)
         page.context.close()
     assert result["variable"]["data"]
-    assert encodings[FILES.ort_wasm] == ("br" if handler is BrotliEncodingHandler else "")
-    assert encodings["pyodide/pyodide.asm.wasm"] == "gzip"
+    for wasm in (FILES.ort_wasm, FILES.pyodide_wasm):
+        assert encodings[wasm] == ("br" if handler is BrotliEncodingHandler else "")
+    assert encodings["pyodide/pyodide.asm.mjs"] == "gzip"

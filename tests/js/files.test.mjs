@@ -114,6 +114,21 @@ test("fetch is answered from the checked files, and passes the rest on", async (
   assert.deepEqual(served.requests, ["a.wasm", "b.mjs", "a.wasm"]);
 });
 
+test("a brotli-compressed file is also served under its name without .br, unpacked", async () => {
+  const packed = text("packed");
+  const manifest = { "a.wasm.br": { ...piece("a.wasm.br", packed), fetch: true, unpacked: { path: "a.wasm", size: WASM.length, type: "application/wasm" } } };
+  const served = host({ "a.wasm.br": packed });
+  const files = siteFiles({ manifest, site: SITE, cache: fileCache(null, SITE), fetch: served.fetch });
+  const unpacked = [];
+  const unbrotli = async (bytes, size) => (unpacked.push([new TextDecoder().decode(bytes), size]), WASM);
+  const fetch = servingFetch(served.fetch, files, manifest, SITE, unbrotli);
+  const response = await fetch(`${SITE}a.wasm`);
+  assert.equal(response.headers.get("Content-Type"), "application/wasm");
+  assert.deepEqual(new Uint8Array(await response.arrayBuffer()), WASM);
+  assert.deepEqual(unpacked, [["packed", WASM.length]]);
+  assert.deepEqual(served.requests, ["a.wasm.br"]);
+});
+
 test("diagnose names the first broken file", async () => {
   const manifest = { "a.mjs": piece("a.mjs", text("fine")), "b.mjs": piece("b.mjs", text("export {}")) };
   const broken = await diagnose({ manifest, site: SITE, fetch: host({ "a.mjs": text("fine"), "b.mjs": text("exp") }).fetch, paths: ["a.mjs", "b.mjs"] });

@@ -33,7 +33,7 @@ from tests.support.site_page import tensor
 
 FOLDERS = ("pytorch-converted", "pytorch-operator")
 TOLERANCE = Tolerance(rtol=1e-3, atol=1e-5)
-PYODIDE_WASM = "**/pyodide/pyodide.asm.wasm"
+PYODIDE_WASM = f"**/{FILES.pyodide_wasm}"
 # The opset an old model is converted to, to learn whether native onnxruntime runs it then.
 CONVERTED_OPSET = 13
 # What native onnxruntime makes of a case.
