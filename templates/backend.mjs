@@ -3,7 +3,8 @@
 // WebGPU runs the model when the browser has an adapter and a session opens on it, and
 // keeps running it only if its outputs on the first run agree with the wasm backend's on
 // the same inputs, within `shipyard verify`'s tolerance, each step in `gpu.waitMs`.
-// Otherwise the wasm backend runs it, and `report` says why in the status line. A site without `gpu` opens one wasm session.
+// Otherwise the wasm backend runs it, and `report` says why in the status line. A site
+// without `gpu` opens one wasm session.
 
 const CPU = "Running on the CPU";
 

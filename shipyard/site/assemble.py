@@ -172,8 +172,8 @@ def _part_paths(parts: dict[str, tuple[Piece, ...]]) -> set[str]:
 def _copy_assets(site: Path, gpu: bool) -> Path:
     """Copy the npm assets from the cache (onnxruntime-web's CPU or WebGPU build, the brotli
     decoder, Pyodide but its stdlib), the wasm files brotli-compressed; returns the site's
-    Pyodide folder. Either build goes to the same
-    paths (FILES.ort, FILES.ort_wasm): the page hands onnxruntime-web its wasm itself."""
+    Pyodide folder. Either build goes to the same paths (FILES.ort, FILES.ort_wasm): the
+    page hands onnxruntime-web its wasm itself."""
     build = ort_asset(gpu)
     ort, pyodide = ensure_asset(build), ensure_asset(PYODIDE)
     module, wasm = build.names
