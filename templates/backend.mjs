@@ -16,7 +16,8 @@ const within = (promise, ms) => Promise.race([
 
 // The model's session: onnxruntime-web's own, or for a --gpu site one that checks WebGPU's
 // first run (see `checked`). `adapter()` resolves to the browser's WebGPU adapter or null.
-export async function openSession({ InferenceSession, model, options, gpu, adapter, report }) {
+// `turn` is the page's `turns(gpu)`.
+export async function openSession({ InferenceSession, model, options, gpu, adapter, report, turn }) {
   if (!gpu) return InferenceSession.create(model, options);
   const onWasm = () => InferenceSession.create(model, { ...options, executionProviders: ["wasm"] });
   if (!(await adapter().catch(() => null))) {
@@ -31,37 +32,54 @@ export async function openSession({ InferenceSession, model, options, gpu, adapt
     return onWasm();
   }
   report("Running on the GPU (WebGPU), checked on the first run");
-  return checked(first, onWasm, gpu, report);
+  return checked(first, onWasm, gpu, report, turn);
 }
+
+// How the page's sessions take turns at onnxruntime-web's one wasm instance. On a --gpu
+// site, one run at a time: a WebGPU run yields while the GPU works, and a run that began
+// meanwhile on the same instance (a picture's, a prediction's during the warm-up) could
+// hang the page. Elsewhere each run is one call into the wasm, which nothing can
+// interleave, and runs go as they come. A turn is `turn(task)`, task giving a promise.
+export function turns(gpu) {
+  if (!gpu) return (task) => task();
+  let queue = Promise.resolve();
+  return (task) => {
+    const result = queue.then(task);
+    queue = result.catch(() => {});
+    return result;
+  };
+}
+
+// `session`, its runs taking their `turn`.
+export const inTurn = (session, turn) => ({
+  get inputNames() { return session.inputNames; },
+  get outputNames() { return session.outputNames; },
+  run: (feeds, runOptions) => turn(() => session.run(feeds, runOptions)),
+  release: () => session.release(),
+});
 
 // The browser's WebGPU adapter, or null where it has none (outside a secure context, too).
 export const adapterOf = (navigator) => async () => (navigator.gpu ? navigator.gpu.requestAdapter() : null);
 
 // `gpuSession` as a session whose first run (that the wasm backend accepts) also runs on
 // the wasm backend (`openReference()`): when the two disagree, or WebGPU's run fails, the
-// wasm session takes over for good and that run gives its outputs. Its runs go one at a
-// time: the two sessions share onnxruntime-web's one wasm instance, and a run that began
-// while another was under way (a prediction during the page's warm-up) could hang the page.
-export function checked(gpuSession, openReference, check, report) {
+// wasm session takes over for good and that run gives its outputs. Its runs take their
+// `turn` (see `turns`).
+export function checked(gpuSession, openReference, check, report, turn = turns(check)) {
   let current = gpuSession;
   let reference = null;
   let done = false; // the check's end
-  let queue = Promise.resolve();
   const session = {
     backend: "webgpu",
     get inputNames() { return current.inputNames; },
     get outputNames() { return current.outputNames; },
     release: () => current.release(),
-    run(feeds, runOptions) {
-      const result = queue.then(async () => {
-        if (done) return current.run(feeds, runOptions);
-        const outputs = await compared(feeds, runOptions); // refused inputs: check the next run
-        done = true;
-        return outputs;
-      });
-      queue = result.catch(() => {});
-      return result;
-    },
+    run: (feeds, runOptions) => turn(async () => {
+      if (done) return current.run(feeds, runOptions);
+      const outputs = await compared(feeds, runOptions); // refused inputs: check the next run
+      done = true;
+      return outputs;
+    }),
   };
   async function compared(feeds, runOptions) {
     reference ??= openReference();

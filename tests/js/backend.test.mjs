@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { checked, disagreement, openSession } from "../../templates/backend.mjs";
+import { checked, disagreement, inTurn, openSession, turns } from "../../templates/backend.mjs";
 import { fixtures, ort, skip } from "./fixtures.mjs";
 
 const float = (data, dims = [1, data.length]) => ({ type: "float32", dims, data: Float32Array.from(data) });
@@ -121,5 +121,55 @@ describe("checked", { skip }, () => {
     assert.deepEqual(lines, []);
     await session.run(feeds([1, 2, 3, 4]));
     assert.deepEqual(lines, ["Running on the GPU (WebGPU)"]);
+  });
+});
+
+describe("turns", () => {
+  // A session whose runs answer only when the test says so, and which logs them.
+  const held = (name, log) => {
+    const answers = [];
+    const session = {
+      inputNames: ["x"], outputNames: ["y"], release: () => {},
+      run: (feeds) => {
+        log.push(`${name} starts ${feeds.x}`);
+        return new Promise((resolve) => answers.push(() => resolve({ y: feeds.x })));
+      },
+    };
+    return { session, answer: () => answers.shift()() };
+  };
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  test("on a --gpu site a run of any session waits for the run under way", async () => {
+    const log = [];
+    const turn = turns({ waitMs: 1000 });
+    const model = held("model", log);
+    const picture = held("picture", log);
+    const runs = [inTurn(model.session, turn).run({ x: 1 }), inTurn(picture.session, turn).run({ x: 2 })];
+    await settled();
+    assert.deepEqual(log, ["model starts 1"]);
+    model.answer();
+    await settled();
+    assert.deepEqual(log, ["model starts 1", "picture starts 2"]);
+    picture.answer();
+    assert.deepEqual((await Promise.all(runs)).map(({ y }) => y), [1, 2]);
+  });
+
+  test("a run that fails lets the next one go", async () => {
+    const turn = turns({ waitMs: 1000 });
+    const failing = turn(() => Promise.reject(new Error("refused")));
+    await assert.rejects(failing, /refused/);
+    assert.equal(await turn(async () => "next"), "next");
+  });
+
+  test("elsewhere runs go as they come", async () => {
+    const log = [];
+    const turn = turns(null);
+    const [one, two] = [held("one", log), held("two", log)];
+    const wrapped = [inTurn(one.session, turn), inTurn(two.session, turn)];
+    assert.deepEqual(wrapped[0].inputNames, ["x"]);
+    wrapped[0].run({ x: 1 });
+    wrapped[1].run({ x: 2 });
+    await settled();
+    assert.deepEqual(log, ["one starts 1", "two starts 2"]);
   });
 });
