@@ -147,8 +147,9 @@ async function fetchPiece({ site, cache, fetch, received }, part, entry) {
 
 // The site's fetched files: `load(path)` gives a file's bytes, from the cache or checked
 // from the host. `fetch` is the browser's own; `received(path, bytes)` reports progress;
-// `failed(error, path)` hears of a broken file at once, before what needs it asks for it.
-export function siteFiles({ manifest, site, cache, fetch, received = () => {}, failed = () => {} }) {
+// `failed(error, path)` hears of a broken file at once, before what needs it asks for it;
+// `unpack(bytes, size)` decodes a brotli-compressed one.
+export function siteFiles({ manifest, site, cache, fetch, received = () => {}, failed = () => {}, unpack }) {
   const failures = [];
   const piece = (part, entry) => fetchPiece({ site, cache, fetch, received }, part, entry);
   const load = async (path) => {
@@ -181,9 +182,28 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
       started.delete(path);
       return early ?? load(path);
     },
-    keepOnly: () => cache.keep(Object.values(manifest).flatMap((e) => e.fetch ? piecesOf(e).map((p) => p.sha256) : [])),
+    // A brotli-compressed file's content: as kept, under its own sha256, by an earlier
+    // visit, which spares a repeat visit the decoding; else the file taken and unpacked,
+    // then kept.
+    async takeUnpacked(path) {
+      const { unpacked } = manifest[path];
+      const kept = await cache.get(unpacked.sha256);
+      if (kept?.length === unpacked.size) {
+        started.delete(path);
+        return kept;
+      }
+      const bytes = await unpack(await this.take(path), unpacked.size);
+      await cache.put(unpacked.sha256, bytes);
+      return bytes;
+    },
+    keepOnly: () => cache.keep(Object.entries(manifest).flatMap(([path, entry]) => (entry.fetch ? kept(path, entry) : []))),
   };
 }
+
+// The sha256s a fetched file is kept under: its pieces', and its content's when unpacked
+// in the page (see `takeUnpacked`).
+const kept = (path, entry) => [...piecesOf(entry).map((piece) => piece.sha256), ...(isBrotli(path, entry) ? [entry.unpacked.sha256] : [])];
+const isBrotli = (path, entry) => path.endsWith(".br") && entry.fetch && entry.unpacked !== undefined;
 
 // The first broken file among `paths`, each fetched again and checked, or null.
 export async function diagnose({ manifest, site, fetch, paths }) {
@@ -193,21 +213,19 @@ export async function diagnose({ manifest, site, fetch, paths }) {
 }
 
 // A `fetch` that answers the site's fetched files from `files` (checked, cached, joined),
-// a brotli-compressed one also under its content's path, unpacked by `unbrotli(bytes,
-// size)` (Pyodide asks for its wasm by its own name), and passes every other request to
-// the browser's own `fetch`.
-export function servingFetch(fetch, files, manifest, site, unbrotli) {
+// a brotli-compressed one also under its content's path, unpacked (Pyodide asks for its
+// wasm by its own name), and passes every other request to the browser's own `fetch`.
+export function servingFetch(fetch, files, manifest, site) {
   const serve = (bytes, type) => new Response(bytes, { headers: { "Content-Type": type } });
   const packedAs = new Map(Object.entries(manifest)
-    .filter(([path, entry]) => path.endsWith(".br") && entry.fetch && entry.unpacked)
+    .filter(([path, entry]) => isBrotli(path, entry))
     .map(([path, entry]) => [entry.unpacked.path, path]));
   return (input, init) => {
     const path = sitePath(input, init, site);
     if (path !== null && files.holds(path)) return files.take(path).then((bytes) => serve(bytes, manifest[path].type));
     const packed = packedAs.get(path);
     if (packed === undefined) return fetch(input, init);
-    const { size, type } = manifest[packed].unpacked;
-    return files.take(packed).then((bytes) => unbrotli(bytes, size)).then((bytes) => serve(bytes, type));
+    return files.takeUnpacked(packed).then((bytes) => serve(bytes, manifest[packed].unpacked.type));
   };
 }
 

@@ -33,14 +33,19 @@ function isolated(response) {
   return new Response(status === 204 ? null : response.body, { status, statusText, headers });
 }
 
-async function networkFirst(request) {
-  const cache = await caches.open(SHELL);
+// The network's answer, kept once the page has it (keeping it first held every module of
+// a repeat visit back by a write to the cache); or else the copy.
+async function networkFirst(event) {
+  const { request } = event;
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
+    if (response.ok) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(SHELL).then((cache) => cache.put(request, copy)).catch(() => {}));
+    }
     return response;
   } catch (offline) {
-    const kept = await cache.match(request, { ignoreSearch: request.mode === "navigate" });
+    const kept = await caches.match(request, { cacheName: SHELL, ignoreSearch: request.mode === "navigate" });
     if (kept) return kept;
     throw offline;
   }
@@ -51,5 +56,5 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || !url.href.startsWith(scope) || request.headers.has(FILE_REQUEST)) return;
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
-  event.respondWith(networkFirst(request).then(isolated));
+  event.respondWith(networkFirst(event).then(isolated));
 });

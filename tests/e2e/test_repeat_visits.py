@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import onnx
 import pytest
@@ -15,24 +16,26 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
+from shipyard.site.layout import ENTRY, STYLE, module_preloads, python_modules
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON
+from shipyard.verify.chromium import CHROMIUM, LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON, chromium_flags
 from shipyard_runtime.names import FILES
 from tests.support.site_page import HOLDS_FILE
 from tests.support.sites import EXAMPLES, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
 
-# The worker has kept the page's modules (it caches them once the page names them).
-KEPT = """async () => {
+# The worker has kept every module and the style the page loads (it keeps each as the page
+# loads it, and all of them once the page names them).
+KEPT = """async (paths) => {
   const names = await caches.keys();
   const shell = names.find((n) => n.startsWith("shipyard shell"));
   if (!shell) return false;
   const urls = (await (await caches.open(shell)).keys()).map((r) => r.url);
-  const modules = ["/shipyard.js", "/pyscript/core.js", "/pyodide/pyodide.asm.mjs"];
-  return modules.every((path) => urls.some((url) => url.endsWith(path)));
+  return paths.every((path) => urls.some((url) => url.endsWith(`/${path}`)));
 }"""
+LOADED = (ENTRY, STYLE, *module_preloads(), *python_modules(snapshot=True))
 CACHED_SHAS = """async () => {
   const names = await caches.keys();
   const files = await caches.open(names.find((n) => n.startsWith('shipyard /')));
@@ -47,59 +50,67 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         yield built, url
 
 
+@pytest.fixture
+def visitor(chromium: Browser, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A browser as a visitor's is, its profile on disk: the Cache API storage of a context
+    in memory once let a kept file go between two visits."""
+    context = chromium.browser_type.launch_persistent_context(
+        tmp_path / "profile", executable_path=CHROMIUM, args=chromium_flags()
+    )
+    yield context
+    context.close()
+
+
 def visit(context: BrowserContext, url: str, requests: list[str], site: Path) -> Page:
     """A visit, until the page is ready and has kept the start-up snapshot it fetches then."""
     requests.clear()
     page = context.new_page()
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
     page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
-    snapshot = read_page_data(site)["manifest"][FILES.snapshot]["sha256"]
+    snapshot = read_page_data(site)["manifest"][FILES.snapshot]
     page.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
     return page
 
 
-def fetched_files(site: Path) -> dict[str, dict[str, object]]:
+def fetched_files(site: Path) -> dict[str, dict[str, Any]]:
     return {path: e for path, e in read_page_data(site)["manifest"].items() if e.get("fetch")}
 
 
-def test_a_second_visit_fetches_none_of_the_large_files(site: tuple[Path, str], chromium: Browser) -> None:
+def test_a_second_visit_fetches_none_of_the_large_files(
+    site: tuple[Path, str], visitor: BrowserContext
+) -> None:
     folder, url = site
-    context = chromium.new_context()
     requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    first = visit(context, url, requests, folder)
+    visitor.on("request", lambda request: requests.append(request.url))
+    first = visit(visitor, url, requests, folder)
     assert {url + path for path in fetched_files(folder)} <= set(requests)
     first.evaluate(WAIT_CONTROLLED)
     first.close()
-    again = visit(context, url, requests, folder)
+    again = visit(visitor, url, requests, folder)
     assert [u for u in requests if u.removeprefix(url) in fetched_files(folder)] == []
     assert again.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
-    context.close()
 
 
-def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], chromium: Browser) -> None:
+def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], visitor: BrowserContext) -> None:
     folder, url = site
-    context = chromium.new_context()
-    first = visit(context, url, [], folder)
+    first = visit(visitor, url, [], folder)
     first.evaluate(WAIT_CONTROLLED)
-    first.wait_for_function(KEPT, timeout=LOAD_TIMEOUT_MS)
+    first.wait_for_function(KEPT, arg=LOADED, timeout=LOAD_TIMEOUT_MS)
     first.close()
-    context.set_offline(True)
-    page = visit(context, url, [], folder)
+    visitor.set_offline(True)
+    page = visit(visitor, url, [], folder)
     assert page.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
     table = page.evaluate("(text) => window.shipyard.predictCsv(text)", to_csv(housing_rows(5)))
     assert table
-    context.close()
 
 
 def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
-    site: tuple[Path, str], chromium: Browser, tmp_path: Path
+    site: tuple[Path, str], visitor: BrowserContext, tmp_path: Path
 ) -> None:
     folder, url = site
-    context = chromium.new_context()
     requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    first = visit(context, url, requests, folder)
+    visitor.on("request", lambda request: requests.append(request.url))
+    first = visit(visitor, url, requests, folder)
     first.evaluate(WAIT_CONTROLLED)
     before = fetched_files(folder)
     first.close()
@@ -107,14 +118,20 @@ def test_a_redeploy_fetches_only_what_changed_and_drops_the_old_files(
     after = fetched_files(folder)
     changed = {path for path in after if before.get(path, {}).get("sha256") != after[path]["sha256"]}
     assert changed == {"model.onnx"}
-    page = visit(context, url, requests, folder)
+    page = visit(visitor, url, requests, folder)
     # On the way to ready; the snapshot, fetched after, is checked among the kept files below.
     # (Once, in CI, the browser had let go of it between the visits, and fetched it again.)
     on_the_way = {path for path, entry in after.items() if not entry.get("later")}
     assert {u.removeprefix(url) for u in requests if u.removeprefix(url) in on_the_way} == changed
     kept = page.evaluate(CACHED_SHAS)
-    assert kept == sorted(str(e["sha256"]) for e in after.values())
-    context.close()
+    assert kept == sorted(_kept_shas(after))
+
+
+def _kept_shas(fetched: dict[str, dict[str, Any]]) -> list[str]:
+    """The sha256s the page keeps the fetched files under: each file's, and a
+    brotli-compressed one's content's too (unpacked once, not on every visit)."""
+    unpacked = [entry["unpacked"] for path, entry in fetched.items() if path.endswith(".br")]
+    return [entry["sha256"] for entry in [*fetched.values(), *unpacked]]
 
 
 def _redeploy_with_another_model(folder: Path, tmp_path: Path) -> None:

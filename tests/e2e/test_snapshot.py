@@ -58,7 +58,7 @@ def test_a_first_visit_boots_afresh_and_later_ones_restore_the_snapshot_drawing_
     context.on("request", lambda request: requests.append(request.url.removeprefix(url)))
     first = visit(context, url)
     assert first.evaluate(RESTORED, MARKS.restored) is False
-    first.wait_for_function(HOLDS_FILE, arg=snapshot["sha256"], timeout=LOAD_TIMEOUT_MS)
+    first.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
     assert {FILES.snapshot, FILES.ort_wasm} <= set(requests)
     draws = []
     for _ in range(2):

@@ -2,7 +2,7 @@
 // a cached file is not fetched again; `fetch` is answered from the checked files.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { diagnose, fault, fileCache, servingFetch, siteFiles } from "../../templates/files.mjs";
 import { memoryCaches } from "./caches.mjs";
 
@@ -114,19 +114,36 @@ test("fetch is answered from the checked files, and passes the rest on", async (
   assert.deepEqual(served.requests, ["a.wasm", "b.mjs", "a.wasm"]);
 });
 
-test("a brotli-compressed file is also served under its name without .br, unpacked", async () => {
+describe("a brotli-compressed file", () => {
   const packed = text("packed");
-  const manifest = { "a.wasm.br": { ...piece("a.wasm.br", packed), fetch: true, unpacked: { path: "a.wasm", size: WASM.length, type: "application/wasm" } } };
-  const served = host({ "a.wasm.br": packed });
-  const files = siteFiles({ manifest, site: SITE, cache: fileCache(null, SITE), fetch: served.fetch });
-  const unpacked = [];
-  const unbrotli = async (bytes, size) => (unpacked.push([new TextDecoder().decode(bytes), size]), WASM);
-  const fetch = servingFetch(served.fetch, files, manifest, SITE, unbrotli);
-  const response = await fetch(`${SITE}a.wasm`);
-  assert.equal(response.headers.get("Content-Type"), "application/wasm");
-  assert.deepEqual(new Uint8Array(await response.arrayBuffer()), WASM);
-  assert.deepEqual(unpacked, [["packed", WASM.length]]);
-  assert.deepEqual(served.requests, ["a.wasm.br"]);
+  const unpackedEntry = { path: "a.wasm", size: WASM.length, sha256: "unpacked-sha", type: "application/wasm" };
+  const manifest = { "a.wasm.br": { ...piece("a.wasm.br", packed), fetch: true, unpacked: unpackedEntry } };
+  // A visit: the page's fetch of a.wasm, with what it unpacked and what the host was asked for.
+  async function visit(caches) {
+    const served = host({ "a.wasm.br": packed });
+    const unpacked = [];
+    const unpack = async (bytes, size) => (unpacked.push([new TextDecoder().decode(bytes), size]), WASM);
+    const files = siteFiles({ manifest, site: SITE, cache: fileCache(caches, SITE), fetch: served.fetch, unpack });
+    const response = await servingFetch(served.fetch, files, manifest, SITE)(`${SITE}a.wasm`);
+    assert.equal(response.headers.get("Content-Type"), "application/wasm");
+    assert.deepEqual(new Uint8Array(await response.arrayBuffer()), WASM);
+    return { unpacked, requests: served.requests, files };
+  }
+
+  test("is also served under its name without .br, unpacked", async () => {
+    const { unpacked, requests } = await visit(null);
+    assert.deepEqual(unpacked, [["packed", WASM.length]]);
+    assert.deepEqual(requests, ["a.wasm.br"]);
+  });
+
+  test("is kept unpacked too: a repeat visit neither fetches nor unpacks it, and a redeploy's cache keeps it", async () => {
+    const caches = memoryCaches();
+    await visit(caches);
+    const again = await visit(caches);
+    assert.deepEqual([again.unpacked, again.requests], [[], []]);
+    await again.files.keepOnly();
+    assert.deepEqual([...caches.stored.keys()].sort(), [`${SITE}.sha256/${manifest["a.wasm.br"].sha256}`, `${SITE}.sha256/unpacked-sha`].sort());
+  });
 });
 
 test("diagnose names the first broken file", async () => {

@@ -12,12 +12,16 @@ from playwright.sync_api import Browser, Page, Request
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON, is_foreign, load
 from shipyard_runtime.names import IDS, PAGE_DATA
 
-# Whether the site's Cache API storage holds the file of the sha256 given (files.mjs keeps
-# the files it fetched by it): the start-up snapshot is fetched once the page is ready.
-HOLDS_FILE = """async (sha) => {
+# Whether the site's Cache API storage holds the whole file of the manifest entry given
+# (files.mjs keeps the files it fetched by sha256): the start-up snapshot is fetched once the
+# page is ready. Its bytes are read back, not only its key: a page closed while the entry
+# was being written would not have kept it.
+HOLDS_FILE = """async ({sha256, size}) => {
   const names = await caches.keys();
   const name = names.find((n) => n.startsWith("shipyard /"));
-  return name !== undefined && (await (await caches.open(name)).keys()).some((r) => r.url.endsWith(sha));
+  const cache = name === undefined ? null : await caches.open(name);
+  const key = (await cache?.keys())?.find((r) => r.url.endsWith(sha256));
+  return key !== undefined && (await (await cache.match(key)).arrayBuffer()).byteLength === size;
 }"""
 
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
