@@ -4,7 +4,7 @@
 // came with the page (a site without hooks), and otherwise once Python has attached its
 // `Page`; wire the form once Python runs; or say which file is broken. The only module with
 // effects of its own; the others take what they work on as arguments.
-import { adapterOf, openSession } from "./backend.mjs";
+import { adapterOf, inTurn, openSession, turns } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
 import { Extents } from "./numbers.mjs";
@@ -18,7 +18,7 @@ import { decoded, decoder } from "./unbrotli.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu, pythonModules } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -39,16 +39,16 @@ const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch && !
 const sessionFiles = [files.ortWasm, files.model, files.modelData].filter((path) => manifest[path]?.fetch);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
-const siteFetch = siteFiles({
-  manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch,
-  received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
-  failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
-});
 // The wasm files come brotli-compressed (shipyard/site/brotli.py), served unpacked.
 let brotli;
 const brotliPaths = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
-const unbrotli = async (bytes, size) => (bytes.length === size ? bytes : decoded(bytes, size, await (brotli ??= decoder(brotliPaths))));
-globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site, unbrotli);
+const unpack = async (bytes, size) => (bytes.length === size ? bytes : decoded(bytes, size, await (brotli ??= decoder(brotliPaths))));
+const siteFetch = siteFiles({
+  manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch, unpack,
+  received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
+  failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
+});
+globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
 const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
 // (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
@@ -60,6 +60,7 @@ addEventListener("error", () => guard.suspect(), true); // a script or style tha
 addEventListener("unhandledrejection", () => guard.suspect());
 
 const ort = import(`./${files.ort}`);
+const turn = turns(gpu); // every session's runs: see backend.mjs
 const early = builtPlan?.fastPath === true; // `predict` needs no Python
 const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
@@ -70,7 +71,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
   const started = await openSession({
     InferenceSession, model: `./${files.model}`, options: sessionOptions, gpu,
-    adapter: adapterOf(navigator), report: status.backend,
+    adapter: adapterOf(navigator), report: status.backend, turn,
   });
   status.loaded("model");
   guard.touch();
@@ -143,7 +144,7 @@ async function explain(error) {
 const pythonPage = python.then(({ page }) => page);
 const plan = builtPlan ? Promise.resolve(builtPlan) : python.then(({ plan: made }) => made);
 const paths = Promise.all([ort, session, plan]).then(([{ Tensor, InferenceSession }, started, planned]) => {
-  const create = (path) => InferenceSession.create(path);
+  const create = (path) => InferenceSession.create(path).then((opened) => inTurn(opened, turn));
   pictures = picturePrep({ files: planned.pictures, create, Tensor, decode, images });
   return predictor({ Tensor, session: started, python: pythonPage, plan: planned, decode, extents, pictures });
 });
@@ -159,9 +160,16 @@ const running = Promise.race([
 const predicting = early ? predictable : running.then(({ paths: made }) => made);
 // PyScript, and with it Pyodide's start: on an `early` site once `predict` works, never
 // after a failure. Python's start holds the page's thread in long tasks, which would hold
-// back the session's last steps and so `ready`, or a failure's message. Its files are on
-// the way meanwhile.
-(early ? predictable : Promise.resolve()).then(() => import(`./${files.pyscript}`)).catch((error) => fail(error));
+// back the session's last steps and so `ready`, or a failure's message. Its fetched files
+// are on the way meanwhile; its modules are preloaded now, all at once (PyScript would ask
+// for Pyodide's only after its own), and not before: they too held the session back.
+function startPython() {
+  for (const path of pythonModules) {
+    document.head.append(Object.assign(document.createElement("link"), { rel: "modulepreload", href: `./${path}` }));
+  }
+  return import(`./${files.pyscript}`);
+}
+(early ? predictable : Promise.resolve()).then(startPython).catch((error) => fail(error));
 
 window.shipyard = {
   ready: predicting.then(() => undefined),

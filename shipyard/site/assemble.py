@@ -40,6 +40,7 @@ from shipyard.site.layout import (
     USER_MODULE_FILE,
     glue,
     module_preloads,
+    python_modules,
     site_files,
     template,
 )
@@ -144,9 +145,9 @@ def _assemble(
     (site / FILES.manifest).write_text(json.dumps(files, indent=1), encoding="utf-8")
     remote = packages.remote_notice()
     session = site_model.session()
-    preloads = module_preloads() + restored
     checked = gpu_check() if gpu else None
-    context = page_context(app, config, preloads, remote, threads, snapshot, session, files, checked)
+    preloads, later = module_preloads(), python_modules(snapshot)
+    context = page_context(app, config, preloads, remote, threads, snapshot, session, files, checked, later)
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 

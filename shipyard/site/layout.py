@@ -88,7 +88,16 @@ def glue() -> tuple[str, ...]:
 
 
 def module_preloads() -> tuple[str, ...]:
-    """Every module on the way to "ready", fetched from the first moment rather than when
-    the module that needs it asks (PyScript asks for Pyodide's files only after its own chunks)."""
-    pyscript = (f"pyscript/{name}" for name in PYSCRIPT_FILES)
-    return (FILES.ort, FILES.brotli, *glue(), "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript)
+    """The page's modules and onnxruntime-web's, announced in the page's head: each is
+    fetched from the first moment rather than when the module that needs it asks."""
+    return (FILES.ort, FILES.brotli, *glue())
+
+
+def python_modules(snapshot: bool) -> tuple[str, ...]:
+    """PyScript's and Pyodide's modules, and the snapshot's interpreter when the site has
+    one, which the page preloads as it imports PyScript (templates/shipyard.js): PyScript
+    asks for Pyodide's only after its own chunks. On a site that predicts before Python,
+    that is once `predict` works, so that they do not hold the session's start back."""
+    pyscript = tuple(f"pyscript/{name}" for name in PYSCRIPT_FILES)
+    restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
+    return ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript, *restored)

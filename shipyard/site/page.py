@@ -47,7 +47,7 @@ class PageContext:
     data: Markup  # the page's JSON block (see `names.page_data`), safe inside <script>
     names: Names  # the ids and attributes the page shares with the runtime and JS
     pyscript_config: str
-    preloads: tuple[str, ...]  # the modules to fetch from the start (the page's JS fetches the rest)
+    preloads: tuple[str, ...]  # the modules to fetch from the start (the page's JS preloads Python's)
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
     style: str
     scripts: tuple[str, ...]  # the module scripts: the page's own JS (which starts PyScript)
@@ -65,8 +65,10 @@ def page_context(
     session: dict[str, Any] | None = None,
     manifest: dict[str, Any] | None = None,
     gpu: dict[str, Any] | None = None,
+    python_modules: tuple[str, ...] = (),
 ) -> PageContext:
-    data = page_data(app.to_dict(), threads, snapshot, session, manifest, plan=built_plan(app), gpu=gpu)
+    plan = built_plan(app)
+    data = page_data(app.to_dict(), threads, snapshot, session, manifest, plan, gpu, python_modules)
     return PageContext(
         title=app.name,
         description=app.description,

@@ -75,8 +75,8 @@ def test_the_installed_shipyard_runs_its_own_files(installed: Installed, tmp_pat
 
 def page_files(site: Path) -> set[str]:
     """Every site file `index.html` names: its scripts, styles and preloads, the files of its
-    JSON block and its manifest, PyScript's interpreter and the files its config writes, and
-    the wheels of the site's lock, which Pyodide fetches."""
+    JSON block (Python's modules among them) and its manifest, PyScript's interpreter and the
+    files its config writes, and the wheels of the site's lock, which Pyodide fetches."""
     page = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="\./([^"]+)"', page)
     data = read_page_data(site)
@@ -84,7 +84,7 @@ def page_files(site: Path) -> set[str]:
     configured = [config["interpreter"], *config.get("files", {})]
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
     wheels = [f"pyodide/{package['file_name']}" for package in lock["packages"].values()]
-    files = {*data["names"]["files"].values(), *data["manifest"]}
+    files = {*data["names"]["files"].values(), *data["manifest"], *data["pythonModules"]}
     return {*links, *files, *(n.removeprefix("./") for n in configured), *wheels}
 
 
