@@ -162,11 +162,15 @@ const predicting = early ? predictable : running.then(({ paths: made }) => made)
 // after a failure. Python's start holds the page's thread in long tasks, which would hold
 // back the session's last steps and so `ready`, or a failure's message. Its fetched files
 // are on the way meanwhile; its modules are preloaded now, all at once (PyScript would ask
-// for Pyodide's only after its own), and not before: they too held the session back.
-function startPython() {
-  for (const path of pythonModules) {
-    document.head.append(Object.assign(document.createElement("link"), { rel: "modulepreload", href: `./${path}` }));
-  }
+// for Pyodide's only after its own), and not before: they too held the session back. They
+// are checked before PyScript starts: a broken one is named at once, not after Python's
+// start has held the page for seconds.
+async function startPython() {
+  const links = pythonModules.map((path) => Object.assign(document.createElement("link"), { rel: "modulepreload", href: `./${path}` }));
+  const loaded = links.map((link) => new Promise((resolve) => { link.onload = link.onerror = resolve; }));
+  document.head.append(...links);
+  await Promise.all(loaded);
+  await checkLoaded();
   return import(`./${files.pyscript}`);
 }
 (early ? predictable : Promise.resolve()).then(startPython).catch((error) => fail(error));
