@@ -106,10 +106,13 @@ def _rows(g: _Graph, size: str, start: str, length: str, count: int) -> str:
     """The rows' pass of the box filter, on the picture laid over white: v × a + 255 × (1 − a)
     with a = alpha / 255, on all four channels at once (the fourth is never read). An opaque
     picture, a photo's, is its bytes as they are, summed as exact integers, which saves
-    most of the passes over it and halves what each moves."""
-    alpha_bytes = g.op("Slice", PICTURE, g.ints([3]), g.ints([4]), g.ints([2]))
-    opaque = g.op("Equal", g.op("ReduceMin", alpha_bytes, keepdims=0), g.const(255, numpy.uint8))
+    most of the passes over it and halves what each moves. Opacity is read from each
+    channel's least byte, in one pass: alpha's own plane is a strided copy, made only for
+    a picture that needs it."""
+    least = g.op("Gather", g.op("ReduceMin", PICTURE, axes=[0, 1], keepdims=0), g.ints(3))
+    opaque = g.op("Equal", least, g.const(255, numpy.uint8))
     with g.branch() as laid:
+        alpha_bytes = g.op("Slice", PICTURE, g.ints([3]), g.ints([4]), g.ints([2]))
         pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
         alpha = g.op("Div", g.op("Cast", alpha_bytes, to=TensorProto.DOUBLE), g.const(255))
         white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
@@ -149,29 +152,24 @@ def _box(
     """`images._taps`'s box filter along `axis`: each of `count` targets averages the source
     lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum at hi
     and at lo, each read between two whole lines, so that the photo is gone through once
-    (a gather of every line a target covers would go through it several times). With
-    `integers`, `values` are summed as they are and the lines read made float64."""
+    (a gather of every line a target covers would go through it several times). A target's
+    hi is the next one's lo, so the running sum is read at the `count + 1` bounds once.
+    With `integers`, `values` are summed as they are and the lines read made float64."""
     step = g.op("Div", length, g.const(float(count)))
-    i = g.const(numpy.arange(count, dtype=numpy.float64))
-    lo = g.op("Add", start, g.op("Mul", i, step))
-    hi = g.op("Add", start, g.op("Mul", g.op("Add", i, g.const(1.0)), step))
+    bounds = g.op("Add", start, g.op("Mul", g.const(numpy.arange(count + 1, dtype=numpy.float64)), step))
     before = g.op("CumSum", values, g.ints(axis), exclusive=1)  # the sum of the lines before each
-    last = g.op("Sub", size, g.const(1.0))
-    inner = g.ints([1] if axis == 1 else [1, 2])  # a target's fraction, across the other axes
+    line = g.op("Min", g.op("Floor", bounds), g.op("Sub", size, g.const(1.0)))
+    part = g.op("Unsqueeze", g.op("Sub", bounds, line), g.ints([1] if axis == 1 else [1, 2]))
+    index = g.op("Cast", line, to=TensorProto.INT64)
 
-    def running(at: str) -> str:
-        """The running sum up to `at`: the lines before its line, and its part of that line."""
-        line = g.op("Min", g.op("Floor", at), last)
-        part = g.op("Unsqueeze", g.op("Sub", at, line), inner)
-        index = g.op("Cast", line, to=TensorProto.INT64)
+    def read(lines: str) -> str:
+        gathered = g.op("Gather", lines, index, axis=axis)
+        return g.op("Cast", gathered, to=TensorProto.DOUBLE) if integers else gathered
 
-        def read(lines: str) -> str:
-            gathered = g.op("Gather", lines, index, axis=axis)
-            return g.op("Cast", gathered, to=TensorProto.DOUBLE) if integers else gathered
-
-        return g.op("Add", read(before), g.op("Mul", part, read(values)))
-
-    return g.op("Div", g.op("Sub", running(hi), running(lo)), step)
+    running = g.op("Add", read(before), g.op("Mul", part, read(values)))  # at each bound
+    lo = g.op("Slice", running, g.ints([0]), g.ints([count]), g.ints([axis]))
+    hi = g.op("Slice", running, g.ints([1]), g.ints([count + 1]), g.ints([axis]))
+    return g.op("Div", g.op("Sub", hi, lo), step)
 
 
 def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str) -> str:
