@@ -166,38 +166,48 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
       throw error;
     }
   };
-  const started = new Map();
+  const started = new Map(); // what `start` began: a file's bytes, by path
+  const contents = new Map(); // and a brotli-compressed file's, or its content (`packedOrKept`)
+  const contentOf = (path) => packedOrKept(manifest, cache, load, path);
+  const begin = (path) => {
+    const [begun, make] = isBrotli(path, manifest[path]) ? [contents, contentOf] : [started, (file) => ({ arrived: load(file) })];
+    if (!begun.has(path)) begun.set(path, make(path));
+    return begun.get(path).arrived;
+  };
+  const taken = (begun, path) => {
+    const early = begun.get(path);
+    begun.delete(path);
+    return early;
+  };
   return {
     failures,
     load,
     holds: (path) => manifest[path]?.fetch === true,
-    // Start fetching `paths` now; the first `take` of each gets that download. Settles
-    // when they have all come or failed (a failure is the `take`'s to report).
-    start(paths) {
-      for (const path of paths) if (!started.has(path)) started.set(path, load(path));
-      return Promise.allSettled(paths.map((path) => started.get(path)));
-    },
-    take(path) {
-      const early = started.get(path);
-      started.delete(path);
-      return early ?? load(path);
-    },
-    // A brotli-compressed file's content: as kept, under its own sha256, by an earlier
-    // visit, which spares a repeat visit the decoding; else the file taken and unpacked,
-    // then kept.
-    async takeUnpacked(path) {
-      const { unpacked } = manifest[path];
-      const kept = await cache.get(unpacked.sha256);
-      if (kept?.length === unpacked.size) {
-        started.delete(path);
-        return kept;
-      }
-      const bytes = await unpack(await this.take(path), unpacked.size);
-      await cache.put(unpacked.sha256, bytes);
-      return bytes;
-    },
+    // Start fetching `paths` now; the first `take` (or `takeUnpacked`) of each gets that
+    // download. Settles when they have all come or failed (a failure is the take's to report).
+    start: (paths) => Promise.allSettled(paths.map(begin)),
+    take: (path) => taken(started, path)?.arrived ?? load(path),
+    takeUnpacked: (path) => unpackedContent(taken(contents, path) ?? contentOf(path), cache, unpack, manifest[path].unpacked),
     keepOnly: () => cache.keep(Object.entries(manifest).flatMap(([path, entry]) => (entry.fetch ? kept(path, entry) : []))),
   };
+}
+
+// A brotli-compressed file as `start` begins it: its content as kept, under its own
+// sha256, by an earlier visit, which spares a repeat visit the file; else the file itself.
+function packedOrKept(manifest, cache, load, path) {
+  const { unpacked } = manifest[path];
+  const kept = cache.get(unpacked.sha256).then((bytes) => (bytes?.length === unpacked.size ? bytes : null));
+  return { kept, arrived: kept.then((bytes) => (bytes ? null : load(path))) };
+}
+
+// Its content: as kept, or the file unpacked (only now that it is asked for: decoding holds
+// the page's thread), then kept.
+async function unpackedContent({ kept, arrived }, cache, unpack, unpacked) {
+  const packed = await arrived;
+  if (!packed) return kept;
+  const made = await unpack(packed, unpacked.size);
+  await cache.put(unpacked.sha256, made);
+  return made;
 }
 
 // The sha256s a fetched file is kept under: its pieces', and its content's when unpacked

@@ -15,18 +15,18 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, STYLE, module_preloads, python_modules
+from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, python_modules
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS
 from tests.support.faulty_host import FAULTS, case_path, faulty_host
-from tests.support.sites import build_example
+from tests.support.sites import browser_loaded, build_example
 
 DEADLINE_S = 15
 RUNTIME_WHEEL = "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl"
 # The files on the way to ready: those the page fetches, and what the browser loads. (The
 # snapshot is fetched once ready, for later visits: a broken one is never kept.)
 FETCHED_FILES = (*FETCHED, FILES.model, RUNTIME_WHEEL)
-LOADED = (ENTRY, STYLE, *module_preloads(), *python_modules(snapshot=True))  # PyScript's entry among them
+LOADED = browser_loaded()
 SPREAD = (
     *FETCHED_FILES,
     ENTRY,

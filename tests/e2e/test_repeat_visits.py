@@ -16,13 +16,12 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
-from shipyard.site.layout import ENTRY, STYLE, module_preloads, python_modules
 from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
 from shipyard.verify.chromium import CHROMIUM, LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON, chromium_flags
 from shipyard_runtime.names import FILES
 from tests.support.site_page import HOLDS_FILE
-from tests.support.sites import EXAMPLES, build_example
+from tests.support.sites import EXAMPLES, browser_loaded, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
 
@@ -35,7 +34,6 @@ KEPT = """async (paths) => {
   const urls = (await (await caches.open(shell)).keys()).map((r) => r.url);
   return paths.every((path) => urls.some((url) => url.endsWith(`/${path}`)));
 }"""
-LOADED = (ENTRY, STYLE, *module_preloads(), *python_modules(snapshot=True))
 CACHED_SHAS = """async () => {
   const names = await caches.keys();
   const files = await caches.open(names.find((n) => n.startsWith('shipyard /')));
@@ -95,7 +93,7 @@ def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], visitor:
     folder, url = site
     first = visit(visitor, url, [], folder)
     first.evaluate(WAIT_CONTROLLED)
-    first.wait_for_function(KEPT, arg=LOADED, timeout=LOAD_TIMEOUT_MS)
+    first.wait_for_function(KEPT, arg=browser_loaded(), timeout=LOAD_TIMEOUT_MS)
     first.close()
     visitor.set_offline(True)
     page = visit(visitor, url, [], folder)

@@ -123,11 +123,15 @@ describe("a brotli-compressed file", () => {
     const served = host({ "a.wasm.br": packed });
     const unpacked = [];
     const unpack = async (bytes, size) => (unpacked.push([new TextDecoder().decode(bytes), size]), WASM);
-    const files = siteFiles({ manifest, site: SITE, cache: fileCache(caches, SITE), fetch: served.fetch, unpack });
+    const cache = fileCache(caches, SITE);
+    const read = [];
+    const get = (sha) => (read.push(sha), cache.get(sha));
+    const files = siteFiles({ manifest, site: SITE, cache: { ...cache, get }, fetch: served.fetch, unpack });
+    await files.start(["a.wasm.br"]);
     const response = await servingFetch(served.fetch, files, manifest, SITE)(`${SITE}a.wasm`);
     assert.equal(response.headers.get("Content-Type"), "application/wasm");
     assert.deepEqual(new Uint8Array(await response.arrayBuffer()), WASM);
-    return { unpacked, requests: served.requests, files };
+    return { unpacked, requests: served.requests, files, read };
   }
 
   test("is also served under its name without .br, unpacked", async () => {
@@ -140,7 +144,7 @@ describe("a brotli-compressed file", () => {
     const caches = memoryCaches();
     await visit(caches);
     const again = await visit(caches);
-    assert.deepEqual([again.unpacked, again.requests], [[], []]);
+    assert.deepEqual([again.unpacked, again.requests, again.read], [[], [], ["unpacked-sha"]]);
     await again.files.keepOnly();
     assert.deepEqual([...caches.stored.keys()].sort(), [`${SITE}.sha256/${manifest["a.wasm.br"].sha256}`, `${SITE}.sha256/unpacked-sha`].sort());
   });

@@ -12,6 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
+def browser_loaded() -> tuple[str, ...]:
+    """The files of a site with a snapshot (an example's) that the browser loads itself: its
+    entry, style and modules, PyScript's entry among them."""
+    from shipyard.site.layout import ENTRY, STYLE, module_preloads, python_modules
+
+    return (ENTRY, STYLE, *module_preloads(), *python_modules(snapshot=True))
+
+
 def build_example(name: str, output: Path) -> Path:
     """`shipyard build` of example `name` with its metadata, into `output / name`."""
     from shipyard.build import build_site
