@@ -8,12 +8,13 @@ batches and build time, with the ratios issues 5 and 13 set as targets.
 
 One server serves, side by side from one folder and the same asset files: the shipyard
 site, and the same built `--no-snapshot`; `floor.html`, a blank page that only boots
-Pyodide and runs one statement; `plain.html`, a plain-JS page that creates the same
-onnxruntime-web session; and, under `modelship/`, modelship's site for the same model
-(when modelship can take it). Each first visit gets a new Chromium with an empty profile;
-a repeat visit is a second page in the same profile once the site's service worker
-controls it. The pages take turns within each run, and every figure is a median with its
-min-max. Run it on an idle machine.
+Pyodide and runs one statement; `worker-floor.html`, the same in a PyScript worker (what
+Python off the page's thread costs, and the blocking time it leaves); `plain.html`, a
+plain-JS page that creates the same onnxruntime-web session; and, under `modelship/`,
+modelship's site for the same model (when modelship can take it). Each first visit gets a
+new Chromium with an empty profile; a repeat visit is a second page in the same profile
+once the site's service worker controls it. The pages take turns within each run, and
+every figure is a median with its min-max. Run it on an idle machine.
 
 On localhost: first paint, ready and Python ready (see benchmarks/pages.py for the
 marks), the total blocking time of boot, click to result and its longest task, latency
@@ -50,9 +51,12 @@ from benchmarks.pages import (  # noqa: E402
     MEMORY,
     RECORD,
     STARTED,
+    WORKER_FLOOR_MODULE,
     first_prediction,
     floor_page,
     plain_page,
+    worker_floor_module,
+    worker_floor_page,
 )
 from benchmarks.pictures_and_batches import BATCH, photo_model  # noqa: E402
 from benchmarks.visitors import PHOTO_METADATA, photo_figures, throttled_visits  # noqa: E402
@@ -69,9 +73,11 @@ PAGE_KINDS = {
     "index.html": "shipyard",
     "no-snapshot/index.html": "shipyard --no-snapshot",
     "floor.html": "floor",
+    "worker-floor.html": "worker floor",
     "plain.html": "plain",
 }
 SITES = ["shipyard", "shipyard --no-snapshot", "modelship"]  # the pages a visitor could be sent to
+FLOORS = ["floor", "worker floor"]
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,10 @@ def prepare(example: Example, folder: Path, modelship: str | None) -> list[str]:
     build_site(example.model, example.metadata, folder)
     build_site(example.model, example.metadata, folder / "no-snapshot", snapshot=False)
     (folder / "floor.html").write_text(floor_page(folder))
+    (folder / "worker-floor.html").write_text(worker_floor_page())
+    (folder / WORKER_FLOOR_MODULE).write_text(worker_floor_module(folder))
     (folder / "plain.html").write_text(plain_page(folder))
-    pages = ["index.html", "no-snapshot/index.html", "floor.html", "plain.html"]
+    pages = ["index.html", "no-snapshot/index.html", "floor.html", "worker-floor.html", "plain.html"]
     if modelship and example.metadata and example.csv:  # modelship takes float32 and string fields only
         command = [
             modelship,
@@ -213,7 +221,7 @@ def _add_start(samples: Samples, kind: str, visit: str, figures: dict[str, Any])
     samples.add(f"{kind}{visit} ready ms", figures["ready"])
     if kind.startswith("shipyard"):
         samples.add(f"{kind}{visit} python ready ms", figures["python"])
-    if not visit and kind in SITES:
+    if not visit and kind in SITES + FLOORS:
         samples.add(f"{kind} boot TBT ms", figures["tbt"])
         samples.add(f"{kind} boot longest task ms", figures["longest"])
 
@@ -280,7 +288,7 @@ def bytes_table(site: Path, files: dict[str, dict[str, int]]) -> list[str]:
         lines.append(f"    {total_raw / 1e6:8.3f} MB  gzip {total_gzip / 1e6:8.3f} MB  in all")
     shipped = {f"/{p.relative_to(site)}" for p in site.rglob("*") if p.is_file()}
     others = {p for p in shipped if p.startswith(("/modelship/", "/no-snapshot/"))}
-    extra = {"/floor.html", "/plain.html"} | others
+    extra = {"/floor.html", "/worker-floor.html", f"/{WORKER_FLOOR_MODULE}", "/plain.html"} | others
     unused = sorted(shipped - extra - set(files.get("shipyard", {})) - {"/", "/index.html"})
     lines.append(f"  shipyard files never fetched: {', '.join(unused) or 'none'}")
     return lines
@@ -297,6 +305,7 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
             ratio(samples, "shipyard ready ms", "modelship ready ms", 1.3),
             ratio(samples, "shipyard python ready ms", "modelship ready ms"),
             ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
+            ratio(samples, "worker floor ready ms", "floor ready ms"),
             ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
             ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
             ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),

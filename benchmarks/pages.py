@@ -21,14 +21,52 @@ def floor_page(site: Path) -> str:
     return f"""<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
 <script type="module">
 import {{ loadPyodide }} from "./pyodide/pyodide.mjs";
-{_unpacking(site)}
+{_serving_pyodide(site)}
+window.ready = loadPyodide().then((py) => {{ py.runPython("1 + 1"); performance.mark("ready"); }});
+</script>"""
+
+
+WORKER_FLOOR_MODULE = "worker-floor.mjs"
+
+
+def worker_floor_page() -> str:
+    """Pyodide alone in a PyScript worker (no SharedArrayBuffer, as on a host that sends no
+    isolation headers), from the site's files: what Python off the page's thread costs, and
+    what it leaves the page's thread. Ready once the page has called into the worker's Python."""
+    config = json.dumps({"interpreter": f"./{WORKER_FLOOR_MODULE}"})
+    return f"""<!doctype html><meta charset="utf-8"><title>worker floor</title><link rel="icon" href="data:,">
+<script type="module">
+import "./{FILES.pyscript}";
+const script = document.querySelector("script[type=py]");
+const marked = () => performance.mark("ready");
+const call = () => script.xworker.sync.ready().then(marked, () => setTimeout(call, 10));
+const started = () => (script.xworker ? call() : setTimeout(started, 10));
+started();
+</script>
+<script type="py" worker config='{config}'>
+from pyscript import sync
+sync.ready = lambda: 1 + 1
+</script>"""
+
+
+def worker_floor_module(site: Path) -> str:
+    """The worker floor's interpreter: Pyodide's module, with its wasm decoded as the site's
+    page decodes it. (The worker is a blob: URL, so its paths are made whole.)"""
+    return f"""import {{ loadPyodide as load, version }} from "./pyodide/pyodide.mjs";
+{_serving_pyodide(site)}
+export {{ version }};
+const indexURL = new URL("./pyodide/", import.meta.url).href;
+export const loadPyodide = (options) => load({{ ...options, indexURL }});"""
+
+
+def _serving_pyodide(site: Path) -> str:
+    """JS that answers Pyodide's fetch of its wasm with the site's, decoded."""
+    return f"""{_unpacking(site)}
 const browserFetch = globalThis.fetch;
 const wasm = {{ headers: {{ "Content-Type": "application/wasm" }} }};
 globalThis.fetch = (url, init) => (String(url).endsWith("/pyodide.asm.wasm")
   ? unpacked("{FILES.pyodide_wasm}").then((bytes) => new Response(bytes, wasm))
-  : browserFetch(url, init));
-window.ready = loadPyodide().then((py) => {{ py.runPython("1 + 1"); performance.mark("ready"); }});
-</script>"""
+  : browserFetch(url, init));"""
 
 
 def plain_page(site: Path) -> str:
@@ -52,9 +90,10 @@ def _unpacking(site: Path) -> str:
     sizes = {path: entry["unpacked"]["size"] for path, entry in manifest.items() if path.endswith(".br")}
     return f"""import {{ decoded, decoder }} from "./unbrotli.mjs";
 const SIZES = {json.dumps(sizes)};
-const paths = {{ module: "./{FILES.brotli}", wasm: "./{FILES.brotli_wasm}" }};
+const whole = (path) => new URL(`./${{path}}`, import.meta.url).href;
+const paths = {{ module: whole("{FILES.brotli}"), wasm: whole("{FILES.brotli_wasm}") }};
 const unpacked = async (path) => {{
-  const bytes = new Uint8Array(await (await fetch(`./${{path}}`)).arrayBuffer());
+  const bytes = new Uint8Array(await (await fetch(whole(path))).arrayBuffer());
   return decoded(bytes, SIZES[path], await decoder(paths));
 }};"""
 
