@@ -20,7 +20,7 @@ from shipyard.site.page import read_page_data
 from shipyard.site.serve import served
 from shipyard.verify.chromium import CHROMIUM, LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON, chromium_flags
 from shipyard_runtime.names import FILES
-from tests.support.site_page import HOLDS_FILE
+from tests.support.site_page import HOLDS_FILE, wait_until
 from tests.support.sites import EXAMPLES, browser_loaded, build_example
 
 INPUTS = {"MedInc": 3.5, "HouseAge": 25, "AveRooms": 5.5, "Latitude": 37.77}
@@ -66,7 +66,7 @@ def visit(context: BrowserContext, url: str, requests: list[str], site: Path) ->
     page.goto(url, timeout=LOAD_TIMEOUT_MS)
     page.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
     snapshot = read_page_data(site)["manifest"][FILES.snapshot]
-    page.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
+    wait_until(page, HOLDS_FILE, snapshot)
     return page
 
 
@@ -93,7 +93,7 @@ def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], visitor:
     folder, url = site
     first = visit(visitor, url, [], folder)
     first.evaluate(WAIT_CONTROLLED)
-    first.wait_for_function(KEPT, arg=browser_loaded(), timeout=LOAD_TIMEOUT_MS)
+    wait_until(first, KEPT, browser_loaded())
     first.close()
     visitor.set_offline(True)
     page = visit(visitor, url, [], folder)

@@ -14,7 +14,7 @@ from shipyard.build import build_site
 from shipyard.site.page import read_page_data
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import FILES, MARKS
-from tests.support.site_page import HOLDS_FILE, SitePage
+from tests.support.site_page import HOLDS_FILE, SitePage, wait_until
 from tests.support.sites import EXAMPLES
 
 HOUSING = EXAMPLES / "housing"
@@ -58,7 +58,7 @@ def test_a_first_visit_boots_afresh_and_later_ones_restore_the_snapshot_drawing_
     context.on("request", lambda request: requests.append(request.url.removeprefix(url)))
     first = visit(context, url)
     assert first.evaluate(RESTORED, MARKS.restored) is False
-    first.wait_for_function(HOLDS_FILE, arg=snapshot, timeout=LOAD_TIMEOUT_MS)
+    wait_until(first, HOLDS_FILE, snapshot)
     assert {FILES.snapshot, FILES.ort_wasm} <= set(requests)
     draws = []
     for _ in range(2):

@@ -24,6 +24,24 @@ HOLDS_FILE = """async ({sha256, size}) => {
   return key !== undefined && (await (await cache.match(key)).arrayBuffer()).byteLength === size;
 }"""
 
+
+def wait_until(page: Page, predicate: str, arg: object, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+    """Wait, polling in the page, until the async `predicate(arg)` is true. (Playwright's
+    `wait_for_function` takes the Promise an async function returns for a true value, and
+    returns at once: a repeat-visit test once closed a page before its snapshot was kept.)"""
+    page.evaluate(
+        f"""async ([arg, ms]) => {{
+  const predicate = {predicate};
+  const end = performance.now() + ms;
+  while (!(await predicate(arg))) {{
+    if (performance.now() > end) throw new Error("timed out after " + ms + " ms");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }}
+}}""",
+        [arg, timeout_ms],
+    )
+
+
 # Keeps every text the loading indicator shows, in `window.statusHistory`.
 RECORD_STATUS = f"""
 window.statusHistory = [];
