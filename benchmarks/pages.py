@@ -17,7 +17,8 @@ from shipyard_runtime.names import FILES, PAGE_DATA
 
 
 def floor_page(site: Path) -> str:
-    """Pyodide alone, from `site`'s files: the least any Python page costs."""
+    """Pyodide alone, from `site`'s files (its compiled stdlib too): the least any Python page
+    costs."""
     return f"""<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,">
 <script type="module">
 import {{ loadPyodide }} from "./pyodide/pyodide.mjs";
@@ -60,13 +61,21 @@ export const loadPyodide = (options) => load({{ ...options, indexURL }});"""
 
 
 def _serving_pyodide(site: Path) -> str:
-    """JS that answers Pyodide's fetch of its wasm with the site's, decoded."""
+    """JS that answers Pyodide's fetch of a file the site ships brotli-compressed (its wasm,
+    its stdlib) with the site's, decoded."""
+    manifest = read_page_data(site)["manifest"]
+    packed = {entry["unpacked"]["path"]: path for path, entry in manifest.items() if path.endswith(".br")}
     return f"""{_unpacking(site)}
+const PACKED = {json.dumps(packed)};
 const browserFetch = globalThis.fetch;
-const wasm = {{ headers: {{ "Content-Type": "application/wasm" }} }};
-globalThis.fetch = (url, init) => (String(url).endsWith("/pyodide.asm.wasm")
-  ? unpacked("{FILES.pyodide_wasm}").then((bytes) => new Response(bytes, wasm))
-  : browserFetch(url, init));"""
+const packedOf = (url) => Object.entries(PACKED)
+  .find(([content]) => String(url).endsWith(`/${{content}}`))?.[1];
+globalThis.fetch = (url, init) => {{
+  const path = packedOf(url);
+  if (!path) return browserFetch(url, init);
+  const type = path.endsWith(".wasm.br") ? "application/wasm" : "application/octet-stream";
+  return unpacked(path).then((bytes) => new Response(bytes, {{ headers: {{ "Content-Type": type }} }}));
+}};"""
 
 
 def plain_page(site: Path) -> str:

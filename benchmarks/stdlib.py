@@ -3,8 +3,9 @@
     python benchmarks/stdlib.py [--runs N] [--mbps M] [--examples housing digits]
 
 Builds each example twice: as shipyard builds it (the stdlib trimmed to what the site
-imports, the rest beside it) and with `--full-stdlib`. Prints the stdlib's bytes, raw and
-gzipped at level 6 as a compressing host would send them, and then, for each site in turn,
+imports and compiled, the rest beside it) and with `--full-stdlib` (Pyodide's sources).
+Prints the stdlib's bytes, raw and gzipped at level 6 as a compressing host would send
+them (the page's own is brotli-compressed already), and then, for each site in turn,
 the time from navigation to Python attaching its page and to "ready", medians (min-max)
 over the runs, each a first visit in a new Chromium from 127.0.0.1 (throttled to M Mbit/s
 with 40 ms latency when `--mbps` is given).
@@ -24,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 from shipyard.build import build_site  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
-from shipyard.site.stdlib import STDLIB  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 from shipyard_runtime.names import FILES, MARKS  # noqa: E402
 
@@ -87,9 +87,9 @@ def main() -> None:
             for kind, full in (("trimmed", False), ("full", True)):
                 site = sites[f"{name} {kind}"] = Path(tmp) / name / kind
                 build_site(example / "model.onnx", example / "metadata.yml", site, full_stdlib=full)
-        print(f"{'site':<18} {'python_stdlib.zip':>22} {'python_stdlib_rest.zip':>24}")
+        print(f"{'site':<18} {'python_stdlib.zip.br':>22} {'python_stdlib_rest.zip':>24}")
         for label, site in sites.items():
-            print(f"{label:<18} {sizes(site / 'pyodide' / STDLIB)} {sizes(site / FILES.stdlib_rest):>24}")
+            print(f"{label:<18} {sizes(site / FILES.stdlib)} {sizes(site / FILES.stdlib_rest):>24}")
         times: dict[str, list[tuple[float, float]]] = {label: [] for label in sites}
         for _ in range(args.runs):  # the sites take turns, so that the machine's load hits each alike
             for label, site in sites.items():

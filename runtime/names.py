@@ -32,6 +32,8 @@ class Files:
     brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
     brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
+    # the standard modules the page imports, compiled, in one brotli-compressed zip (shipyard/site/stdlib.py)
+    stdlib: str = "pyodide/python_stdlib.zip.br"
     stdlib_rest: str = "pyodide/python_stdlib_rest.zip"  # the standard modules fetched on import
     worker: str = "sw.js"  # the service worker: the site offline, and isolated for --threads
     manifest: str = "files.json"  # every file's size and sha256, as the page checks them

@@ -19,10 +19,13 @@ from shipyard.cache import cache_dir, made_once, read_cached
 
 # A 16 MB window: matches reach across the whole of a wasm file.
 WINDOW_BITS = 24
+BEST = 11
 
 
-def brotlied(file: Path) -> Path:
-    """`file` brotli-compressed, from the cache."""
+def brotlied(file: Path, quality: int = BEST) -> Path:
+    """`file` brotli-compressed, from the cache (keyed by its sha256, and by a quality below
+    the best)."""
     data = read_cached(file)
-    target = cache_dir() / "brotli" / hashlib.sha256(data).hexdigest()[:16] / f"{file.name}.br"
-    return made_once(target, lambda: brotli.compress(data, quality=11, lgwin=WINDOW_BITS))
+    key = hashlib.sha256(data).hexdigest()[:16] + ("" if quality == BEST else f"-q{quality}")
+    target = cache_dir() / "brotli" / key / f"{file.name}.br"
+    return made_once(target, lambda: brotli.compress(data, quality=quality, lgwin=WINDOW_BITS))

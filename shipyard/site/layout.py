@@ -52,7 +52,7 @@ FETCHED = (
     FILES.ort_wasm,
     FILES.brotli_wasm,
     FILES.pyodide_wasm,
-    "pyodide/python_stdlib.zip",
+    FILES.stdlib,
     "pyodide/pyodide-lock.json",
 )
 

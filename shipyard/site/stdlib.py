@@ -6,8 +6,10 @@ needs by importing, in Pyodide run by Node, every module the page's Python names
 runtime's, the app's, the requirements', PyScript's start-up and the snapshot's (`names_in`
 reads them from the sources, without running them), after loading the runtime's wheel as
 the page does. What those imports load is the trimmed zip, shipped where Pyodide looks for
-its stdlib; every other file goes into `REST`, which the page fetches only when an import
-asks for a module the trace did not see (runtime/stdlib_rest.py).
+its stdlib, each module compiled (by that Pyodide, so that its bytecode is the page's),
+since compiling the sources was most of Pyodide's start-up; every other file goes into
+`REST`, which the page fetches only when an import asks for a module the trace did not see
+(runtime/stdlib_rest.py).
 """
 
 from __future__ import annotations
@@ -47,12 +49,13 @@ TRACE = """
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const [folder, wheel, names, output] = process.argv.slice(2);
+const [folder, wheel, names, always, output, compiled] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({ indexURL: `${folder}/` });
 await pyodide.loadPackage(wheel, { messageCallback: () => {} });
 pyodide.globals.set("names", names);
-writeFileSync(output, pyodide.runPython(`
+pyodide.globals.set("always", always);
+const needed = pyodide.runPython(`
 import json, sys
 for name in json.loads(names):
     if name.partition(".")[0] in sys.stdlib_module_names or name.startswith("shipyard_runtime"):
@@ -63,7 +66,23 @@ for name in json.loads(names):
 stdlib = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip/"
 files = (getattr(module, "__file__", None) or "" for module in list(sys.modules.values()))
 json.dumps(sorted({file[len(stdlib):] for file in files if file.startswith(stdlib)}))
-`));
+`);
+writeFileSync(output, needed);
+pyodide.globals.set("needed", needed);
+writeFileSync(compiled, pyodide.runPython(`
+import importlib.util, io, json, sys, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+stdlib = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip"
+wanted, prefixes = set(json.loads(needed)), tuple(json.loads(always))
+made = io.BytesIO()
+with zipfile.ZipFile(stdlib) as source, zipfile.ZipFile(made, "w") as pycs:
+    for name in source.namelist():
+        if name.endswith(".py") and (name in wanted or name.startswith(prefixes)):
+            text = source.read(name)
+            code = compile(text, f"{stdlib}/{name}", "exec", dont_inherit=True)
+            pycs.writestr(name + "c", bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False)))
+made.getvalue()
+`).toJs());
 """
 
 
@@ -153,25 +172,27 @@ def split_stdlib(pyodide: Path, runtime_wheel: Path, names: Iterable[str]) -> Sp
 
 
 def _make(pyodide: Path, runtime_wheel: Path, names: list[str], folder: Path) -> None:
-    """Trace in Node, then write the two zips and the rest's modules into `folder`."""
+    """Trace and compile in Node, then write the two zips and the rest's modules into `folder`."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".partial-"))
     try:
         (out / "trace.mjs").write_text(TRACE)
-        traced = out / "traced.json"
+        traced, compiled = out / "traced.json", out / "compiled.zip"
         _run_node(
             [
                 str(out / "trace.mjs"),
                 str(pyodide.resolve()),
                 str(runtime_wheel.resolve()),
                 json.dumps(names),
+                json.dumps(ALWAYS),
                 str(traced),
+                str(compiled),
             ]
         )
         needed = set(json.loads(traced.read_text()))
-        for scratch in (traced, out / "trace.mjs"):
+        rest_modules = _write_split(pyodide / STDLIB, needed, compiled, out / STDLIB, out / "rest.zip")
+        for scratch in (traced, compiled, out / "trace.mjs"):
             scratch.unlink()
-        rest_modules = _write_split(pyodide / STDLIB, needed, out / STDLIB, out / "rest.zip")
         (out / "rest.json").write_text(json.dumps(rest_modules))
         shutil.rmtree(folder, ignore_errors=True)
         out.rename(folder)
@@ -179,25 +200,42 @@ def _make(pyodide: Path, runtime_wheel: Path, names: list[str], folder: Path) ->
         shutil.rmtree(out, ignore_errors=True)
 
 
-def _write_split(full: Path, needed: set[str], trimmed: Path, rest: Path) -> list[str]:
-    """Copy each entry of `full` into `trimmed` when needed, else into `rest`, as it is
-    (compressed already); returns the top-level modules `rest` holds files of."""
+def _write_split(full: Path, needed: set[str], compiled: Path, trimmed: Path, rest: Path) -> list[str]:
+    """Each entry of `full` into `trimmed` when needed, else into `rest` as it is (compressed
+    already); returns the top-level modules `rest` holds files of.
+
+    `trimmed` holds a module as its bytecode alone, from `compiled` (`name.pyc`, which
+    zipimport takes before `name.py`): compiling the stdlib's sources was most of Pyodide's
+    start-up. Its entries are stored, not deflated: the site ships it brotli-compressed
+    whole, which packs far better across files, bytecode too (see `assemble`). A traceback
+    through the stdlib names its file and line, without the line's text."""
     tops: set[str] = set()
     with (
         zipfile.ZipFile(full) as source,
-        zipfile.ZipFile(trimmed, "w") as keep,
+        zipfile.ZipFile(compiled) as bytecode,
+        zipfile.ZipFile(trimmed, "w", zipfile.ZIP_STORED) as keep,
         zipfile.ZipFile(rest, "w") as other,
     ):
+        pycs = set(bytecode.namelist())
         for entry in source.infolist():
-            data = source.read(entry)
             if entry.is_dir():
                 continue
-            if entry.filename in needed or entry.filename.startswith(ALWAYS):
-                keep.writestr(entry, data, entry.compress_type)
+            data = source.read(entry)
+            if entry.filename + "c" in pycs:
+                keep.writestr(_stored(entry, entry.filename + "c"), bytecode.read(entry.filename + "c"))
+            elif entry.filename in needed or entry.filename.startswith(ALWAYS):
+                keep.writestr(_stored(entry, entry.filename), data)
             else:
                 other.writestr(entry, data, entry.compress_type)
                 tops.add(entry.filename.split("/")[0].removesuffix(".py"))
     return sorted(tops)
+
+
+def _stored(entry: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
+    """An entry named `name`, with `entry`'s date, stored."""
+    stored = zipfile.ZipInfo(name, entry.date_time)
+    stored.compress_type = zipfile.ZIP_STORED
+    return stored
 
 
 def _run_node(command: list[str]) -> None:

@@ -67,7 +67,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
     assert {"pyodide.mjs", "pyodide.asm.wasm.br", "pyodide-lock.json"} <= pyodide
     wasm = brotli.decompress((site / FILES.pyodide_wasm).read_bytes())
     assert wasm == (ensure_asset(PYODIDE) / "pyodide.asm.wasm").read_bytes()
-    assert {"python_stdlib.zip", "python_stdlib_rest.zip"} <= pyodide
+    assert {"python_stdlib.zip.br", "python_stdlib_rest.zip"} <= pyodide
     assert "snapshot.bin.gz" in pyodide
     assert (site / "pyscript" / "core.js").is_file()
     assert (site / "model.onnx").read_bytes() == (HOUSING / "model.onnx").read_bytes()

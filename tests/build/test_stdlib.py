@@ -1,11 +1,13 @@
-"""A site's stdlib is cut in two: what the page imports, shipped where Pyodide looks for
-it, and the rest, which the page fetches only for an import the trace did not see."""
+"""A site's stdlib is cut in two: what the page imports, compiled and shipped where Pyodide
+looks for it, and the rest, which the page fetches only for an import the trace did not see."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
+import brotli
 from click.testing import CliRunner
 
 from shipyard.cli import main
@@ -16,18 +18,34 @@ from shipyard_runtime.names import FILES
 from tests.support.sites import EXAMPLES
 
 
-def members(path: Path) -> set[str]:
-    with zipfile.ZipFile(path) as archive:
-        return {entry.filename for entry in archive.infolist() if not entry.is_dir()}
+def members(archive: zipfile.ZipFile) -> set[str]:
+    return {entry.filename for entry in archive.infolist() if not entry.is_dir()}
+
+
+def shipped(site: Path) -> zipfile.ZipFile:
+    """The stdlib the page starts with, unpacked."""
+    return zipfile.ZipFile(io.BytesIO(brotli.decompress((site / FILES.stdlib).read_bytes())))
 
 
 def test_the_two_zips_hold_the_whole_stdlib_and_the_page_gets_the_smaller(site: Path) -> None:
     full = ensure_asset(PYODIDE) / STDLIB
-    trimmed, rest = members(site / "pyodide" / STDLIB), members(site / FILES.stdlib_rest)
-    assert trimmed | rest == members(full) and not trimmed & rest
-    assert {"json/__init__.py", "dataclasses.py", "pyodide/ffi/__init__.py"} <= trimmed
+    trimmed = members(shipped(site))
+    rest = members(zipfile.ZipFile(site / FILES.stdlib_rest))
+    sources = {name.removesuffix("c") for name in trimmed}
+    assert sources | rest == members(zipfile.ZipFile(full)) and not sources & rest
+    assert {"json/__init__.pyc", "dataclasses.pyc", "pyodide/ffi/__init__.pyc"} <= trimmed
     assert {"fractions.py", "statistics.py", "xml/dom/minidom.py"} <= rest
-    assert (site / "pyodide" / STDLIB).stat().st_size < full.stat().st_size / 2
+    assert (site / FILES.stdlib).stat().st_size < full.stat().st_size / 2
+
+
+def test_the_page_s_stdlib_is_bytecode_alone_stored_uncompressed(site: Path) -> None:
+    """The page's modules come compiled (see shipyard/site/stdlib.py), and its zip is stored:
+    the brotli around it packs it."""
+    entries = shipped(site).infolist()
+    assert not [entry.filename for entry in entries if entry.filename.endswith(".py")]
+    assert {entry.compress_type for entry in entries} == {zipfile.ZIP_STORED}
+    pyc = shipped(site).read("json/__init__.pyc")
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, unchecked: no source to check
 
 
 def test_the_manifest_lists_the_rest_with_its_modules_and_the_page_does_not_fetch_it(site: Path) -> None:
@@ -54,6 +72,7 @@ def test_full_stdlib_ships_pyodide_s_own_zip_and_no_rest(tmp_path: Path) -> None
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     site = tmp_path / "site"
-    assert (site / "pyodide" / STDLIB).read_bytes() == (ensure_asset(PYODIDE) / STDLIB).read_bytes()
+    unpacked = brotli.decompress((site / FILES.stdlib).read_bytes())
+    assert unpacked == (ensure_asset(PYODIDE) / STDLIB).read_bytes()
     assert not (site / FILES.stdlib_rest).exists()
     assert FILES.stdlib_rest not in read_page_data(site)["manifest"]
