@@ -64,16 +64,19 @@ def _serving_pyodide(site: Path) -> str:
     """JS that answers Pyodide's fetch of a file the site ships brotli-compressed (its wasm,
     its stdlib) with the site's, decoded."""
     manifest = read_page_data(site)["manifest"]
-    packed = {entry["unpacked"]["path"]: path for path, entry in manifest.items() if path.endswith(".br")}
+    packed = {
+        entry["unpacked"]["path"]: [path, entry["unpacked"]["type"]]
+        for path, entry in manifest.items()
+        if path.endswith(".br")
+    }
     return f"""{_unpacking(site)}
 const PACKED = {json.dumps(packed)};
 const browserFetch = globalThis.fetch;
 const packedOf = (url) => Object.entries(PACKED)
   .find(([content]) => String(url).endsWith(`/${{content}}`))?.[1];
 globalThis.fetch = (url, init) => {{
-  const path = packedOf(url);
+  const [path, type] = packedOf(url) ?? [];
   if (!path) return browserFetch(url, init);
-  const type = path.endsWith(".wasm.br") ? "application/wasm" : "application/octet-stream";
   return unpacked(path).then((bytes) => new Response(bytes, {{ headers: {{ "Content-Type": type }} }}));
 }};"""
 

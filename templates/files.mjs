@@ -188,7 +188,7 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
     start: (paths) => Promise.allSettled(paths.map(begin)),
     take: (path) => taken(started, path)?.arrived ?? load(path),
     takeUnpacked: (path) => unpackedContent(taken(contents, path) ?? contentOf(path), cache, unpack, manifest[path].unpacked),
-    keepOnly: () => cache.keep(Object.entries(manifest).flatMap(([path, entry]) => (entry.fetch ? kept(path, entry) : []))),
+    keepOnly: () => cache.keep(Object.entries(manifest).flatMap(([path, entry]) => (entry.fetch ? keptShas(path, entry) : []))),
   };
 }
 
@@ -212,7 +212,7 @@ async function unpackedContent({ kept, arrived }, cache, unpack, unpacked) {
 
 // The sha256s a fetched file is kept under: its pieces', and its content's when unpacked
 // in the page (see `takeUnpacked`).
-const kept = (path, entry) => [...piecesOf(entry).map((piece) => piece.sha256), ...(isBrotli(path, entry) ? [entry.unpacked.sha256] : [])];
+const keptShas = (path, entry) => [...piecesOf(entry).map((piece) => piece.sha256), ...(isBrotli(path, entry) ? [entry.unpacked.sha256] : [])];
 const isBrotli = (path, entry) => path.endsWith(".br") && entry.fetch && entry.unpacked !== undefined;
 
 // The first broken file among `paths`, each fetched again and checked, or null.

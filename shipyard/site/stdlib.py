@@ -205,10 +205,10 @@ def _write_split(full: Path, needed: set[str], compiled: Path, trimmed: Path, re
     already); returns the top-level modules `rest` holds files of.
 
     `trimmed` holds a module as its bytecode alone, from `compiled` (`name.pyc`, which
-    zipimport takes before `name.py`): compiling the stdlib's sources was most of Pyodide's
-    start-up. Its entries are stored, not deflated: the site ships it brotli-compressed
-    whole, which packs far better across files, bytecode too (see `assemble`). A traceback
-    through the stdlib names its file and line, without the line's text."""
+    zipimport takes before `name.py`). Its entries are stored, not deflated: the site ships
+    it brotli-compressed whole, which packs far better across files, bytecode too (see
+    `assemble`). A traceback through the stdlib names its file and line, without the line's
+    text."""
     tops: set[str] = set()
     with (
         zipfile.ZipFile(full) as source,
@@ -220,13 +220,12 @@ def _write_split(full: Path, needed: set[str], compiled: Path, trimmed: Path, re
         for entry in source.infolist():
             if entry.is_dir():
                 continue
-            data = source.read(entry)
-            if entry.filename + "c" in pycs:
+            if entry.filename + "c" in pycs:  # its source is not read: the page has no use for it
                 keep.writestr(_stored(entry, entry.filename + "c"), bytecode.read(entry.filename + "c"))
             elif entry.filename in needed or entry.filename.startswith(ALWAYS):
-                keep.writestr(_stored(entry, entry.filename), data)
+                keep.writestr(_stored(entry, entry.filename), source.read(entry))
             else:
-                other.writestr(entry, data, entry.compress_type)
+                other.writestr(entry, source.read(entry), entry.compress_type)
                 tops.add(entry.filename.split("/")[0].removesuffix(".py"))
     return sorted(tops)
 
