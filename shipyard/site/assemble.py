@@ -133,12 +133,16 @@ def _assemble(
     for file in packages.pyodide.files:
         _write(pyodide / file.name, _given(file))
     rest = _write_stdlib(site, wheels, python, packages, snapshot, full_stdlib)
+    if rest is not None:  # the runtime as the trace compiled it
+        build_runtime_wheel(pyodide, read_cached(rest.runtime_bytecode))
     lock = write_site_lock(pyodide / "pyodide-lock.json", wheels, pyodide, packages.pyodide.entries)
+    runtime = _packed_in_place(site, wheels[0])
     for name in PYSCRIPT_FILES:
         _write(site / "pyscript" / name, own_file(PYSCRIPT / name))
     user_code = (FILES.user_code,) if python is not None else ()
     snapshot_file = (FILES.snapshot,) if snapshot else ()
-    fetched = site_model.files + pictures + FETCHED + snapshot_file + user_code + local_wheels(lock)
+    wheel_paths = tuple(path for path in local_wheels(lock) if path != runtime.removesuffix(".br"))
+    fetched = site_model.files + pictures + FETCHED + snapshot_file + user_code + (runtime, *wheel_paths)
     files = _manifest(site, fetched, max_file_size)
     if rest is not None:
         files[FILES.stdlib_rest]["modules"] = list(rest.rest_modules)  # runtime/stdlib_rest.py
@@ -188,6 +192,14 @@ def _copy_assets(site: Path, gpu: bool) -> Path:
         _write(site / "pyodide" / name, read_cached(pyodide / name))
     _write(site / FILES.pyodide_wasm, read_cached(brotlied(pyodide / wasm)))
     return site / "pyodide"
+
+
+def _packed_in_place(site: Path, wheel: Path) -> str:
+    """The runtime's wheel, once the lock has its hash, replaced by itself brotli-compressed
+    (served unpacked by the page, as Pyodide asks for it); returns its site path."""
+    packed = _write(wheel.with_name(f"{wheel.name}.br"), read_cached(brotlied(wheel)))
+    wheel.unlink()
+    return packed.relative_to(site).as_posix()
 
 
 # Brotli's quality for the stdlib, which each site traces anew (its modules are the site's):

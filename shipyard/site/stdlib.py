@@ -9,7 +9,8 @@ the page does. What those imports load is the trimmed zip, shipped where Pyodide
 its stdlib, each module compiled (by that Pyodide, so that its bytecode is the page's),
 since compiling the sources was most of Pyodide's start-up; every other file goes into
 `REST`, which the page fetches only when an import asks for a module the trace did not see
-(runtime/stdlib_rest.py).
+(runtime/stdlib_rest.py). The same Pyodide compiles the runtime's own modules too, for its
+wheel (see runtime_wheel).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from shipyard.site.npm_assets import PYODIDE
 from shipyard.site.snapshot import PRELOADED
 
 STDLIB = "python_stdlib.zip"
+RUNTIME_BYTECODE = "runtime-bytecode.zip"
 # Shipped whole, whatever the trace sees: Pyodide's own Python, which its JS calls into.
 ALWAYS = ("pyodide/", "_pyodide/")
 # Standard modules never imported to trace them: they act on import (open a browser, print).
@@ -49,7 +51,7 @@ TRACE = """
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const [folder, wheel, names, always, output, compiled] = process.argv.slice(2);
+const [folder, wheel, names, always, output, compiled, runtime] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({ indexURL: `${folder}/` });
 await pyodide.loadPackage(wheel, { messageCallback: () => {} });
@@ -83,16 +85,32 @@ with zipfile.ZipFile(stdlib) as source, zipfile.ZipFile(made, "w") as pycs:
             pycs.writestr(name + "c", bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False)))
 made.getvalue()
 `).toJs());
+writeFileSync(runtime, pyodide.runPython(`
+import importlib.util, io, pathlib, sys, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+import shipyard_runtime
+package = pathlib.Path(shipyard_runtime.__file__).parent
+made = io.BytesIO()
+with zipfile.ZipFile(made, "w") as pycs:
+    for source in sorted(package.glob("*.py")):
+        text = source.read_bytes()
+        code = compile(text, str(source), "exec", dont_inherit=True)
+        name = f"{source.relative_to(package.parent)}c"
+        pycs.writestr(name, bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False)))
+made.getvalue()
+`).toJs());
 """
 
 
 @dataclass(frozen=True)
 class SplitStdlib:
-    """The trimmed stdlib, the rest of it, and the top-level modules the rest holds."""
+    """The trimmed stdlib, the rest of it, the top-level modules the rest holds, and the
+    runtime's own modules compiled (`shipyard_runtime/name.pyc`, see runtime_wheel)."""
 
     trimmed: Path
     rest: Path
     rest_modules: tuple[str, ...]
+    runtime_bytecode: Path
 
 
 def names_in(python: str) -> set[str]:
@@ -159,8 +177,8 @@ def split_stdlib(pyodide: Path, runtime_wheel: Path, names: Iterable[str]) -> Sp
     wheel_sha = hashlib.sha256(runtime_wheel.read_bytes()).hexdigest()
     recipe = hashlib.sha256(f"{PYODIDE.integrity}\n{wheel_sha}\n{traced}\n{TRACE}".encode()).hexdigest()
     folder = cache_dir() / "stdlib" / f"pyodide-{PYODIDE.version}-{recipe[:16]}"
-    made = SplitStdlib(folder / STDLIB, folder / "rest.zip", ())
-    files = [made.trimmed, made.rest, folder / "rest.json"]
+    made = SplitStdlib(folder / STDLIB, folder / "rest.zip", (), folder / RUNTIME_BYTECODE)
+    files = [made.trimmed, made.rest, folder / "rest.json", made.runtime_bytecode]
     try:
         if not whole(files, sizes_of(folder)):
             _make(pyodide, runtime_wheel, traced, folder)
@@ -168,11 +186,12 @@ def split_stdlib(pyodide: Path, runtime_wheel: Path, names: Iterable[str]) -> Sp
         rest_modules = tuple(json.loads(files[2].read_text()))
     except OSError as error:
         raise cache_error(error, folder) from None
-    return SplitStdlib(made.trimmed, made.rest, rest_modules)
+    return SplitStdlib(made.trimmed, made.rest, rest_modules, made.runtime_bytecode)
 
 
 def _make(pyodide: Path, runtime_wheel: Path, names: list[str], folder: Path) -> None:
-    """Trace and compile in Node, then write the two zips and the rest's modules into `folder`."""
+    """Trace and compile in Node, then write the two zips, the rest's modules and the
+    runtime's bytecode into `folder`."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".partial-"))
     try:
@@ -187,6 +206,7 @@ def _make(pyodide: Path, runtime_wheel: Path, names: list[str], folder: Path) ->
                 json.dumps(ALWAYS),
                 str(traced),
                 str(compiled),
+                str(out / RUNTIME_BYTECODE),
             ]
         )
         needed = set(json.loads(traced.read_text()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -77,11 +78,28 @@ def test_lock_lists_the_runtime_wheel_with_its_hash(site: Path) -> None:
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
     assert lock["info"]["python"].startswith("3.14")
     (entry,) = lock["packages"].values()
-    wheel = site / "pyodide" / entry["file_name"]
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    wheel = brotli.decompress((site / "pyodide" / f"{entry['file_name']}.br").read_bytes())
+    assert entry["sha256"] == hashlib.sha256(wheel).hexdigest()
     assert entry["imports"] == ["shipyard_runtime"]
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "shipyard_runtime/browser.py" in names and "shipyard_runtime/spec.py" in names
+    assert not (site / "pyodide" / entry["file_name"]).exists()  # the page serves it unpacked
+
+
+def test_the_runtime_ships_compiled_by_the_page_s_python(site: Path) -> None:
+    """Its modules as bytecode alone (shipyard/packages/runtime_wheel.py), which Pyodide's
+    Python imports without compiling: unchecked hash-based, and of that Python's version."""
+    (entry,) = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())["packages"].values()
+    wheel = unpacked_zip(site / "pyodide" / f"{entry['file_name']}.br")
+    names = wheel.namelist()
+    assert {"shipyard_runtime/browser.pyc", "shipyard_runtime/spec.pyc"} <= set(names)
+    assert [name for name in names if name.endswith(".py")] == ["shipyard_runtime/__init__.py"]
+    pyc = wheel.read("shipyard_runtime/browser.pyc")
+    assert int.from_bytes(pyc[4:8], "little") == 0b01
+    stdlib = unpacked_zip(site / FILES.stdlib).read("json/__init__.pyc")
+    assert pyc[:4] == stdlib[:4]  # the magic number of the page's Python
+
+
+def unpacked_zip(path: Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(brotli.decompress(path.read_bytes())))
 
 
 def test_page_shows_the_form_before_python_starts(site: Path) -> None:

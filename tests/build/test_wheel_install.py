@@ -76,16 +76,19 @@ def test_the_installed_shipyard_runs_its_own_files(installed: Installed, tmp_pat
 def page_files(site: Path) -> set[str]:
     """Every site file `index.html` names: its scripts, styles and preloads, the files of its
     JSON block (Python's modules among them) and its manifest, PyScript's interpreter and the
-    files its config writes, and the wheels of the site's lock, which Pyodide fetches."""
+    files its config writes, and the wheels of the site's lock, which Pyodide fetches (the
+    file the page unpacks one from, for a wheel it serves unpacked)."""
     page = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="\./([^"]+)"', page)
     data = read_page_data(site)
     config = json.loads(html.unescape(re.search(r'<script type="py" config="([^"]+)"', page)[1]))
     configured = [config["interpreter"], *config.get("files", {})]
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
+    manifest = data["manifest"]
+    packed = {entry["unpacked"]["path"]: path for path, entry in manifest.items() if "unpacked" in entry}
     wheels = [f"pyodide/{package['file_name']}" for package in lock["packages"].values()]
     files = {*data["names"]["files"].values(), *data["manifest"], *data["pythonModules"]}
-    return {*links, *files, *(n.removeprefix("./") for n in configured), *wheels}
+    return {*links, *files, *(n.removeprefix("./") for n in configured), *(packed.get(w, w) for w in wheels)}
 
 
 def _in_wheel(path: str, folders: dict[str, str]) -> str:

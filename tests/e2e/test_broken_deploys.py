@@ -22,7 +22,7 @@ from tests.support.faulty_host import FAULTS, case_path, faulty_host
 from tests.support.sites import browser_loaded, build_example
 
 DEADLINE_S = 15
-RUNTIME_WHEEL = "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl"
+RUNTIME_WHEEL = "pyodide/shipyard_runtime-0.1.0-py3-none-any.whl.br"
 # The files on the way to ready: those the page fetches, and what the browser loads. (The
 # snapshot is fetched once ready, for later visits: a broken one is never kept.)
 FETCHED_FILES = (*FETCHED, FILES.model, RUNTIME_WHEEL)
