@@ -1,4 +1,6 @@
-"""The one module that touches the page: DOM, JS values and the boot glue.
+"""The one module that meets JS: its values, the boot glue, and the page's data. The page
+itself is JS's (templates/view.mjs): `Page` is handed the form's values and returns what
+to show.
 
 Every function JS calls here is synchronous unless a user hook is async. Pyodide
 schedules `async def` functions through asyncio, which costs more than a whole
@@ -28,7 +30,7 @@ from .form import example_texts, render_output_slot
 from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
-from .names import ATTRIBUTES, FILES, IDS, PAGE_DATA, USER_MODULE
+from .names import FILES, PAGE_DATA, USER_MODULE
 from .picture_prep import picture_files
 from .pipeline import Pipeline, Prediction, Prepared, attempt
 from .plan import page_plan
@@ -44,15 +46,18 @@ def _js(value: object) -> Any:
 class Page:
     """The API the boot glue calls: prepare feeds, then collect results.
 
-    With a user hook that is `async def`, prepare or collect return an awaitable,
-    which JS awaits like a Promise; without one, both stay synchronous.
+    It never touches the page: JS hands it the form's texts (`{key: [text, ...]}`, one per
+    control of the key) and pictures, and shows what it returns (problems beside their
+    fields, `shown` outputs).
+    With a user hook that is `async def`, prepare or collect return an awaitable, which JS
+    awaits like a Promise; without one, both stay synchronous.
     """
 
-    def __init__(self, app: AppSpec, hooks: Hooks) -> None:
+    def __init__(self, app: AppSpec, hooks: Hooks, within: JsProxy) -> None:
         self.app = app
         self.hooks = hooks
+        self.within = within  # shipyard.js's check of a typed array's numbers (see JsFloatArray)
         self.pipeline = Pipeline(app, hooks)
-        self.form = js.document.getElementById(IDS.form)
         self.pending: dict[int, Prepared] = {}  # what postprocess will need, by run
         self.runs = 0
         self.layout = FeedLayout(app)
@@ -71,29 +76,33 @@ class Page:
     def _typed(self, typed: JsProxy) -> dict[str, Any]:
         if self.hooks.any:
             return typed.to_py()  # type: ignore[no-any-return]
-        return {key: JsFloatArray(array) for key, array in js.Object.entries(typed)}
+        return {key: self._float_array(array) for key, array in js.Object.entries(typed)}
 
-    def prepare_form(self) -> Any:
-        """Feeds for the form's current values; problems are shown beside their fields."""
-        return self._prepare(self._read_form, show=True)
+    def _float_array(self, array: JsProxy) -> JsFloatArray:
+        return JsFloatArray(array, self.within)
+
+    def prepare_form(self, texts: JsProxy, pictures: JsProxy) -> Any:
+        """Feeds for the form's values (`texts`, and `pictures`: by key, the tensor the page
+        prepared of a picture it prepares, see `picture_prep`, or else the picture as the page
+        decoded it, `{width, height, data}` in RGBA), with `problems`: a message by field,
+        for JS to show beside each (none when they pass)."""
+        return self._prepare(lambda: from_form(self.app, texts.to_py(), self._images(pictures)), show=True)
 
     def collect(self, results: JsProxy, show: bool, run: int) -> Any:
-        """`{ok: {name: {type, dims, data}}}` from onnxruntime-web's result map, with
-        `postprocess`'s entries under `ok.postprocess`; or `{error}` if it failed."""
+        """`{ok: {name: {type, dims, data}}}` from the run's outputs (`{name: {type, dims,
+        data}}`), with `postprocess`'s entries under `ok.postprocess`, and with `show` what
+        the page shows of them (`shown`, see `_shown`); or `{error}` if it failed."""
         outputs = [self._read(name, tensor) for name, tensor in js.Object.entries(results)]
-        if show:
-            for output in outputs:
-                self._show_output(output)
         prepared = self.pending.pop(run, Prepared({}))  # nothing waits when there is no postprocess
         return attempt(
             lambda: self.pipeline.finish(prepared, outputs),
-            lambda prediction: self._result(prediction, show),
+            lambda prediction: self._result(prediction, outputs if show else None),
             lambda error: _js({"error": str(error)}),
         )
 
     async def predict_csv(self, text: str, run: JsProxy, show: bool) -> Any:
         """`{ok: {rows, csv}}` for a CSV file's rows, or `{error}`; `run(feeds)` is JS's
-        session.run. With `show`, the page's batch section gets the table."""
+        session.run. With `show`, `ok.table` is the HTML table the page shows."""
 
         async def run_model(feeds: list[Feed]) -> list[Output]:
             results = await run(_js(_js_feeds(feeds)))
@@ -103,9 +112,8 @@ class Page:
             table = await predict_csv(self.pipeline, text, run_model)
         except BatchError as error:
             return _js({"error": str(error)})
-        if show:
-            js.document.getElementById(IDS.batch_result).innerHTML = table.to_html()
-        return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv()}})
+        shown = {"table": table.to_html()} if show else {}
+        return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv(), **shown}})
 
     def memory(self) -> dict[str, int]:
         """Bytes of WebAssembly memory Pyodide holds (it only grows), and Python's live objects."""
@@ -113,7 +121,7 @@ class Page:
 
         return {"wasm": pyodide_js._module.HEAPU8.length, "objects": sys.getallocatedblocks()}
 
-    def warm_up(self) -> Any:
+    def warm_up(self, texts: JsProxy) -> Any:
         """Go once through what a click runs, showing nothing and running no user code, and
         return blank feeds for JS to run the model on once.
 
@@ -122,26 +130,17 @@ class Page:
         the first click would pay for Python's share and for onnxruntime-web's first run.
         """
         with contextlib.suppress(InputError):
-            from_form(self.app, self._read_texts(), {})
+            from_form(self.app, texts.to_py(), {})
         for spec in self.app.outputs:
             render_output(Output(spec.key, spec.dtype, spec.dims, _blanks(spec), spec.show))
         return self._submission({spec.key: _probe(spec) for spec in self.app.inputs}, 0)
-
-    def show_error(self, message: str) -> None:
-        """A failure outside any one field (onnxruntime-web, user code), shown under the form."""
-        box = js.document.getElementById(IDS.form_error)
-        box.textContent = message
-        box.hidden = not message
 
     def _prepare(self, read: Callable[[], Values], show: bool) -> Any:
         try:
             values = read()
         except InputError as error:
-            if show:
-                self._show_problems(dict(error.problems))
-            return _js({"error": f"Invalid input: {error}"})
-        if show:
-            self._show_problems({})
+            shown = {"problems": dict(error.problems)} if show else {}
+            return _js({"error": f"Invalid input: {error}", **shown})
         return attempt(
             lambda: self.pipeline.prepare(values),
             self._feeds,
@@ -163,108 +162,70 @@ class Page:
         arrays = [v.array if isinstance(v, JsFloatArray) else v for v in own]
         return _js({"packed": packed, "own": arrays, "dims": dims, "run": run})
 
-    def _result(self, prediction: Prediction, show: bool) -> Any:
-        if show:
-            for name, value in (prediction.entries or {}).items():
-                self._show_result(name, value)
-        return _js({"ok": prediction.to_result()})
+    def _result(self, prediction: Prediction, outputs: list[Output] | None) -> Any:
+        shown = {} if outputs is None else {"shown": self._shown(outputs, prediction.entries or {})}
+        return _js({"ok": prediction.to_result(), **shown})
 
-    def _show_result(self, name: str, value: object) -> None:
-        spec = next((r for r in self.app.results if r.key == name), None)
-        slot = self._slot(name)
-        slot.innerHTML = render_result(value, spec)
-        output = result_output(value, spec) if spec and spec.show.display == "image" else None
-        if output:
-            _draw(slot, output)
+    def _shown(self, outputs: list[Output], entries: dict[str, object]) -> list[dict[str, Any]]:
+        """What the page shows of a run, in order: `{name, html, image, slot}` per output and
+        per `postprocess` entry. JS puts `html` in the element that shows `name` (for an
+        output the metadata leaves out, there is none), and first adds `slot` under the
+        outputs when there is no such element; `image` (`{width, height, rgba}`, or null) is
+        drawn on the canvas `html` holds."""
+        shown = [_shown(output.name, render_output(output), _image(output), None) for output in outputs]
+        for name, value in entries.items():
+            spec = next((r for r in self.app.results if r.key == name), None)
+            output = result_output(value, spec) if spec and spec.show.display == "image" else None
+            slot = render_output_slot(name, name)
+            shown.append(_shown(name, render_result(value, spec), _image(output) if output else None, slot))
+        return shown
 
-    def _slot(self, name: str) -> Any:
-        """The element showing `name`, added under the outputs when the page has none."""
-        slot = _output_slot(name)
-        if not slot:  # querySelector's null is Pyodide's `jsnull`, not None
-            holder = js.document.createElement("div")
-            holder.innerHTML = render_output_slot(name, name)
-            js.document.getElementById(IDS.outputs).appendChild(holder.firstChild)
-            slot = _output_slot(name)
-        return slot
+    def form_fragment(self, texts: JsProxy) -> str:
+        """The URL fragment that reproduces the form's `texts`."""
+        return to_fragment(texts.to_py())
 
-    def form_fragment(self) -> str:
-        """The URL fragment that reproduces the form as it is now."""
-        return to_fragment(self._read_texts())
-
-    def fill_from_fragment(self, fragment: str) -> bool:
-        """Fill the form from a shared link; False when the link names none of the inputs."""
+    def fragment_texts(self, fragment: str) -> Any:
+        """The form's texts from a shared link, or null when the link names none of the inputs."""
         texts = from_fragment(fragment)
         known = {key: items for key, items in texts.items() if key in self.app.form_keys}
-        self._fill(known)
-        return bool(known)
+        return _js(known) if known else None
 
-    def fill_example(self, index: int) -> None:
-        self._fill(example_texts(self.app, index))
+    def example_texts(self, index: int) -> Any:
+        """The form's texts for the metadata's example `index`."""
+        return _js(example_texts(self.app, index))
 
-    def _fill(self, texts: dict[str, list[str]]) -> None:
-        for key, items in texts.items():
-            controls = [e for e in self.form.elements if e.name == key]
-            for element, text in zip(controls, items, strict=False):
-                if element.type == "checkbox":
-                    element.checked = text == "true"
-                else:
-                    element.value = text
-                element.dispatchEvent(js.Event.new("input"))  # a slider follows its box
-
-    def _read_texts(self) -> dict[str, list[str]]:
-        texts: dict[str, list[str]] = {}
-        for element in self.form.elements:
-            if element.name:
-                texts.setdefault(element.name, []).append(_control_text(element))
-        return texts
-
-    def _read_form(self) -> Values:
-        return from_form(self.app, self._read_texts(), self._read_images())
-
-    def _read_images(self) -> dict[str, Picture]:
-        """The pictures chosen so far: the tensor the page prepared of each it prepares (see
-        `picture_prep`), or else the picture as the page decoded it (ImageData, RGBA)."""
+    def _images(self, pictures: JsProxy) -> dict[str, Picture]:
+        given = dict(js.Object.entries(pictures))
         images: dict[str, Picture] = {}
         for spec in self.app.form:
+            if spec.key not in given:
+                continue
             if spec.key in self.pictures:
-                tensor = js.window.shipyardBoot.formTensor(spec.key)
-                if tensor is not None:  # JS undefined: no picture yet
-                    images[spec.key] = tensor.to_py() if self.hooks.any else JsFloatArray(tensor)
-            elif spec.image is not None and (image := js.window.shipyardBoot.image(spec.key)):
+                tensor = given[spec.key]
+                images[spec.key] = tensor.to_py() if self.hooks.any else self._float_array(tensor)
+            elif spec.image is not None:
+                image = given[spec.key]
                 images[spec.key] = Pixels(image.width, image.height, image.data.to_bytes())
         return images
-
-    def _show_problems(self, problems: dict[str, str]) -> None:
-        for box in self.form.querySelectorAll(f"[{ATTRIBUTES.error_for}]"):
-            message = problems.get(box.getAttribute(ATTRIBUTES.error_for), "")
-            box.textContent = message
-            box.hidden = not message
-        self.show_error("")
 
     def _read(self, name: str, tensor: JsProxy) -> Output:
         data = tensor.data.to_py()
         return read_output(self.app, name, tensor.type, tensor.dims.to_py(), data)
 
-    def _show_output(self, output: Output) -> None:
-        slot = _output_slot(output.name)
-        if slot:  # an output the metadata leaves out has no slot (null is `jsnull`)
-            slot.innerHTML = render_output(output)
-            if output.show and output.show.display == "image" and output.values:
-                _draw(slot, output)
-
 
 class JsFloatArray(ForeignArray):
     """A JS Float32Array or Float64Array, checked by shipyard.js's `within` in one loop."""
 
-    def __init__(self, array: JsProxy) -> None:
+    def __init__(self, array: JsProxy, within: JsProxy) -> None:
         self.array = array
+        self.within = within
         self.typecode = {"Float32Array": "f", "Float64Array": "d"}.get(array.constructor.name, "")
 
     def __len__(self) -> int:
         return int(self.array.length)
 
     def all_within(self, low: float, high: float) -> bool:
-        return bool(js.window.shipyardBoot.within(self.array, low, high))
+        return bool(self.within(self.array, low, high))
 
     def to_memoryview(self) -> memoryview:
         return self.array.to_py()  # type: ignore[no-any-return]
@@ -284,32 +245,21 @@ def _probe(spec: InputSpec) -> Sequence[Value]:
     return spec.shaped([_BLANKS[spec.dtype.kind]] * math.prod(dims), dims)
 
 
-def _draw(slot: JsProxy, output: Output) -> None:
-    """Paint an image output on the canvas `render_output` put in its slot."""
+def _image(output: Output) -> dict[str, Any] | None:
+    """An image output's pixels, for JS to paint on the canvas `render_output` made for it."""
+    if not (output.show and output.show.display == "image" and output.values):
+        return None
     pixels = image_of(output)
-    data = js.Uint8ClampedArray.new(to_js(pixels.rgba))
-    canvas = slot.querySelector("canvas")
-    canvas.getContext("2d").putImageData(js.ImageData.new(data, pixels.width, pixels.height), 0, 0)
+    return {"width": pixels.width, "height": pixels.height, "rgba": pixels.rgba}
+
+
+def _shown(name: str, html: str, image: dict[str, Any] | None, slot: str | None) -> dict[str, Any]:
+    return {"name": name, "html": html, "image": image, "slot": slot}
 
 
 def _js_feeds(feeds: list[Feed]) -> list[dict[str, Any]]:
     """Feeds as the page's JS makes tensors of them: `{name, type, dims, data}`."""
     return [{"name": f.name, "type": f.dtype.name, "dims": list(f.dims), "data": f.data} for f in feeds]
-
-
-def _control_text(element: JsProxy) -> str:
-    if element.type == "checkbox":
-        return "true" if element.checked else "false"
-    return str(element.value)
-
-
-def _output_slot(name: str) -> Any:
-    """The element showing output `name`, or JS's null (`jsnull`, not None) when there is none."""
-    return js.document.querySelector(f'[{ATTRIBUTES.output}="{_css_string(name)}"]')
-
-
-def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def rest_of_stdlib(path: str) -> bytes:
@@ -345,5 +295,5 @@ def start() -> None:
     stdlib_rest.install(data["manifest"], FILES.stdlib_rest, rest_of_stdlib)
     app = AppSpec.from_dict(data["app"])
     module = importlib.import_module(USER_MODULE) if app.python else None
-    page = Page(app, Hooks.from_module(module))
-    js.window.shipyardBoot.attach(create_proxy(page))
+    boot = js.window.shipyardBoot
+    boot.attach(create_proxy(Page(app, Hooks.from_module(module), boot.within)))

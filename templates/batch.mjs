@@ -9,7 +9,8 @@ export function watchBatch({ input, status, result }, predictCsv) {
     URL.revokeObjectURL(download?.href);
     result.replaceChildren();
     try {
-      const { rows, csv } = await predictCsv(await file.text(), true);
+      const { rows, csv, table } = await predictCsv(await file.text(), true);
+      result.innerHTML = table; // Python's HTML (runtime/batch.py, Table.to_html)
       download = Object.assign(document.createElement("a"), {
         href: URL.createObjectURL(new Blob([csv], { type: "text/csv" })),
         download: file.name.replace(/(\.csv)?$/i, "-predictions.csv"),

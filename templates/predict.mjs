@@ -1,6 +1,7 @@
-// Predictions, as Python prepares a submission (sync) -> JS awaits session.run -> Python
-// collects the outputs (sync), or, for `predict` inputs that pass the checks Python
-// planned, JS alone (fastpath.mjs). Python words every problem; JS passes its words on.
+// Predictions, as Python prepares a submission -> JS awaits session.run -> Python collects
+// the outputs, or, for `predict` inputs that pass the checks Python planned, JS alone
+// (fastpath.mjs). Python words every problem; JS passes its words on. Every call into
+// Python is awaited, and takes and gives plain data.
 import { fastSlots, fastTensors } from "./fastpath.mjs";
 import { count } from "./numbers.mjs";
 
@@ -61,24 +62,36 @@ function numbersFor(Typed, value, packedMax, extents) {
   return [numbers instanceof Float32Array || numbers instanceof Float64Array ? "typed" : "plain", numbers];
 }
 
-// Whether the form's pictures were prepared (picture_prep.mjs); if not, the page says why.
-async function formPictures(pictures, page) {
+// The form's pictures for Python, by key: the tensor onnxruntime-web prepared of each it
+// prepares (picture_prep.mjs, the plan's `pictures`), else the picture as decoded; or null
+// when one could not be prepared, and the page says why.
+async function formPictures(pictures, images, prepared, view) {
   try {
     await pictures.form();
-    return true;
   } catch (error) {
-    page.show_error(`The picture could not be prepared: ${error.message ?? error}`);
-    return false;
+    view.showError(`The picture could not be prepared: ${error.message ?? error}`);
+    return null;
   }
+  return Object.fromEntries([...images].map(([key, { width, height, data }]) =>
+    [key, key in prepared ? pictures.formTensor(key) : { width, height, data }]));
 }
+
+// Feeds as Python makes them ({name, type, dims, data}) as onnxruntime-web's tensors.
+const tensorsOf = (feeds, Tensor) =>
+  Object.fromEntries(feeds.map(({ name, type, dims, data }) => [name, new Tensor(type, data, dims)]));
+
+// onnxruntime-web's results as plain {type, dims, data}, for Python.
+const plainTensors = (results) =>
+  Object.fromEntries(Object.entries(results).map(([name, { type, dims, data }]) => [name, { type, dims: [...dims], data }]));
 
 // The prediction paths of a page whose session has started: `session` is onnxruntime-web's,
 // `python` a promise of Python's `Page` (runtime/browser.py), `plan` what Python planned
 // (runtime/plan.py; made at build time for a site without hooks, which may predict before
 // Python has started). `decode` makes a Blob an ImageData; `extents` remembers the typed
 // arrays made for Python; `pictures` prepares the pictures it can in onnxruntime-web
-// (picture_prep.mjs). Only the fast path runs without Python: every other path awaits it.
-export function predictor({ Tensor, session, python, plan, decode, extents, pictures }) {
+// (picture_prep.mjs), from the form's `images` (pictures.mjs); `view` is the page (view.mjs).
+// Only the fast path runs without Python: every other path awaits it.
+export function predictor({ Tensor, session, python, plan, decode, extents, pictures, images, view }) {
   const fast = plan.fastPath ? fastSlots(plan.inputs) : null;
 
   // A prepared submission through the model, and back through Python when it postprocesses
@@ -87,8 +100,9 @@ export function predictor({ Tensor, session, python, plan, decode, extents, pict
     if (prepared.error !== undefined) throw new Error(prepared.error);
     const results = await session.run(submitted(plan.inputs, prepared, Tensor));
     if (!show && !plan.postprocess) return plainResults(results); // nothing for Python to do
-    const collected = await page.collect(results, show, prepared.run); // awaited: a hook may be async
+    const collected = await page.collect(plainTensors(results), show, prepared.run);
     if (collected.error !== undefined) throw new Error(collected.error);
+    if (show) view.show(collected.shown);
     return collected.ok;
   }
 
@@ -101,37 +115,38 @@ export function predictor({ Tensor, session, python, plan, decode, extents, pict
   }
 
   // The form's current values through the model, shown on the page. A problem with a field
-  // is shown beside it by Python; user code's traceback, or onnxruntime-web's failure,
-  // under the form.
+  // is shown beside it, as Python words it; user code's traceback, or onnxruntime-web's
+  // failure, under the form.
   async function submitForm() {
-    const page = await python;
-    if (!await formPictures(pictures, page)) return;
-    const prepared = await page.prepare_form();
-    if (prepared.error !== undefined) {
-      if (prepared.hook) page.show_error(prepared.error);
-      return;
-    }
-    history.replaceState(null, "", `#${page.form_fragment()}`); // a link that reproduces this run
+    const [page, given] = await Promise.all([python, formPictures(pictures, images, plan.pictures, view)]);
+    if (!given) return;
+    const texts = view.texts();
+    const prepared = await page.prepare_form(texts, given);
+    view.showProblems(prepared.problems ?? {});
+    if (prepared.hook) view.showError(prepared.error); // user code's traceback
+    if (prepared.error !== undefined) return;
+    history.replaceState(null, "", `#${await page.form_fragment(texts)}`); // a link that reproduces this run
     try {
       await run(page, prepared, true);
     } catch (error) {
-      page.show_error(String(error.message ?? error));
+      view.showError(String(error.message ?? error));
     }
   }
 
   // Once Python is up, while the visitor reads the form: see Python's `warm_up`.
   async function warmUp() {
     const page = await python;
-    await session.run(submitted(plan.inputs, page.warm_up(), Tensor)).catch(() => {}); // blank inputs may be refused
+    const blank = await page.warm_up(view.texts());
+    await session.run(submitted(plan.inputs, blank, Tensor)).catch(() => {}); // blank inputs may be refused
     await pictures.warmUp();
   }
 
   // A CSV file's rows: Python reads and checks them, and calls back to run the session.
+  // With `show`, the result holds the table the page shows (`table`, HTML).
   async function predictCsv(text, show = false) {
     const page = await python;
-    const toTensors = (feeds) =>
-      Object.fromEntries(feeds.map(({ name, type, dims, data }) => [name, new Tensor(type, data, dims)]));
-    const result = await page.predict_csv(text, (feeds) => session.run(toTensors(feeds)), show);
+    const runFeeds = async (feeds) => plainTensors(await session.run(tensorsOf(feeds, Tensor)));
+    const result = await page.predict_csv(text, runFeeds, show);
     if (result.error !== undefined) throw new Error(result.error);
     return result.ok;
   }

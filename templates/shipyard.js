@@ -15,6 +15,7 @@ import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
 import { stdlibRest } from "./stdlib.mjs";
 import { decoded, decoder } from "./unbrotli.mjs";
+import { pageView } from "./view.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
@@ -86,6 +87,7 @@ for (const range of document.querySelectorAll(`input[type=range][${attributes.sl
 }
 
 const form = element(ids.form);
+const view = pageView(document, names);
 const runButton = element(ids.run);
 const images = watchPictures(document, attributes, (zone) => {
   if (!runButton.disabled) zone.closest("form").requestSubmit();
@@ -95,10 +97,10 @@ let pictures; // the pictures onnxruntime-web prepares, once the plan names them
 
 // Python calls attach(page) once it is running, or fail(message) if it could not start.
 let attach, fail;
-const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then((page) => {
+const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then(async (page) => {
   status.loaded("python");
   guard.touch();
-  return { page, plan: builtPlan ?? page.plan() };
+  return { page, plan: builtPlan ?? await page.plan() };
 });
 window.shipyardBoot = {
   attach,
@@ -146,7 +148,7 @@ const plan = builtPlan ? Promise.resolve(builtPlan) : python.then(({ plan: made 
 const paths = Promise.all([ort, session, plan]).then(([{ Tensor, InferenceSession }, started, planned]) => {
   const create = (path) => InferenceSession.create(path).then((opened) => inTurn(opened, turn));
   pictures = picturePrep({ files: planned.pictures, create, Tensor, decode, images });
-  return predictor({ Tensor, session: started, python: pythonPage, plan: planned, decode, extents, pictures });
+  return predictor({ Tensor, session: started, python: pythonPage, plan: planned, decode, extents, pictures, images, view });
 });
 const checkedFirst = async (made) => {
   await checkLoaded();
@@ -186,7 +188,7 @@ window.shipyard = {
 
 predicting.then(() => performance.mark(marks.ready), () => {}); // for benchmarks and embedders
 
-running.then(({ page, paths: made }) => {
+running.then(async ({ page, paths: made }) => {
   guard.stop();
   performance.mark(marks.python);
   siteFetch.keepOnly().catch(() => {}); // the files of an earlier deploy go
@@ -197,8 +199,8 @@ running.then(({ page, paths: made }) => {
     made.submitForm();
   });
   for (const button of form.querySelectorAll(`[${attributes.example}]`)) {
-    button.addEventListener("click", () => {
-      page.fill_example(Number(button.getAttribute(attributes.example)));
+    button.addEventListener("click", async () => {
+      view.fill(await page.example_texts(Number(button.getAttribute(attributes.example))));
       form.requestSubmit();
     });
     button.disabled = false;
@@ -206,7 +208,10 @@ running.then(({ page, paths: made }) => {
   runButton.disabled = false;
   const batch = { input: element(ids.batchFile), status: element(ids.batchStatus), result: element(ids.batchResult) };
   if (batch.input) watchBatch(batch, made.predictCsv);
-  if (location.hash.length > 1 && page.fill_from_fragment(location.hash)) form.requestSubmit();
-  else requestIdleCallback(() => made.warmUp().catch((error) => console.debug("warm-up skipped:", error)));
+  const linked = location.hash.length > 1 ? await page.fragment_texts(location.hash) : null;
+  if (linked) {
+    view.fill(linked);
+    form.requestSubmit();
+  } else requestIdleCallback(() => made.warmUp().catch((error) => console.debug("warm-up skipped:", error)));
   status.ready();
 }, (error) => status.failed(error.message));
