@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy
 import onnx
@@ -89,45 +89,101 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
     source_h = g.op("Gather", shape, g.ints(0))
     source_w = g.op("Gather", shape, g.ints(1))
     x, y, w, h = _window(g, image.fit, source_w, source_h, width, height)
+    picture, left, top = _in_window(g, image.fit, x, y, w, h, source_w, source_h)
     # Rows first: each target row gathers whole source rows, and the columns' pass then
     # goes through `height` rows rather than all of the photo's.
-    shortened = _rows(g, source_h, y, h, height)  # [height, W, 4]
-    resized = _box(g, shortened, 1, source_w, x, w, width)  # [height, width, 4]
-    planes = _channels(g, image._order(channels), resized)  # [height, width, C]
-    values = _normalised(g, image, channels, planes)
-    if image.layout_of(dims) == "NCHW" and channels > 1:
-        values = g.op("Transpose", values, perm=[2, 0, 1])
+    rows = _Lines(source_h, y, h, height, top)
+    shortened = _rows(g, picture, rows)  # [height, W, 4]
+    resized = _box(g, shortened, 1, _Lines(source_w, x, w, width, left))  # [height, width, 4]
+    planar = image.layout_of(dims) == "NCHW" and channels > 1
+    if planar:  # each plane whole before it is picked and normalised: a far cheaper pass than per pixel
+        resized = g.op("Transpose", resized, perm=[2, 0, 1])  # [4, height, width]
+    planes = _channels(g, image._order(channels), resized, 0 if planar else 2)
+    values = _normalised(g, image, channels, planes, [channels, 1, 1] if planar else [channels])
     values = g.op("Reshape", values, g.ints(list(dims)))
     values = _typed(g, spec, values)
     return _model(g, values, spec)
 
 
-def _rows(g: _Graph, size: str, start: str, length: str, count: int) -> str:
+class _Lines(NamedTuple):
+    """One axis of the box filter: the source's `size` of lines, the window [start, start +
+    length) on it, the `count` of target lines, and the first source line the pass is given
+    (`first`, null for all of them)."""
+
+    size: str
+    start: str
+    length: str
+    count: int
+    first: str | None
+
+
+def _rows(g: _Graph, picture: str, lines: _Lines) -> str:
     """The rows' pass of the box filter, on the picture laid over white: v × a + 255 × (1 − a)
     with a = alpha / 255, on all four channels at once (the fourth is never read). An opaque
     picture, a photo's, is its bytes as they are, summed as exact integers, which saves
-    most of the passes over it and halves what each moves. Opacity is read from each
-    channel's least byte, in one pass: alpha's own plane is a strided copy, made only for
-    a picture that needs it."""
-    least = g.op("Gather", g.op("ReduceMin", PICTURE, axes=[0, 1], keepdims=0), g.ints(3))
-    opaque = g.op("Equal", least, g.const(255, numpy.uint8))
+    most of the passes over it and halves what each moves. Opacity is read from those
+    sums: the picture is opaque when its alpha adds up to 255 for each pixel. Alpha's own
+    plane is a strided copy, made only for a picture that needs it."""
+    whole = g.op("Cast", picture, to=TensorProto.INT32)
+    before = g.op("CumSum", whole, g.ints(0), exclusive=1)  # a column's sum fits: 255 × 8 million rows
+    opaque = g.op("Equal", _alpha_total(g, picture, whole, before), _pixels(g, picture, 255.0))
     with g.branch() as laid:
-        alpha_bytes = g.op("Slice", PICTURE, g.ints([3]), g.ints([4]), g.ints([2]))
-        pixels = g.op("Cast", PICTURE, to=TensorProto.DOUBLE)
+        alpha_bytes = g.op("Slice", picture, g.ints([3]), g.ints([4]), g.ints([2]))
+        pixels = g.op("Cast", picture, to=TensorProto.DOUBLE)
         alpha = g.op("Div", g.op("Cast", alpha_bytes, to=TensorProto.DOUBLE), g.const(255))
         white = g.op("Mul", g.const(255), g.op("Sub", g.const(1), alpha))
-        laid.append(_box(g, g.op("Add", g.op("Mul", pixels, alpha), white), 0, size, start, length, count))
+        laid.append(_box(g, g.op("Add", g.op("Mul", pixels, alpha), white), 0, lines))
     with g.branch() as as_it_is:
-        whole = g.op("Cast", PICTURE, to=TensorProto.INT32)
-        as_it_is.append(_box(g, whole, 0, size, start, length, count, integers=True))
+        as_it_is.append(_box(g, picture, 0, lines, before=before))  # the bytes, not their int32 copy
     return g.op("If", opaque, then_branch=as_it_is.graph, else_branch=laid.graph)
 
 
-def _channels(g: _Graph, order: str, pixels: str) -> str:
-    """The planes in the spec's order, or BT.601 luma (resized first: both are linear)."""
+def _alpha_total(g: _Graph, picture: str, whole: str, before: str) -> str:
+    """The sum of the picture's alpha, from its rows' running sums: at the last row, plus
+    that row (in float64, which holds it exactly; int32 would not, past 8 million pixels)."""
+    last = g.op("Sub", g.op("Gather", g.op("Shape", picture), g.ints(0)), g.ints(1))
+    row = g.op("Add", g.op("Gather", before, last, axis=0), g.op("Gather", whole, last, axis=0))
+    sums = g.op("ReduceSum", g.op("Cast", row, to=TensorProto.DOUBLE), g.ints([0]), keepdims=0)
+    return g.op("Gather", sums, g.ints(3))
+
+
+def _pixels(g: _Graph, picture: str, each: float) -> str:
+    """`each` times the picture's count of pixels, in float64."""
+    sides = g.op(
+        "Cast", g.op("Slice", g.op("Shape", picture), g.ints([0]), g.ints([2])), to=TensorProto.DOUBLE
+    )
+    return g.op("Mul", g.op("ReduceProd", sides, keepdims=0), g.const(each))
+
+
+def _in_window(
+    g: _Graph, fit: str, x: str, y: str, w: str, h: str, source_w: str, source_h: str
+) -> tuple[str, str | None, str | None]:
+    """The picture cut to the source lines the window touches, with the first column and row
+    kept; for `fit: stretch`, the whole picture (whose first line is line 0)."""
+    if fit != "crop":
+        return PICTURE, None, None
+
+    def lines(start: str, length: str, size: str) -> tuple[str, str]:
+        first = g.op("Floor", start)
+        end = g.op("Min", g.op("Add", g.op("Floor", g.op("Add", start, length)), g.const(1.0)), size)
+        return first, end
+
+    (left, right), (top, bottom) = lines(x, w, source_w), lines(y, h, source_h)
+
+    def pair(row: str, column: str) -> str:
+        row, column = (g.op("Unsqueeze", side, g.ints([0])) for side in (row, column))
+        return g.op("Cast", g.op("Concat", row, column, axis=0), to=TensorProto.INT64)
+
+    starts, ends = pair(top, left), pair(bottom, right)
+    return g.op("Slice", PICTURE, starts, ends, g.ints([0, 1])), left, top
+
+
+def _channels(g: _Graph, order: str, pixels: str, axis: int) -> str:
+    """The planes in the spec's order, on `axis`, or BT.601 luma (resized first: both are
+    linear; `pixels` then has its channels last)."""
     if order == "gray":
         return g.op("MatMul", pixels, g.const([[v] for v in (*_LUMA, 0.0)]))
-    return g.op("Gather", pixels, g.ints(["RGB".index(c) for c in order]), axis=2)
+    return g.op("Gather", pixels, g.ints(["RGB".index(c) for c in order]), axis=axis)
 
 
 def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tuple[str, str, str, str]:
@@ -146,24 +202,28 @@ def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tup
     return x, y, box_w, box_h
 
 
-def _box(
-    g: _Graph, values: str, axis: int, size: str, start: str, length: str, count: int, integers: bool = False
-) -> str:
-    """`images._taps`'s box filter along `axis`: each of `count` targets averages the source
-    lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum at hi
-    and at lo, each read between two whole lines, so that the photo is gone through once
-    (a gather of every line a target covers would go through it several times). A target's
-    hi is the next one's lo, so the running sum is read at the `count + 1` bounds once.
-    With `integers`, `values` are summed as they are and the lines read made float64."""
-    step = g.op("Div", length, g.const(float(count)))
-    bounds = g.op("Add", start, g.op("Mul", g.const(numpy.arange(count + 1, dtype=numpy.float64)), step))
-    before = g.op("CumSum", values, g.ints(axis), exclusive=1)  # the sum of the lines before each
-    line = g.op("Min", g.op("Floor", bounds), g.op("Sub", size, g.const(1.0)))
+def _box(g: _Graph, values: str, axis: int, lines: _Lines, before: str | None = None) -> str:
+    """`images._taps`'s box filter along `axis`: each of `lines.count` targets averages the
+    source lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum
+    at hi and at lo, each read between two whole lines, so that the photo is gone through
+    once (a gather of every line a target covers would go through it several times). A
+    target's hi is the next one's lo, so the running sum is read at the `count + 1` bounds
+    once. `before`: the running sum of integer `values`, made already; the lines read of
+    both are then made float64. Bounds are reckoned on the whole source, as Python reckons them, and
+    read `lines.first` lines on in `values` when it starts there."""
+    count = lines.count
+    step = g.op("Div", lines.length, g.const(float(count)))
+    steps = g.op("Mul", g.const(numpy.arange(count + 1, dtype=numpy.float64)), step)
+    bounds = g.op("Add", lines.start, steps)
+    line = g.op("Min", g.op("Floor", bounds), g.op("Sub", lines.size, g.const(1.0)))
     part = g.op("Unsqueeze", g.op("Sub", bounds, line), g.ints([1] if axis == 1 else [1, 2]))
-    index = g.op("Cast", line, to=TensorProto.INT64)
+    at = line if lines.first is None else g.op("Sub", line, lines.first)
+    index = g.op("Cast", at, to=TensorProto.INT64)
+    integers = before is not None
+    before = before or g.op("CumSum", values, g.ints(axis), exclusive=1)  # the sum of the lines before each
 
-    def read(lines: str) -> str:
-        gathered = g.op("Gather", lines, index, axis=axis)
+    def read(source: str) -> str:
+        gathered = g.op("Gather", source, index, axis=axis)
         return g.op("Cast", gathered, to=TensorProto.DOUBLE) if integers else gathered
 
     running = g.op("Add", read(before), g.op("Mul", part, read(values)))  # at each bound
@@ -172,11 +232,11 @@ def _box(
     return g.op("Div", g.op("Sub", hi, lo), step)
 
 
-def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str) -> str:
-    """(v × scale − mean) / std, per channel."""
+def _normalised(g: _Graph, image: ImageSpec, channels: int, planes: str, shape: list[int]) -> str:
+    """(v × scale − mean) / std, per channel (the constants in `shape`, against the planes')."""
 
     def per_channel(values: tuple[float, ...]) -> str:
-        return g.const([_at(values, c) for c in range(channels)])
+        return g.const(numpy.reshape([_at(values, c) for c in range(channels)], shape))
 
     scaled = g.op("Mul", planes, g.const(image.scale))
     return g.op("Div", g.op("Sub", scaled, per_channel(image.mean)), per_channel(image.std))
