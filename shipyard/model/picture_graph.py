@@ -107,13 +107,13 @@ def picture_graph(spec: InputSpec) -> onnx.ModelProto:
 
 class _Lines(NamedTuple):
     """One axis of the box filter: the source's `size` of lines, the window [start, start +
-    length) on it, the `count` of target lines, and the first source line the pass is given
+    length) on it, the number of `targets` lines, and the first source line the pass is given
     (`first`, null for all of them)."""
 
     size: str
     start: str
     length: str
-    count: int
+    targets: int
     first: str | None
 
 
@@ -203,7 +203,7 @@ def _window(g: _Graph, fit: str, w: str, h: str, width: int, height: int) -> tup
 
 
 def _box(g: _Graph, values: str, axis: int, lines: _Lines, before: str | None = None) -> str:
-    """`images._taps`'s box filter along `axis`: each of `lines.count` targets averages the
+    """`images._taps`'s box filter along `axis`: each of `lines.targets` targets averages the
     source lines [lo, hi) it covers, by overlap. Summed as the difference of the running sum
     at hi and at lo, each read between two whole lines, so that the photo is gone through
     once (a gather of every line a target covers would go through it several times). A
@@ -211,7 +211,7 @@ def _box(g: _Graph, values: str, axis: int, lines: _Lines, before: str | None = 
     once. `before`: the running sum of integer `values`, made already; the lines read of
     both are then made float64. Bounds are reckoned on the whole source, as Python reckons them, and
     read `lines.first` lines on in `values` when it starts there."""
-    count = lines.count
+    count = lines.targets
     step = g.op("Div", lines.length, g.const(float(count)))
     steps = g.op("Mul", g.const(numpy.arange(count + 1, dtype=numpy.float64)), step)
     bounds = g.op("Add", lines.start, steps)
