@@ -172,12 +172,12 @@ class Page:
         output the metadata leaves out, there is none), and first adds `slot` under the
         outputs when there is no such element; `image` (`{width, height, rgba}`, or null) is
         drawn on the canvas `html` holds."""
-        shown = [_shown(output.name, render_output(output), _image(output), None) for output in outputs]
+        shown = [_item(output.name, render_output(output), _image(output), None) for output in outputs]
         for name, value in entries.items():
             spec = next((r for r in self.app.results if r.key == name), None)
             output = result_output(value, spec) if spec and spec.show.display == "image" else None
             slot = render_output_slot(name, name)
-            shown.append(_shown(name, render_result(value, spec), _image(output) if output else None, slot))
+            shown.append(_item(name, render_result(value, spec), _image(output) if output else None, slot))
         return shown
 
     def form_fragment(self, texts: JsProxy) -> str:
@@ -253,7 +253,7 @@ def _image(output: Output) -> dict[str, Any] | None:
     return {"width": pixels.width, "height": pixels.height, "rgba": pixels.rgba}
 
 
-def _shown(name: str, html: str, image: dict[str, Any] | None, slot: str | None) -> dict[str, Any]:
+def _item(name: str, html: str, image: dict[str, Any] | None, slot: str | None) -> dict[str, Any]:
     return {"name": name, "html": html, "image": image, "slot": slot}
 
 

@@ -71,32 +71,32 @@ json.dumps(sorted({file[len(stdlib):] for file in files if file.startswith(stdli
 `);
 writeFileSync(output, needed);
 pyodide.globals.set("needed", needed);
-writeFileSync(compiled, pyodide.runPython(`
-import importlib.util, io, json, sys, zipfile
+pyodide.runPython(`
+import importlib.util
 from importlib._bootstrap_external import _code_to_hash_pyc
+def pyc(text, path):
+    code = compile(text, path, "exec", dont_inherit=True)
+    return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False))
+`);
+writeFileSync(compiled, pyodide.runPython(`
+import io, json, sys, zipfile
 stdlib = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip"
 wanted, prefixes = set(json.loads(needed)), tuple(json.loads(always))
 made = io.BytesIO()
 with zipfile.ZipFile(stdlib) as source, zipfile.ZipFile(made, "w") as pycs:
     for name in source.namelist():
         if name.endswith(".py") and (name in wanted or name.startswith(prefixes)):
-            text = source.read(name)
-            code = compile(text, f"{stdlib}/{name}", "exec", dont_inherit=True)
-            pycs.writestr(name + "c", bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False)))
+            pycs.writestr(name + "c", pyc(source.read(name), f"{stdlib}/{name}"))
 made.getvalue()
 `).toJs());
 writeFileSync(runtime, pyodide.runPython(`
-import importlib.util, io, pathlib, sys, zipfile
-from importlib._bootstrap_external import _code_to_hash_pyc
+import io, pathlib, zipfile
 import shipyard_runtime
 package = pathlib.Path(shipyard_runtime.__file__).parent
 made = io.BytesIO()
 with zipfile.ZipFile(made, "w") as pycs:
     for source in sorted(package.glob("*.py")):
-        text = source.read_bytes()
-        code = compile(text, str(source), "exec", dont_inherit=True)
-        name = f"{source.relative_to(package.parent)}c"
-        pycs.writestr(name, bytes(_code_to_hash_pyc(code, importlib.util.source_hash(text), False)))
+        pycs.writestr(f"{source.relative_to(package.parent)}c", pyc(source.read_bytes(), str(source)))
 made.getvalue()
 `).toJs());
 """
