@@ -2,14 +2,21 @@
 // on a site built with threads, makes the page cross-origin isolated where the host sends no
 // such headers, at the cost of one reload on the first visit. A browser that refuses
 // service workers (or a page that is not a secure context) runs online, on one thread.
+//
+// A page that loaded without a worker reloads once one is active (`ready`), however its
+// install and `register`'s answer are ordered: waiting for `updatefound` missed an install
+// that had begun before the answer came, and the page then never reloaded. One that loaded
+// under a worker and is still not isolated (a worker of an earlier deploy, without threads)
+// reloads when the new worker is found, and never more: its reload is under a worker too.
 export function registerWorker(path, isolating) {
   const workers = navigator.serviceWorker;
   if (!workers) return;
+  const controlled = workers.controller !== null; // as the page loaded: clients.claim() changes it later
   const url = isolating ? `./${path}?isolate` : `./${path}`;
   workers.register(url, { updateViaCache: "none" }).then((registration) => {
     if (!isolating || crossOriginIsolated) return;
-    registration.addEventListener("updatefound", () => location.reload());
-    if (registration.active && !workers.controller) location.reload();
+    if (controlled) registration.addEventListener("updatefound", () => location.reload());
+    else workers.ready.then(() => location.reload());
   }, (error) => console.debug("no service worker:", error));
 }
 

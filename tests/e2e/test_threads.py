@@ -1,9 +1,11 @@
 """A site built with --threads: onnxruntime-web runs on two threads where the page is
 cross-origin isolated (by `shipyard serve`'s headers, or by the service worker on a host that
-sends none, after one reload), and on one where the browser refuses service workers."""
+sends none, after one reload, however slowly the worker installs), and on one where the
+browser refuses service workers."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from playwright.sync_api import Browser
 
 from shipyard.build import build_site
 from shipyard.metadata.read import load_metadata
-from shipyard.site.serve import served
+from shipyard.site.serve import SiteHandler, served
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, is_foreign
 from tests.support.reference import assert_same, run_reference
 from tests.support.site_page import SitePage
@@ -40,6 +42,23 @@ def plain_host(site: Path) -> Iterator[str]:
         yield url
 
 
+class SlowInstallHandler(SiteHandler):
+    """A host without isolation headers that is slow to answer the service worker's install,
+    which fetches the page to keep it (as on a loaded machine or a slow link): the reload that
+    an `updatefound` brings comes before the worker is active."""
+
+    def do_GET(self) -> None:
+        if self.path == "/" and self.headers.get("Sec-Fetch-Dest") != "document":
+            time.sleep(3)
+        super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def slow_install_host(site: Path) -> Iterator[str]:
+    with served(site, isolated=False, handler=SlowInstallHandler) as url:
+        yield url
+
+
 def expected() -> list[float]:
     app = load_metadata(HOUSING / "metadata.yml")
     return run_reference(HOUSING / "model.onnx", app, {k: [v] for k, v in INPUTS.items()})["variable"]
@@ -54,18 +73,20 @@ def test_shipyard_serve_isolates_the_page_and_the_model_runs_on_two_threads(
     assert page.foreign_requests() == [] and page.errors == []
 
 
+@pytest.mark.parametrize("host", ["plain_host", "slow_install_host"])
 def test_on_a_host_without_headers_the_service_worker_isolates_after_one_reload(
-    plain_host: str, chromium: Browser
+    host: str, request: pytest.FixtureRequest, chromium: Browser
 ) -> None:
+    url = request.getfixturevalue(host)
     context = chromium.new_context()
     requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
+    context.on("request", lambda sent: requests.append(sent.url))
     page = context.new_page()
-    page.goto(plain_host)
+    page.goto(url)
     page.wait_for_function("crossOriginIsolated && window.shipyard", timeout=LOAD_TIMEOUT_MS)
     assert_same(page.evaluate(PREDICT, INPUTS)["variable"]["data"], expected())
     assert page.evaluate(THREADS) == [True, 2]
-    assert [u for u in requests if is_foreign(u, plain_host.rstrip("/"))] == []
+    assert [u for u in requests if is_foreign(u, url.rstrip("/"))] == []
     context.close()
 
 
