@@ -107,7 +107,8 @@ export function fileCache(caches, site, kind = "") {
       return response ? new Uint8Array(await response.arrayBuffer()) : null;
     },
     async put(sha, bytes) {
-      await (await open)?.put(key(sha), new Response(bytes)).catch(() => {}); // a full disk keeps nothing
+      // A Blob is copied to the browser at once; bytes would be streamed through this thread.
+      await (await open)?.put(key(sha), new Response(new Blob([bytes]))).catch(() => {}); // a full disk keeps nothing
     },
     // Drop every file this site no longer holds (after a redeploy).
     async keep(shas) {
@@ -115,6 +116,23 @@ export function fileCache(caches, site, kind = "") {
       if (!cache) return;
       const kept = new Set([...shas].map(key));
       for (const request of await cache.keys()) if (!kept.has(request.url)) await cache.delete(request);
+    },
+  };
+}
+
+// `cache` with its writes held until `started` settles (the page's start), up to `room`
+// bytes in all, the rest written at once. A write copies its bytes on the page's thread, and
+// on a first visit the page writes all it fetches, tens of MB, while it starts. The budget
+// bounds the memory held for it: a big model's weights are written as they come.
+export function writesAfter(cache, started, room) {
+  let held = 0;
+  return {
+    ...cache,
+    put(sha, bytes) {
+      if (held + bytes.length > room) return cache.put(sha, bytes);
+      held += bytes.length;
+      started.then(() => cache.put(sha, bytes));
+      return Promise.resolve();
     },
   };
 }

@@ -6,7 +6,7 @@
 // effects of its own; the others take what they work on as arguments.
 import { adapterOf, inTurn, openSession, turns } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
-import { diagnose, fileCache, piecesOf, servingFetch, siteFiles } from "./files.mjs";
+import { diagnose, fileCache, piecesOf, servingFetch, siteFiles, writesAfter } from "./files.mjs";
 import { Extents } from "./numbers.mjs";
 import { pageData } from "./page.mjs";
 import { picturePrep } from "./picture_prep.mjs";
@@ -24,6 +24,7 @@ const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
 const isolating = threads > 1;
+const HELD_WRITES = 64 * 2 ** 20; // bytes the page holds to keep once it runs, at most (files.mjs)
 if (isolating) registerWorker(files.worker, true); // before anything loads: it may reload the page
 
 // A failure: the first broken file, from what the page fetched or else checked anew.
@@ -44,8 +45,11 @@ status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
 let brotli;
 const brotliPaths = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
 const unpack = async (bytes, size) => (bytes.length === size ? bytes : decoded(bytes, size, await (brotli ??= decoder(brotliPaths))));
+// What the page fetches is kept for the next visit once the page runs (`writesAfter`).
+let pageStarted;
+const keepable = new Promise((resolve) => { pageStarted = resolve; });
 const siteFetch = siteFiles({
-  manifest, site, cache: fileCache(globalThis.caches, site), fetch: browserFetch, unpack,
+  manifest, site, cache: writesAfter(fileCache(globalThis.caches, site), keepable, HELD_WRITES), fetch: browserFetch, unpack,
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
   failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
@@ -160,6 +164,8 @@ const running = Promise.race([
   stopped,
 ]).catch(failed);
 const predicting = early ? predictable : running.then(({ paths: made }) => made);
+// Once the page runs and has set its marks (or has failed: what it checked is worth keeping too).
+running.then(() => setTimeout(pageStarted), pageStarted);
 // PyScript, and with it Pyodide's start: on an `early` site once `predict` works, never
 // after a failure. Python's start holds the page's thread in long tasks, which would hold
 // back the session's last steps and so `ready`, or a failure's message. Its fetched files

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { diagnose, fault, fileCache, servingFetch, siteFiles } from "../../templates/files.mjs";
+import { diagnose, fault, fileCache, servingFetch, siteFiles, writesAfter } from "../../templates/files.mjs";
 import { memoryCaches } from "./caches.mjs";
 
 const SITE = "https://example.test/app/";
@@ -80,6 +80,22 @@ test("parts are fetched and joined, and kept for the next visit", async () => {
   const later = siteFiles({ manifest, site: SITE, cache: fileCache(caches, SITE), fetch: again.fetch });
   assert.deepEqual(await later.load("m.onnx"), whole);
   assert.deepEqual(again.requests, []);
+});
+
+test("writes are held until the page has started, within their budget; the rest are written at once", async () => {
+  const caches = memoryCaches();
+  let start;
+  const started = new Promise((resolve) => { start = resolve; });
+  const cache = writesAfter(fileCache(caches, SITE), started, 8);
+  await cache.put("small", text("small")); // 5 bytes: held
+  await cache.put("large", text("too large")); // 9 bytes: over the budget
+  await cache.put("third", text("abc")); // 3 more: 8 in all, held
+  assert.deepEqual([...caches.stored.keys()], [`${SITE}.sha256/large`]);
+  start();
+  await started;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual([...caches.stored.keys()].sort(), ["large", "small", "third"].map((sha) => `${SITE}.sha256/${sha}`));
+  assert.deepEqual(await cache.get("small"), text("small"));
 });
 
 test("a missing part is named", async () => {
