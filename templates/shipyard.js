@@ -113,9 +113,30 @@ window.shipyardBoot = {
   formTensor: (key) => pictures.formTensor(key),
   within: (array, low, high) => extents.within(array, low, high),
   stdlibRest: restOfStdlib,
+  inSteps: (step, names, then) => { starting = inSteps(step, names, then); },
 };
-// Fired when every Python script has finished: too late for one that never attached.
-addEventListener("py:all-done", () => fail(new Error("Python stopped before the page was ready")));
+// Python's start, one step a task (runtime/boot.py): each `step(name)` imports a module,
+// `then()` attaches the page. A failed step has told `fail` already.
+let starting = null;
+async function inSteps(step, names, then) {
+  try {
+    for (const name of names) {
+      await yieldToPage();
+      step(name);
+    }
+    await yieldToPage();
+    then();
+  } catch (error) {
+    fail(error);
+  } finally {
+    step.destroy();
+    then.destroy();
+  }
+}
+const yieldToPage = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve)));
+// Fired when every Python script has finished: too late for one that never attached, or
+// never began its steps.
+addEventListener("py:all-done", () => starting ?? fail(new Error("Python stopped before the page was ready")));
 
 // The site's files the browser loaded itself (its modules and style) are checked too, from
 // the browser's cache: a module whose bytes are not the build's fails the start even when
