@@ -107,8 +107,7 @@ export function fileCache(caches, site, kind = "") {
       return response ? new Uint8Array(await response.arrayBuffer()) : null;
     },
     async put(sha, bytes) {
-      // A Blob is copied to the browser at once; bytes would be streamed through this thread.
-      await (await open)?.put(key(sha), new Response(new Blob([bytes]))).catch(() => {}); // a full disk keeps nothing
+      await (await open)?.put(key(sha), new Response(bytes)).catch(() => {}); // a full disk keeps nothing
     },
     // Drop every file this site no longer holds (after a redeploy).
     async keep(shas) {
@@ -122,16 +121,19 @@ export function fileCache(caches, site, kind = "") {
 
 // `cache` with its writes held until `started` settles (the page's start), up to `room`
 // bytes in all, the rest written at once. A write copies its bytes on the page's thread, and
-// on a first visit the page writes all it fetches, tens of MB, while it starts. The budget
-// bounds the memory held for it: a big model's weights are written as they come.
+// on a first visit the page writes all it fetches, tens of MB, while it starts. The held
+// writes are then made one a task, in turn: made at once, they were one long task. The
+// budget bounds the memory held for them: a big model's weights are written as they come.
 export function writesAfter(cache, started, room) {
   let held = 0;
+  let queue = started;
+  const nextTask = () => new Promise((resolve) => setTimeout(resolve));
   return {
     ...cache,
     put(sha, bytes) {
       if (held + bytes.length > room) return cache.put(sha, bytes);
       held += bytes.length;
-      started.then(() => cache.put(sha, bytes));
+      queue = queue.then(nextTask).then(() => cache.put(sha, bytes));
       return Promise.resolve();
     },
   };
