@@ -63,7 +63,7 @@ from benchmarks.visitors import PHOTO_METADATA, photo_figures, throttled_visits 
 from examples.samples import digit_picture, housing_rows, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
-from shipyard.verify.chromium import WAIT_CONTROLLED, launch_chromium  # noqa: E402
+from shipyard.verify.chromium import WAIT_CONTROLLED, WAIT_KEPT, launch_chromium  # noqa: E402
 from shipyard_runtime.names import ATTRIBUTES, IDS, PAGE_DATA  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -206,6 +206,7 @@ def load(
         if repeat and kind in SITES:
             if kind.startswith("shipyard"):
                 page.evaluate(WAIT_CONTROLLED)
+                page.evaluate(WAIT_KEPT)
             page.close()
             _add_start(samples, kind, " repeat", _start(context.new_page(), f"{url}/{page_name}"))
 

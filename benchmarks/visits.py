@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.big_models import MAKE, measured_build  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
-from shipyard.verify.chromium import WAIT_CONTROLLED, launch_chromium  # noqa: E402
+from shipyard.verify.chromium import WAIT_CONTROLLED, WAIT_KEPT, launch_chromium  # noqa: E402
 from shipyard_runtime.names import MARKS  # noqa: E402
 
 # The time of `mark` from navigation, once the promise it marks has resolved: `predict`
@@ -53,6 +53,7 @@ def visits(url: str, mark: str = MARKS.ready, settle_ms: int = 0) -> tuple[float
         page.goto(url, timeout=300_000)
         first = ready_at(page, mark)
         page.evaluate(WAIT_CONTROLLED)
+        page.evaluate(WAIT_KEPT)
         page.wait_for_timeout(settle_ms)
         page.close()
         page = context.new_page()

@@ -136,6 +136,8 @@ export function writesAfter(cache, started, room) {
       queue = queue.then(nextTask).then(() => cache.put(sha, bytes));
       return Promise.resolve();
     },
+    // Settles once every write held so far is made.
+    written: () => queue,
   };
 }
 

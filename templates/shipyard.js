@@ -48,8 +48,9 @@ const unpack = async (bytes, size) => (bytes.length === size ? bytes : decoded(b
 // What the page fetches is kept for the next visit once the page runs (`writesAfter`).
 let pageStarted;
 const keepable = new Promise((resolve) => { pageStarted = resolve; });
+const siteCache = writesAfter(fileCache(globalThis.caches, site), keepable, HELD_WRITES);
 const siteFetch = siteFiles({
-  manifest, site, cache: writesAfter(fileCache(globalThis.caches, site), keepable, HELD_WRITES), fetch: browserFetch, unpack,
+  manifest, site, cache: siteCache, fetch: browserFetch, unpack,
   received: (path, bytes) => { status.received(path, bytes); guard.touch(); },
   failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
@@ -211,6 +212,7 @@ window.shipyard = {
   predictCsv: async (text) => (await predicting).predictCsv(text),
   session, // the onnxruntime-web InferenceSession, for embedders that call the model directly
   memory: async () => (await python).page.memory().toJs({ dict_converter: Object.fromEntries }),
+  kept: () => siteCache.written(), // what the page fetched so far is in the browser's cache
 };
 
 predicting.then(() => performance.mark(marks.ready), () => {}); // for benchmarks and embedders

@@ -52,6 +52,9 @@ WAIT_CONTROLLED = """() => navigator.serviceWorker.ready.then(() => new Promise(
   if (navigator.serviceWorker.controller) resolve();
   else navigator.serviceWorker.addEventListener("controllerchange", resolve);
 }))"""
+# Waits until what the page has fetched so far is in the browser's cache: a first visit
+# keeps it only once the page runs (templates/files.mjs, `writesAfter`).
+WAIT_KEPT = "() => window.shipyard.kept()"
 # Predicts every input set in turn; a rejected one gives its message. BigInts come back as
 # text, since Playwright would hand them over as floats.
 PREDICT_ALL = """async ([sets, ms]) => {

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 
 from shipyard.build import build_site
 from shipyard.site.serve import served
-from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON
+from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_KEPT, WAIT_PYTHON
 from shipyard_runtime.names import FILES
 from tests.support.site_page import SitePage
 from tests.support.sites import EXAMPLES, build_example
@@ -73,6 +73,7 @@ def test_the_rest_fetched_once_is_there_offline(tmp_path: Path, chromium: Browse
         first.evaluate(WAIT_PYTHON, LOAD_TIMEOUT_MS)
         first.evaluate(WAIT_CONTROLLED)
         assert first.evaluate(PREDICT, INPUTS)["postprocess"] == {"mean": EXPECTED}
+        first.evaluate(WAIT_KEPT)
         first.close()
         context.set_offline(True)
         again = context.new_page()
