@@ -138,8 +138,11 @@ STARTED = f"""() => {{
 }}"""
 
 # The start-up figures, in ms from navigation; `tbt` and `longest` over the long tasks that
-# began before the page had started (its `python` figure).
-FIGURES = f"""() => {{
+# began before the page had started (its `python` figure). The observer is told of a task a
+# little after it ends, so the figures wait first: read at once, they could miss the task
+# that set the mark.
+FIGURES = f"""async () => {{
+  await new Promise((resolve) => setTimeout(resolve, 200));
   {_MARKS}
   const {{ ready, python }} = marks();
   const readyAt = at(ready) ?? at("ready") ?? window.shownAt ?? null;
