@@ -3,11 +3,12 @@
 // such headers, at the cost of one reload on the first visit. A browser that refuses
 // service workers (or a page that is not a secure context) runs online, on one thread.
 //
-// A page that loaded without a worker reloads once one is active (`ready`), however its
-// install and `register`'s answer are ordered: waiting for `updatefound` missed an install
-// that had begun before the answer came, and the page then never reloaded. One that loaded
-// under a worker and is still not isolated (a worker of an earlier deploy, without threads)
-// reloads when the new worker is found, and never more: its reload is under a worker too.
+// A page that loaded without a worker reloads once one is active (`ready`), however long
+// its install takes (it fetches the page to keep it): a reload on `updatefound` came while
+// the worker was still installing, and the page it reloaded saw neither an active worker
+// nor a new `updatefound`, so it stayed unisolated. One that loaded under a worker and is
+// still not isolated (a worker of an earlier deploy, without threads) reloads when the new
+// worker is found, and never more: its reload is under a worker too.
 export function registerWorker(path, isolating) {
   const workers = navigator.serviceWorker;
   if (!workers) return;
