@@ -7,7 +7,9 @@ modules, JS imports them one a task, giving the page its thread back between the
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
@@ -36,24 +38,24 @@ MODULES = (
 )
 
 
-def _failed(error: Exception) -> None:
-    js.window.shipyardBoot.fail(f"{type(error).__name__}: {error}")
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """A step's failure, told to the page as the page's script tells its own."""
+    try:
+        yield
+    except Exception as error:
+        js.window.shipyardBoot.fail(f"{type(error).__name__}: {error}")
+        raise
 
 
 def _import(name: str) -> None:
-    try:
+    with _reported():
         importlib.import_module(f"{__package__}.{name}")
-    except Exception as error:
-        _failed(error)
-        raise
 
 
 def _attach() -> None:
-    try:
+    with _reported():
         importlib.import_module(f"{__package__}.browser").start()
-    except Exception as error:
-        _failed(error)
-        raise
 
 
 def start() -> None:
