@@ -111,16 +111,29 @@ const unpacked = async (path) => {{
 
 
 # On every page, before its own scripts: when modelship shows its form (it is hidden until
-# the model has loaded), and every long task of the main thread as [start, duration].
+# the model has loaded), and every long task of the main thread as [start, duration]
+# (`window.longTasks`).
 RECORD = """
 new MutationObserver(() => {
   const form = document.getElementById("modelInterface");
   if (form && form.style.display === "block" && !window.shownAt) window.shownAt = performance.now();
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ["style"]});
-window.longTasks = [];
+const reported = [];
 new PerformanceObserver((list) => {
-  for (const task of list.getEntries()) window.longTasks.push([task.startTime, task.duration]);
+  for (const task of list.getEntries()) reported.push([task.startTime, task.duration]);
 }).observe({type: "longtask", buffered: true});
+// Chromium's longtask entries miss some long tasks (a promise reaction to a Response's body,
+// as Pyodide's start is): the long animation frames' scripts show them.
+const scripts = [];
+new PerformanceObserver((list) => {
+  for (const frame of list.getEntries()) {
+    for (const {startTime, duration} of frame.scripts) if (duration > 50) scripts.push([startTime, duration]);
+  }
+}).observe({type: "long-animation-frame", buffered: true});
+const overlaps = ([start, duration]) => reported.some(([s, d]) => s < start + duration && start < s + d);
+Object.defineProperty(window, "longTasks", {
+  get: () => [...reported, ...scripts.filter((script) => !overlaps(script))],
+});
 """
 
 _MARKS = f"""const marks = () => {{

@@ -30,17 +30,13 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pages import RECORD  # noqa: E402
 from examples.samples import housing_rows, noise, png, to_csv  # noqa: E402
 from shipyard.build import build_site  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
-
-# Notes every long task (over 50 ms) the main thread runs, from the start.
-LONG_TASKS = """window.longTasks = [];
-new PerformanceObserver((list) => window.longTasks.push(...list.getEntries()))
-  .observe({type: "longtask", buffered: true});"""
 
 PICTURE = """async ([data, runs, key, ways]) => {
   await window.shipyard.ready;
@@ -63,8 +59,8 @@ PICTURE = """async ([data, runs, key, ways]) => {
       const end = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 100)); // the observer reports late
       times[way].push(end - start);
-      const during = window.longTasks.filter((t) => t.startTime < end && t.startTime + t.duration > start);
-      longest[way].push(Math.max(0, ...during.map((t) => t.duration)));
+      const during = window.longTasks.filter(([begun, duration]) => begun < end && begun + duration > start);
+      longest[way].push(Math.max(0, ...during.map(([, duration]) => duration)));
     }
   }
   return {times, longest};
@@ -143,7 +139,7 @@ def main() -> None:
         ):
             with launch_chromium() as browser:
                 page = browser.new_page()
-                page.add_init_script(LONG_TASKS)
+                page.add_init_script(RECORD)  # window.longTasks
                 pictures(page, photo, digits, args.runs)
                 page.goto(housing)
                 for count in (1_000, 10_000):
