@@ -190,23 +190,26 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
   };
   const started = new Map(); // what `start` began: a file's bytes, by path
   const contents = new Map(); // and a brotli-compressed file's, or its content (`packedOrKept`)
+  const took = new Set(); // what was taken: never begun again
   const contentOf = (path) => packedOrKept(manifest, cache, load, path);
   const begin = (path) => {
     const [begun, make] = isBrotli(path, manifest[path]) ? [contents, contentOf] : [started, (file) => ({ arrived: load(file) })];
-    if (!begun.has(path)) begun.set(path, make(path));
-    return begun.get(path).arrived;
+    if (!begun.has(path) && !took.has(path)) begun.set(path, make(path));
+    return begun.get(path)?.arrived;
   };
   const taken = (begun, path) => {
     const early = begun.get(path);
     begun.delete(path);
+    took.add(path);
     return early;
   };
   return {
     failures,
     load,
     holds: (path) => manifest[path]?.fetch === true,
-    // Start fetching `paths` now; the first `take` (or `takeUnpacked`) of each gets that
-    // download. Settles when they have all come or failed (a failure is the take's to report).
+    // Start fetching `paths` now, but those begun or taken already; the first `take` (or
+    // `takeUnpacked`) of each gets that download. Settles when they have all come or failed
+    // (a failure is the take's to report).
     start: (paths) => Promise.allSettled(paths.map(begin)),
     take: (path) => taken(started, path)?.arrived ?? load(path),
     takeUnpacked: (path) => unpackedContent(taken(contents, path) ?? contentOf(path), cache, unpack, manifest[path].unpacked),

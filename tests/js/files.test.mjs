@@ -156,6 +156,12 @@ describe("a brotli-compressed file", () => {
     assert.deepEqual(requests, ["a.wasm.br"]);
   });
 
+  test("once taken, is not fetched again by a later start", async () => {
+    const { unpacked, requests, files } = await visit(null);
+    await files.start(["a.wasm.br"]);
+    assert.deepEqual([unpacked.length, requests], [1, ["a.wasm.br"]]);
+  });
+
   test("is kept unpacked too: a repeat visit neither fetches nor unpacks it, and a redeploy's cache keeps it", async () => {
     const caches = memoryCaches();
     await visit(caches);
