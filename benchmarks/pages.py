@@ -100,13 +100,18 @@ def _unpacking(site: Path) -> str:
     decoded as the site's page decodes it (templates/unbrotli.mjs)."""
     manifest = read_page_data(site)["manifest"]
     sizes = {path: entry["unpacked"]["size"] for path, entry in manifest.items() if path.endswith(".br")}
-    return f"""import {{ decoded, decoder }} from "./unbrotli.mjs";
+    return f"""import {{ decoderWorker }} from "./unbrotli.mjs";
 const SIZES = {json.dumps(sizes)};
 const whole = (path) => new URL(`./${{path}}`, import.meta.url).href;
-const paths = {{ module: whole("{FILES.brotli}"), wasm: whole("{FILES.brotli_wasm}") }};
+let unpack;
 const unpacked = async (path) => {{
   const bytes = new Uint8Array(await (await fetch(whole(path))).arrayBuffer());
-  return decoded(bytes, SIZES[path], await decoder(paths));
+  unpack ??= decoderWorker({{
+    worker: whole("{FILES.unbrotli}"),
+    module: whole("{FILES.brotli}"),
+    wasm: fetch(whole("{FILES.brotli_wasm}")).then((response) => response.arrayBuffer()),
+  }});
+  return unpack(bytes, SIZES[path]);
 }};"""
 
 

@@ -31,6 +31,7 @@ class Files:
     pyodide_wasm: str = "pyodide/pyodide.asm.wasm.br"  # Pyodide's wasm, shipped brotli-compressed too
     brotli: str = "brotli/brotli_dec_wasm.js"  # the page's brotli decoder (its wasm beside it)
     brotli_wasm: str = "brotli/brotli_dec_wasm_bg.wasm"
+    unbrotli: str = "unbrotli_worker.mjs"  # the worker that runs it, off the page's thread
     snapshot: str = "pyodide/snapshot.bin.gz"  # Pyodide's memory after start-up
     # the standard modules the page imports, compiled, in one brotli-compressed zip (shipyard/site/stdlib.py)
     stdlib: str = "pyodide/python_stdlib.zip.br"

@@ -189,9 +189,9 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
     }
   };
   const started = new Map(); // what `start` began: a file's bytes, by path
-  const contents = new Map(); // and a brotli-compressed file's, or its content (`packedOrKept`)
+  const contents = new Map(); // and a brotli-compressed file's, with its content (`contentOf`)
   const took = new Set(); // what was taken: never begun again
-  const contentOf = (path) => packedOrKept(manifest, cache, load, path);
+  const contentOf = (path) => unpackedOf(manifest, cache, load, unpack, path);
   const begin = (path) => {
     const [begun, make] = isBrotli(path, manifest[path]) ? [contents, contentOf] : [started, (file) => ({ arrived: load(file) })];
     if (!begun.has(path) && !took.has(path)) begun.set(path, make(path));
@@ -212,27 +212,27 @@ export function siteFiles({ manifest, site, cache, fetch, received = () => {}, f
     // (a failure is the take's to report).
     start: (paths) => Promise.allSettled(paths.map(begin)),
     take: (path) => taken(started, path)?.arrived ?? load(path),
-    takeUnpacked: (path) => unpackedContent(taken(contents, path) ?? contentOf(path), cache, unpack, manifest[path].unpacked),
+    takeUnpacked: (path) => (taken(contents, path) ?? contentOf(path)).content,
     keepOnly: () => cache.keep(Object.entries(manifest).flatMap(([path, entry]) => (entry.fetch ? keptShas(path, entry) : []))),
   };
 }
 
 // A brotli-compressed file as `start` begins it: its content as kept, under its own
-// sha256, by an earlier visit, which spares a repeat visit the file; else the file itself.
-function packedOrKept(manifest, cache, load, path) {
+// sha256, by an earlier visit, which spares a repeat visit the file; else the file itself
+// (`arrived`), unpacked as soon as it arrives (`unpack` decodes off the page's thread) and
+// kept (`content`).
+function unpackedOf(manifest, cache, load, unpack, path) {
   const { unpacked } = manifest[path];
   const kept = cache.get(unpacked.sha256).then((bytes) => (bytes?.length === unpacked.size ? bytes : null));
-  return { kept, arrived: kept.then((bytes) => (bytes ? null : load(path))) };
-}
-
-// Its content: as kept, or the file unpacked (only now that it is asked for: decoding holds
-// the page's thread), then kept.
-async function unpackedContent({ kept, arrived }, cache, unpack, unpacked) {
-  const packed = await arrived;
-  if (!packed) return kept;
-  const made = await unpack(packed, unpacked.size);
-  await cache.put(unpacked.sha256, made);
-  return made;
+  const arrived = kept.then((bytes) => (bytes ? null : load(path)));
+  const content = arrived.then(async (packed) => {
+    if (!packed) return kept;
+    const made = await unpack(packed, unpacked.size);
+    await cache.put(unpacked.sha256, made);
+    return made;
+  });
+  content.catch(() => {}); // a failure is the take's to report
+  return { arrived, content };
 }
 
 // The sha256s a fetched file is kept under: its pieces', and its content's when unpacked

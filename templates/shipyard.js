@@ -14,7 +14,7 @@ import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
 import { statusLine } from "./status.mjs";
 import { stdlibRest } from "./stdlib.mjs";
-import { decoded, decoder } from "./unbrotli.mjs";
+import { decoderWorker } from "./unbrotli.mjs";
 import { pageView } from "./view.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
@@ -41,10 +41,9 @@ const fetched = Object.keys(manifest).filter((path) => manifest[path].fetch && !
 const sessionFiles = [files.ortWasm, files.model, files.modelData].filter((path) => manifest[path]?.fetch);
 const pieces = fetched.flatMap((path) => piecesOf(manifest[path]));
 status.expect(Object.fromEntries(pieces.map(({ path, size }) => [path, size])));
-// The wasm files come brotli-compressed (shipyard/site/brotli.py), served unpacked.
-let brotli;
-const brotliPaths = { module: `./${files.brotli}`, wasm: `./${files.brotliWasm}` };
-const unpack = async (bytes, size) => (bytes.length === size ? bytes : decoded(bytes, size, await (brotli ??= decoder(brotliPaths))));
+// The wasm files come brotli-compressed (shipyard/site/brotli.py), served unpacked: decoded
+// in a worker as each arrives (`decoding`, below).
+const unpack = (bytes, size) => (bytes.length === size ? bytes : decoding(bytes, size));
 // What the page fetches is kept for the next visit once the page runs (`writesAfter`).
 let pageStarted;
 const keepable = new Promise((resolve) => { pageStarted = resolve; });
@@ -55,6 +54,12 @@ const siteFetch = siteFiles({
   failed: (error, path) => { if (!manifest[path].later) broken(error); }, // the page cannot start without it
 });
 globalThis.fetch = servingFetch(browserFetch, siteFetch, manifest, site);
+// The decoder's worker starts at once, with its wasm, fetched first (and checked).
+const decoding = decoderWorker({
+  worker: new URL(`./${files.unbrotli}`, site),
+  module: new URL(`./${files.brotli}`, site).href,
+  wasm: fetch(`./${files.brotliWasm}`).then((response) => response.arrayBuffer()),
+});
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
 const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
 // (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)

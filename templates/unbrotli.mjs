@@ -1,15 +1,12 @@
-// A file the site ships brotli-compressed (shipyard/site/brotli.py), decoded in the page by
+// A file the site ships brotli-compressed (shipyard/site/brotli.py), decoded for the page by
 // the pinned decoder (brotli-dec-wasm, in brotli/), which the browser lacks: its
-// DecompressionStream knows gzip and deflate only. The decoder runs on the page's thread in
-// small steps, giving the event loop back between them, so that the page never freezes:
-// each step is handed IN_STEP bytes in (the decoder copies its input, and decodes what it
-// is given before it returns) and gives at most OUT_STEP bytes out. A host that sends the
-// file with `Content-Encoding: br` has the browser decode it first: then it arrives at its
-// unpacked size and is used as it is (a brotli stream has no magic number to tell it by).
-const IN_STEP = 1 << 16;
+// DecompressionStream knows gzip and deflate only. The decoder runs in a worker
+// (unbrotli_worker.mjs), so that decoding, tens of MB, never holds the page's thread. A
+// host that sends the file with `Content-Encoding: br` has the browser decode it first: then
+// it arrives at its unpacked size and is used as it is (a brotli stream has no magic number
+// to tell it by).
+const IN_STEP = 1 << 16; // the decoder copies its input: hand it a slice at a time
 const OUT_STEP = 1 << 20;
-
-const pause = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => setTimeout(resolve, 0));
 
 // `bytes` decoded by `brotli` (the decoder's module, initialised) into `size` bytes.
 export async function decoded(bytes, size, brotli) {
@@ -27,7 +24,6 @@ export async function decoded(bytes, size, brotli) {
       offset += used;
       if (code === brotli.BrotliStreamResultCode.ResultSuccess) break;
       if (code === brotli.BrotliStreamResultCode.NeedsMoreInput && offset >= bytes.length) throw new Error("cut short");
-      await pause();
     }
   } finally {
     stream.free();
@@ -36,9 +32,35 @@ export async function decoded(bytes, size, brotli) {
   return out;
 }
 
-// The decoder: its module at `module`, its wasm at `wasm` (both paths in the site).
-export async function decoder({ module, wasm }) {
-  const brotli = await import(module);
-  await brotli.default({ module_or_path: fetch(wasm) });
-  return brotli;
+// `unpack(bytes, size)`, decoding in the worker at `worker` (a URL), which is handed the
+// decoder's module (`module`, a URL) and its wasm (`wasm`, a promise of its bytes). `bytes`
+// are copied to the worker: the page's cache may still be writing them. A worker that fails
+// to start fails each decoding with the reason.
+export function decoderWorker({ worker, module, wasm }) {
+  const decoding = new Worker(worker, { type: "module" });
+  const pending = new Map();
+  let failure = null;
+  let next = 0;
+  decoding.addEventListener("message", ({ data: { id, bytes, error } }) => {
+    const { resolve, reject } = pending.get(id);
+    pending.delete(id);
+    if (error === undefined) resolve(bytes);
+    else reject(new Error(error));
+  });
+  decoding.addEventListener("error", (event) => {
+    failure = new Error(`the brotli decoder's worker did not start (${event.message || "its module did not load"})`);
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  });
+  const started = wasm.then((bytes) => decoding.postMessage({ module, wasm: bytes }, [bytes]));
+  return async (bytes, size) => {
+    await started;
+    if (failure) throw failure;
+    const copy = bytes.slice();
+    const id = next++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      decoding.postMessage({ id, bytes: copy, size }, [copy.buffer]);
+    });
+  };
 }

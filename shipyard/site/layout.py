@@ -73,13 +73,14 @@ def template(name: str) -> bytes:
 
 @functools.cache
 def glue() -> tuple[str, ...]:
-    """The page's other JS modules: those its entry points (`ENTRY`, and the snapshot's
-    interpreter) import, directly or through one another, read from the templates as the
-    browser reads them, so that one missing from an installation is named rather than left
-    out of the site. (The service worker, sw.js, and the inlined rescue.js are no modules.)"""
+    """The page's other JS modules: its brotli decoder's worker, and those it and the page's
+    entry points (`ENTRY`, and the snapshot's interpreter) import, directly or through one
+    another, read from the templates as the browser reads them, so that one missing from an
+    installation is named rather than left out of the site. (The service worker, sw.js, and
+    the inlined rescue.js are no modules.)"""
     roots = (ENTRY, SNAPSHOT_INTERPRETER)
-    found: set[str] = set()
-    todo = list(roots)
+    found = {FILES.unbrotli}
+    todo = [*roots, FILES.unbrotli]
     while todo:
         imported = set(_IMPORT.findall(template(todo.pop()).decode("utf-8"))) - found
         found |= imported

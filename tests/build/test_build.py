@@ -52,6 +52,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "style.css",
         "sw.js",
         "unbrotli.mjs",
+        "unbrotli_worker.mjs",
         "view.mjs",
         "watchdog.mjs",
         "worker.mjs",
