@@ -15,16 +15,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Samples, print_all  # noqa: E402
-from benchmarks.pages import FIGURES, RECORD, STARTED  # noqa: E402
+from benchmarks.pages import RECORD, start_figures  # noqa: E402
 from shipyard.site.serve import served  # noqa: E402
 from shipyard.verify.chromium import launch_chromium  # noqa: E402
 
-START_MS = 120_000
 NAMES = {
     "ready": "ready ms",
     "python": "python ready ms",
@@ -33,16 +33,12 @@ NAMES = {
 }
 
 
-def first_visit(site: Path) -> dict[str, float]:
+def first_visit(site: Path) -> dict[str, Any]:
     """One first visit of `site`: its start-up figures."""
     with served(site) as url, launch_chromium() as browser:
         context = browser.new_context()
         context.add_init_script(RECORD)
-        page = context.new_page()
-        page.goto(url, timeout=START_MS)
-        page.wait_for_function(STARTED, timeout=START_MS, polling=50)
-        figures: dict[str, float] = page.evaluate(FIGURES)
-        return figures
+        return start_figures(context.new_page(), url)
 
 
 def main() -> None:

@@ -46,15 +46,15 @@ from benchmarks.figures import Samples, at_most, print_all, print_lines, ratio  
 from benchmarks.network import LINKS, wire_table  # noqa: E402
 from benchmarks.pages import (  # noqa: E402
     CLICK_TO_RESULT,
-    FIGURES,
     LATENCY,
     MEMORY,
     RECORD,
-    STARTED,
+    START_MS,
     WORKER_FLOOR_MODULE,
     first_prediction,
     floor_page,
     plain_page,
+    start_figures,
     worker_floor_module,
     worker_floor_page,
 )
@@ -67,7 +67,6 @@ from shipyard.verify.chromium import WAIT_CONTROLLED, WAIT_KEPT, launch_chromium
 from shipyard_runtime.names import ATTRIBUTES, IDS, PAGE_DATA  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
-START_MS = 120_000
 
 PAGE_KINDS = {
     "index.html": "shipyard",
@@ -187,7 +186,7 @@ def load(
             context.add_init_script(first_prediction(example.inputs))
         page = context.new_page()
         page.on("response", record)
-        figures = _start(page, f"{url}/{page_name}")
+        figures = start_figures(page, f"{url}/{page_name}")
         if example.output and kind in SITES:
             button, output = (
                 (f"#{IDS.run}", f"[{ATTRIBUTES.output}={example.output}]")
@@ -208,14 +207,7 @@ def load(
                 page.evaluate(WAIT_CONTROLLED)
                 page.evaluate(WAIT_KEPT)
             page.close()
-            _add_start(samples, kind, " repeat", _start(context.new_page(), f"{url}/{page_name}"))
-
-
-def _start(page: Any, url: str) -> dict[str, Any]:
-    """Open `url` and wait until the page has started; its start-up figures."""
-    page.goto(url, timeout=START_MS)
-    page.wait_for_function(STARTED, timeout=START_MS, polling=50)
-    return page.evaluate(FIGURES)
+            _add_start(samples, kind, " repeat", start_figures(context.new_page(), f"{url}/{page_name}"))
 
 
 def _add_start(samples: Samples, kind: str, visit: str, figures: dict[str, Any]) -> None:

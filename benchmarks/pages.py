@@ -175,6 +175,19 @@ FIGURES = f"""async () => {{
   }};
 }}"""
 
+# How long a page may take to start on localhost before a benchmark gives up on it.
+START_MS = 120_000
+
+
+def start_figures(page: Any, url: str) -> dict[str, Any]:
+    """Open `url` in `page` (a Playwright page, with RECORD) and wait until it has started;
+    its start-up figures (FIGURES)."""
+    page.goto(url, timeout=START_MS)
+    page.wait_for_function(STARTED, timeout=START_MS, polling=50)
+    figures: dict[str, Any] = page.evaluate(FIGURES)
+    return figures
+
+
 # The longest main-thread task (0: none over 50 ms) running at any time from `since` to
 # `until` (the task that made the call counts); the observer is told of tasks a little
 # after they end, hence the wait.
