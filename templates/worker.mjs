@@ -9,11 +9,13 @@
 // nor a new `updatefound`, so it stayed unisolated. One that loaded under a worker and is
 // still not isolated (a worker of an earlier deploy, without threads) reloads when the new
 // worker is found, and never more: its reload is under a worker too.
+import { PAGE_DATA } from "./page.mjs";
+
 export function registerWorker(path, isolating) {
   const workers = navigator.serviceWorker;
   if (!workers) return;
   const controlled = workers.controller !== null; // as the page loaded: clients.claim() changes it later
-  const url = isolating ? `./${path}?isolate` : `./${path}`;
+  const url = `./${path}?data=${PAGE_DATA}${isolating ? "&isolate" : ""}`; // sw.js reads both
   workers.register(url, { updateViaCache: "none" }).then((registration) => {
     if (!isolating || crossOriginIsolated) return;
     if (controlled) registration.addEventListener("updatefound", () => location.reload());

@@ -1,10 +1,14 @@
 """After one visit the browser keeps the site: a second visit fetches none of the files the
-page fetches (they come from the Cache API, by sha256), the site opens, predicts and reads
-a CSV with the network off, and a redeploy with a new model fetches only what changed and
-drops the old entries."""
+page fetches (they come from the Cache API, by sha256) and asks the host for nothing but
+the page (the service worker answers the modules the page names with its copies), the site
+opens, predicts and reads a CSV with the network off, and a redeploy fetches only what
+changed (a new model, a new style) and drops the old entries."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +21,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
 from shipyard.site.page import read_page_data
-from shipyard.site.serve import served
+from shipyard.site.serve import SiteHandler, served
 from shipyard.verify.chromium import CHROMIUM, LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON, chromium_flags
-from shipyard_runtime.names import FILES
+from shipyard_runtime.names import FILES, PAGE_DATA
 from tests.support.site_page import HOLDS_FILE, wait_until
 from tests.support.sites import EXAMPLES, browser_loaded, build_example
 
@@ -46,6 +50,25 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     built = build_example("housing", tmp_path)
     with served(built) as url:
         yield built, url
+
+
+class LoggingHandler(SiteHandler):
+    """The host, keeping the path of every request it is asked, the service worker's too."""
+
+    asked: list[str] = []
+
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        super().do_GET()
+
+
+@pytest.fixture()
+def logged_site(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
+    built = build_example("housing", tmp_path)
+    asked: list[str] = []
+    handler = type("Logging", (LoggingHandler,), {"asked": asked})
+    with served(built, handler=handler) as url:
+        yield built, url, asked
 
 
 @pytest.fixture
@@ -87,6 +110,44 @@ def test_a_second_visit_fetches_none_of_the_large_files(
     again = visit(visitor, url, requests, folder)
     assert [u for u in requests if u.removeprefix(url) in fetched_files(folder)] == []
     assert again.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
+
+
+def test_a_second_visit_asks_the_host_for_the_page_alone_until_a_module_changes(
+    logged_site: tuple[Path, str, list[str]], visitor: BrowserContext
+) -> None:
+    folder, url, asked = logged_site
+    first = visit(visitor, url, [], folder)
+    first.evaluate(WAIT_CONTROLLED)
+    wait_until(first, KEPT, browser_loaded())
+    first.close()
+    asked.clear()
+    again = visit(visitor, url, [], folder)
+    assert asked == ["/"]
+    again.close()
+    asked.clear()
+    _restyle(folder)
+    restyled = visit(visitor, url, [], folder)
+    assert sorted(asked) == ["/", "/style.css"]
+    assert restyled.evaluate(RESTYLED)
+    assert restyled.evaluate("(inputs) => window.shipyard.predict(inputs)", INPUTS)["variable"]["data"]
+
+
+RESTYLED = "() => getComputedStyle(document.body).getPropertyValue('--restyled').trim() === '1'"
+
+
+def _restyle(folder: Path) -> None:
+    """A redeploy whose style changed (as a new shipyard's may): the new style.css, and the
+    page naming its size and sha256."""
+    style = folder / "style.css"
+    style.write_bytes(style.read_bytes() + b"\nbody { --restyled: 1; }\n")
+    page = folder / "index.html"
+    text = page.read_text(encoding="utf-8")
+    block = re.search(rf'id="{PAGE_DATA}">([^<]*)<', text)
+    assert block
+    data = json.loads(block.group(1))
+    entry = data["manifest"]["style.css"]
+    entry.update(size=style.stat().st_size, sha256=hashlib.sha256(style.read_bytes()).hexdigest())
+    page.write_text(text.replace(block.group(1), json.dumps(data, separators=(",", ":"))), encoding="utf-8")
 
 
 def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], visitor: BrowserContext) -> None:
