@@ -146,21 +146,26 @@ addEventListener("py:all-done", () => starting ?? fail(new Error("Python stopped
 
 // The site's files the browser loaded itself (its modules and style) are checked too, from
 // the browser's cache: a module whose bytes are not the build's fails the start even when
-// it happens to run. Those loaded by the time `predict` works are checked then, the rest
-// once Python runs (the last of them has come by then). Once Python runs, the service worker
+// it happens to run. Those loaded by now are checked at once, beside the session's start;
+// those loaded later, by the time `predict` works, and the rest once Python runs (the last
+// of them has come by then). Each check settles once those before it have, so that `predict`
+// never works before every module it ran is checked. Once Python runs, the service worker
 // keeps them all for visits with the network off.
 const checked = new Set();
 const loadedSoFar = () => {
   const requested = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
   return loadedByBrowser.filter((path) => requested.has(new URL(path, site).href));
 };
-async function checkLoaded() {
+let checks = Promise.resolve();
+function checkLoaded() {
   const paths = loadedSoFar().filter((path) => !checked.has(path));
   paths.forEach((path) => checked.add(path));
   const cached = (url, init) => browserFetch(url, { ...init, cache: "force-cache" });
-  const broken = await diagnose({ manifest, site, fetch: cached, paths });
-  if (broken) throw broken;
+  const checking = diagnose({ manifest, site, fetch: cached, paths }).then((broken) => { if (broken) throw broken; });
+  checks = Promise.all([checks, checking]);
+  return checks;
 }
+checkLoaded().catch(() => {}); // what fails is the later checks' to report
 const modules = python.then(loadedSoFar);
 
 // A failure, explained once: `predict`'s and Python's starts both end in the same message.
