@@ -54,7 +54,7 @@ def at_most(samples: Samples, name: str, target: float, over: str | None = None)
 
 def print_all(samples: Samples) -> None:
     for name in samples.values:
-        unit = next((u for u in ("rows/s", "MB", "µs") if u in name), "ms")
+        unit = next((u for u in ("rows/s", "MB", "µs", "requests") if u in name), "ms")
         print(samples.line(name, unit))
 
 

@@ -1,14 +1,18 @@
-"""A visitor's network: links throttled by Chromium's own emulation, and a host that
-compresses as static hosts do and counts the bytes it sends.
+"""A visitor's network: links throttled by Chromium's own emulation, a host that
+compresses as static hosts do and counts the bytes it sends, and one that answers each
+request a round trip late.
 
 The emulation is set on the page's DevTools session; it holds for the page's dedicated
-workers too (modelship loads its model in one). The bytes are counted where they are sent,
-so a worker's or a service worker's requests count as the page's own do.
+workers too (modelship loads its model in one), but not for its service worker, whose
+requests go at full speed: a repeat visit, which the service worker serves, is slowed by
+the late host instead. The bytes are counted where they are sent, so a worker's or a
+service worker's requests count as the page's own do.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -77,6 +81,20 @@ def counting_host(ledger: Ledger) -> type[CompressingHandler]:
             super().send_header(keyword, value)
 
     return CountingHandler
+
+
+def late_host(round_trip_ms: float, asked: list[str]) -> type[CompressingHandler]:
+    """A handler for `served` that compresses as hosts do and answers each request
+    `round_trip_ms` late, whoever asks (the page, its workers, its service worker), keeping
+    the path of each in `asked`."""
+
+    class LateHandler(CompressingHandler):
+        def send_head(self) -> Any:
+            asked.append(self.path)
+            time.sleep(round_trip_ms / 1000)
+            return super().send_head()
+
+    return LateHandler
 
 
 SMALL = 10_000  # bytes: files under this are summed in one line
