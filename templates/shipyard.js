@@ -77,7 +77,7 @@ const session = ort.then(async ({ env, InferenceSession }) => {
   // Threads only where the site asks for them (--threads) and the page is isolated: set
   // either way, since an isolated page would otherwise get onnxruntime-web's own default.
   env.wasm.numThreads = crossOriginIsolated ? threads : 1;
-  env.wasm.wasmBinary = await (await fetch(`./${manifest[files.ortWasm].unpacked.path}`)).arrayBuffer();
+  env.wasm.wasmBinary = await siteFetch.takeUnpacked(files.ortWasm); // its bytes, not a Response to read again
   // The model's weights beside it (externalData), as the generator decided (shipyard/model/external.py).
   // On WebGPU where a --gpu site can and its first run agrees with wasm's (backend.mjs).
   const started = await openSession({
