@@ -19,7 +19,10 @@ export function picturePrep({ files, create, Tensor, decode, images }) {
 
   // `predict`'s inputs with each picture for a prepared input (an ImageData, a Blob or a
   // File) replaced by its tensor; anything else as it is, for Python to take or refuse.
+  // Inputs with none of those among them are given back as they are: on a model of a few
+  // numbers, `predict`'s fast path is short enough for a pass over each key to show.
   async function inputs(given) {
+    if (!Object.keys(given).some((key) => sessions.has(key))) return given;
     const entries = await Promise.all(Object.entries(given).map(async ([key, value]) => {
       if (!sessions.has(key) || !(value instanceof ImageData || value instanceof Blob)) return [key, value];
       return [key, await prepare(key, value instanceof Blob ? await decode(value) : value)];
