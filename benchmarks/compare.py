@@ -299,7 +299,7 @@ def report(example: Example, samples: Samples, site: Path, files: dict[str, dict
             ratio(samples, "shipyard python ready ms", "modelship ready ms"),
             ratio(samples, "shipyard --no-snapshot ready ms", "floor ready ms", 1.15),
             ratio(samples, "worker floor ready ms", "floor ready ms"),
-            ratio(samples, "predict µs per call", "plain JS µs per call", 2 if example.csv else 1.1),
+            ratio(samples, "predict µs per call", "plain JS µs per call", 1.1),
             ratio(samples, "predict µs per call (first calls)", "plain JS µs per call (first calls)"),
             ratio(samples, "shipyard click-to-result ms", "modelship click-to-result ms", 1),
             *(ratio(samples, f"{kind} repeat ready ms", f"{kind} ready ms", 0.5) for kind in SITES),
