@@ -6,9 +6,7 @@ changed (a new model, a new style) and drops the old entries."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +18,12 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from examples.samples import housing_rows, to_csv
 from shipyard.build import build_site
-from shipyard.site.page import read_page_data
+from shipyard.site.layout import PAGE, STYLE
+from shipyard.site.manifest import Piece
+from shipyard.site.page import read_page_data, script_json
 from shipyard.site.serve import SiteHandler, served
 from shipyard.verify.chromium import CHROMIUM, LOAD_TIMEOUT_MS, WAIT_CONTROLLED, WAIT_PYTHON, chromium_flags
-from shipyard_runtime.names import FILES, PAGE_DATA
+from shipyard_runtime.names import FILES
 from tests.support.site_page import HOLDS_FILE, wait_until
 from tests.support.sites import EXAMPLES, browser_loaded, build_example
 
@@ -52,22 +52,19 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         yield built, url
 
 
-class LoggingHandler(SiteHandler):
-    """The host, keeping the path of every request it is asked, the service worker's too."""
-
-    asked: list[str] = []
-
-    def do_GET(self) -> None:
-        self.asked.append(self.path)
-        super().do_GET()
-
-
 @pytest.fixture()
 def logged_site(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
+    """The housing site from a host that keeps the path of every request it is asked, the
+    service worker's too."""
     built = build_example("housing", tmp_path)
     asked: list[str] = []
-    handler = type("Logging", (LoggingHandler,), {"asked": asked})
-    with served(built, handler=handler) as url:
+
+    class LoggingHandler(SiteHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+    with served(built, handler=LoggingHandler) as url:
         yield built, url, asked
 
 
@@ -138,16 +135,15 @@ RESTYLED = "() => getComputedStyle(document.body).getPropertyValue('--restyled')
 def _restyle(folder: Path) -> None:
     """A redeploy whose style changed (as a new shipyard's may): the new style.css, and the
     page naming its size and sha256."""
-    style = folder / "style.css"
+    style = folder / STYLE
     style.write_bytes(style.read_bytes() + b"\nbody { --restyled: 1; }\n")
-    page = folder / "index.html"
+    data = read_page_data(folder)
+    restyled = json.loads(json.dumps(data))
+    restyled["manifest"][STYLE] |= Piece.of(STYLE, style).to_dict()
+    page = folder / PAGE
     text = page.read_text(encoding="utf-8")
-    block = re.search(rf'id="{PAGE_DATA}">([^<]*)<', text)
-    assert block
-    data = json.loads(block.group(1))
-    entry = data["manifest"]["style.css"]
-    entry.update(size=style.stat().st_size, sha256=hashlib.sha256(style.read_bytes()).hexdigest())
-    page.write_text(text.replace(block.group(1), json.dumps(data, separators=(",", ":"))), encoding="utf-8")
+    assert script_json(data) in text
+    page.write_text(text.replace(script_json(data), script_json(restyled)), encoding="utf-8")
 
 
 def test_after_one_visit_the_site_works_offline(site: tuple[Path, str], visitor: BrowserContext) -> None:
