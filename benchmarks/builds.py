@@ -7,13 +7,13 @@ repeat ones: the A/B of a change to the page, each side built as its own folder.
 Each run opens each site in turn in a new Chromium with an empty profile, from 127.0.0.1 (a
 host that compresses as static hosts do), and reads the start-up figures compare.py reads
 (benchmarks/pages.py): ready, Python ready, and the total blocking time and longest task of
-boot. With `--repeat`, a second visit in
-the same profile follows, once the first has kept what it fetched and its service worker
-controls the page, and the host's requests during it are counted. `--round-trip MS`: a host
-that answers each request MS late (benchmarks/network.py, `late_host`), the service
-worker's too, as a real host over a real link does. Figures are medians (min-max) over the
-runs. Run it on an idle machine: the sites take turns, so a busy spell hits each alike, but
-a second browser beside it slows both by half.
+boot. With `--repeat`, a second visit in the same profile follows, once the first has kept
+what it fetched and its service worker controls the page, and the host's requests during it
+are counted. `--round-trip MS`: a host that answers each request MS late
+(benchmarks/network.py, `late_host`), the service worker's too, as a real host over a real
+link does. Figures are medians (min-max) over the runs. Run it on an idle machine: the
+sites take turns, so a busy spell hits each alike, but a second browser beside it slows
+both by half.
 """
 
 from __future__ import annotations
