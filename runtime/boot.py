@@ -44,7 +44,7 @@ def _reported() -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        js.window.shipyardBoot.fail(f"{type(error).__name__}: {error}")
+        js.shipyardBoot.fail(f"{type(error).__name__}: {error}")
         raise
 
 
@@ -60,4 +60,4 @@ def _attach() -> None:
 
 def start() -> None:
     """Hand JS the steps of the start: it calls `_import` for each module, then `_attach`."""
-    js.window.shipyardBoot.inSteps(create_proxy(_import), to_js(MODULES), create_proxy(_attach))
+    js.shipyardBoot.inSteps(create_proxy(_import), to_js(MODULES), create_proxy(_attach))

@@ -30,7 +30,7 @@ from .form import example_texts, render_output_slot
 from .hooks import Hooks
 from .images import Pixels
 from .links import from_fragment, to_fragment
-from .names import FILES, PAGE_DATA, USER_MODULE
+from .names import FILES, USER_MODULE
 from .picture_prep import picture_files
 from .pipeline import Pipeline, Prediction, Prepared, attempt
 from .plan import page_plan
@@ -115,11 +115,12 @@ class Page:
         shown = {"table": table.to_html()} if show else {}
         return _js({"ok": {"rows": len(table.rows), "csv": table.to_csv(), **shown}})
 
-    def memory(self) -> dict[str, int]:
-        """Bytes of WebAssembly memory Pyodide holds (it only grows), and Python's live objects."""
+    def memory(self) -> Any:
+        """`{wasm, objects}`: bytes of WebAssembly memory Pyodide holds (it only grows), and
+        Python's live objects."""
         import pyodide_js  # type: ignore[import-not-found]
 
-        return {"wasm": pyodide_js._module.HEAPU8.length, "objects": sys.getallocatedblocks()}
+        return _js({"wasm": pyodide_js._module.HEAPU8.length, "objects": sys.getallocatedblocks()})
 
     def warm_up(self, texts: JsProxy) -> Any:
         """Go once through what a click runs, showing nothing and running no user code, and
@@ -265,7 +266,7 @@ def _js_feeds(feeds: list[Feed]) -> list[dict[str, Any]]:
 def rest_of_stdlib(path: str) -> bytes:
     """The rest of the stdlib (see `stdlib_rest`): as the page kept it on an earlier visit
     (templates/stdlib.mjs), or fetched now and handed to the page to keep."""
-    rest = js.window.shipyardBoot.stdlibRest
+    rest = js.shipyardBoot.stdlibRest
     if rest.bytes:
         return rest.bytes.to_bytes()  # type: ignore[no-any-return]
     data = fetch_now(path)
@@ -274,9 +275,10 @@ def rest_of_stdlib(path: str) -> bytes:
 
 
 def fetch_now(path: str) -> bytes:
-    """A site file's bytes, fetched synchronously, for an import (which cannot await)."""
+    """A site file's bytes, fetched synchronously, for an import (which cannot await). The
+    path is the site's (`shipyardBoot.site`): a worker's own URL is no base for it."""
     request = js.XMLHttpRequest.new()
-    request.open("GET", path, False)
+    request.open("GET", js.URL.new(path, js.shipyardBoot.site).href, False)
     request.overrideMimeType("text/plain; charset=x-user-defined")  # one char per byte
     try:
         request.send()
@@ -290,10 +292,12 @@ def fetch_now(path: str) -> bytes:
 
 
 def start() -> None:
-    """Read the app spec embedded in the page and hand the API to the waiting boot glue."""
-    data = json.loads(js.document.getElementById(PAGE_DATA).textContent)
+    """Read the app spec of the page's JSON block and hand the API to the waiting boot glue:
+    the page's own (templates/shipyard.js), or, with Python in a worker, the worker's, which
+    has the block from the page (templates/python_worker.mjs)."""
+    boot = js.shipyardBoot
+    data = json.loads(boot.data)
     stdlib_rest.install(data["manifest"], FILES.stdlib_rest, rest_of_stdlib)
     app = AppSpec.from_dict(data["app"])
     module = importlib.import_module(USER_MODULE) if app.python else None
-    boot = js.window.shipyardBoot
     boot.attach(create_proxy(Page(app, Hooks.from_module(module), boot.within)))

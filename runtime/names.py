@@ -92,6 +92,7 @@ def page_data(
     plan: dict[str, Any] | None = None,
     gpu: dict[str, Any] | None = None,
     python_modules: tuple[str, ...] = (),
+    python_worker: bool = True,
 ) -> dict[str, Any]:
     """The page's JSON block: the app spec the runtime reads, the names JS uses (keys in
     JS's own camelCase; of the files, those the site holds: the snapshot, the model's
@@ -100,8 +101,9 @@ def page_data(
     when there is one), the site's `manifest` of its own files (shipyard/site/manifest.py),
     the JS `plan` made at build time (`plan.built_plan`; null when Python makes it), and for
     a --gpu site the check of WebGPU's outputs (`gpu`, shipyard/site/gpu.py; null for a
-    site that runs on the CPU only), and the modules Python needs, which the page preloads
-    as it starts Python (`pythonModules`, shipyard/site/layout.py)."""
+    site that runs on the CPU only), the modules Python needs, which the page preloads
+    as it starts Python (`pythonModules`, shipyard/site/layout.py), and whether Python runs
+    in a worker (`pythonWorker`, templates/python_worker.mjs) or on the page."""
     session = session or {}
     names = {kind: _camel(asdict(value)) for kind, value in _NAMES.items()}
     absent = {"snapshot": not snapshot, "modelData": "externalData" not in session}
@@ -116,6 +118,7 @@ def page_data(
         "plan": plan,
         "gpu": gpu,
         "pythonModules": list(python_modules),
+        "pythonWorker": python_worker,
     }
 
 

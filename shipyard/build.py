@@ -50,6 +50,7 @@ def build_site(
     max_file_size: int | None = None,
     gpu: bool = False,
     full_stdlib: bool = False,
+    python_on_page: bool = False,
 ) -> BuildReport:
     """Validate everything and fetch the requirements first; only a fully valid build touches `output`.
 
@@ -57,7 +58,8 @@ def build_site(
     `host`: a preset of `hosts.HOSTS`, whose files the site gets and whose per-file limit
     applies unless `max_file_size` (bytes) gives another. `gpu`: ship onnxruntime-web's
     WebGPU build too (see `write_site`).
-    `full_stdlib`: ship the whole standard library rather than what the site imports."""
+    `full_stdlib`: ship the whole standard library rather than what the site imports.
+    `python_on_page`: run Python on the page's thread rather than in a worker."""
     preset = HOSTS[host]
     limit = max_file_size if max_file_size is not None else preset.max_file_size
     prepared = prepare_model(model)
@@ -78,7 +80,9 @@ def build_site(
     packages = resolve(declared, pyodide_packages)
     host_files = preset.files(SiteTraits(app.name, app.description, isolated=threads > 1))
     shipped = (source, packages, snapshot, threads, limit, host_files)
-    write_site(prepared.write, app, output, *shipped, gpu=gpu, full_stdlib=full_stdlib)
+    write_site(
+        prepared.write, app, output, *shipped, gpu=gpu, full_stdlib=full_stdlib, python_on_page=python_on_page
+    )
     got = received(output, tuple(host_files), limit)
     remote = packages.remote_notice()
     pins, quantized = packages.pins, prepared.quantized

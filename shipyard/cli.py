@@ -122,6 +122,12 @@ _output = click.option(
     "only the modules the site imports (the rest then comes on the first import that needs it).",
 )
 @click.option(
+    "--python-on-page",
+    is_flag=True,
+    help="Run Python on the page's thread, for hooks that use the page itself (js.document); "
+    "by default it runs in a worker, so that its start and hooks never freeze the page.",
+)
+@click.option(
     "--threads",
     default=1,
     show_default=True,
@@ -168,6 +174,7 @@ def build(
     pyodide_packages: str | None,
     snapshot: bool,
     full_stdlib: bool,
+    python_on_page: bool,
     threads: int,
     gpu: bool,
     quantize: str | None,
@@ -189,6 +196,7 @@ def build(
         max_file_size,
         gpu,
         full_stdlib=full_stdlib,
+        python_on_page=python_on_page,
     )
     for rewrite in report.rewrites:
         click.echo(f"Rewrote for the browser: {rewrite.describe()}", err=True)

@@ -118,6 +118,7 @@ export function predictor({ Tensor, session, python, plan, decode, extents, pict
   // is shown beside it, as Python words it; user code's traceback, or onnxruntime-web's
   // failure, under the form.
   async function submitForm() {
+    view.showProblems({}); // the last run's, at once: this run's answer may come a moment later
     const [page, given] = await Promise.all([python, formPictures(pictures, images, plan.pictures, view)]);
     if (!given) return;
     const texts = view.texts();

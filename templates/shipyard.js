@@ -8,18 +8,21 @@ import { adapterOf, inTurn, openSession, turns } from "./backend.mjs";
 import { watchBatch } from "./batch.mjs";
 import { diagnose, fileCache, piecesOf, servingFetch, siteFiles, writesAfter } from "./files.mjs";
 import { Extents } from "./numbers.mjs";
-import { pageData } from "./page.mjs";
+import { PAGE_DATA, pageData } from "./page.mjs";
 import { picturePrep } from "./picture_prep.mjs";
 import { decode, watchPictures } from "./pictures.mjs";
 import { predictor } from "./predict.mjs";
+import { keepSnapshot } from "./pyodide_start.mjs";
+import { linkPython } from "./python_link.mjs";
 import { statusLine } from "./status.mjs";
+import { inSteps } from "./steps.mjs";
 import { stdlibRest } from "./stdlib.mjs";
 import { decoderWorker } from "./unbrotli.mjs";
 import { pageView } from "./view.mjs";
 import { watchdog } from "./watchdog.mjs";
 import { keepForOffline, registerWorker } from "./worker.mjs";
 
-const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu, pythonModules } = pageData(document);
+const { names, threads, session: sessionOptions, manifest, plan: builtPlan, gpu, pythonModules, pythonWorker } = pageData(document);
 const { files, ids, attributes, marks } = names;
 const element = (id) => document.getElementById(id);
 const status = statusLine(element(ids.status), attributes.state, element(ids.progress));
@@ -61,8 +64,9 @@ const decoding = decoderWorker({
   wasm: fetch(`./${files.brotliWasm}`).then((response) => response.arrayBuffer()),
 });
 siteFetch.start(sessionFiles).then(() => siteFetch.start(fetched));
-const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), manifest[files.stdlibRest]);
-// (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs.)
+// (The rest of the stdlib is neither: it comes only for an import that needs it, stdlib.mjs;
+// Python in a worker keeps it there, python_worker.mjs.)
+const restOfStdlib = stdlibRest(fileCache(globalThis.caches, site, "stdlib "), pythonWorker ? null : manifest[files.stdlibRest]);
 const loadedByBrowser = Object.keys(manifest).filter((path) => !manifest[path].fetch && path !== files.stdlibRest);
 const check = async () => siteFetch.failures[0]
   ?? diagnose({ manifest, site, fetch: browserFetch, paths: loadedByBrowser });
@@ -105,44 +109,31 @@ const images = watchPictures(document, attributes, (zone) => {
 const extents = new Extents();
 let pictures; // the pictures onnxruntime-web prepares, once the plan names them
 
-// Python calls attach(page) once it is running, or fail(message) if it could not start.
+// Python calls attach(page) once it is running, or fail(message) if it could not start: on
+// the page, through `window.shipyardBoot`; in a worker, through python_link.mjs.
 let attach, fail;
 const python = new Promise((resolve, reject) => { attach = resolve; fail = reject; }).then(async (page) => {
   status.loaded("python");
   guard.touch();
   return { page, plan: builtPlan ?? await page.plan() };
 });
+const pageText = document.getElementById(PAGE_DATA).textContent; // what Python reads of the page
+let starting = null; // Python's start in steps, once begun (steps.mjs)
+const yieldToPage = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve)));
 window.shipyardBoot = {
+  data: pageText,
+  site,
   attach,
   fail: (message) => fail(new Error(message)),
   image: (key) => images.get(key),
   formTensor: (key) => pictures.formTensor(key),
   within: (array, low, high) => extents.within(array, low, high),
   stdlibRest: restOfStdlib,
-  inSteps: (step, names, then) => { starting = inSteps(step, names, then); },
+  inSteps: (step, modules, then) => { starting = inSteps({ step, names: modules, then, pause: yieldToPage, fail }); },
 };
-// Python's start, one step a task (runtime/boot.py): each `step(name)` imports a module,
-// `then()` attaches the page. A failed step has told `fail` already.
-let starting = null;
-async function inSteps(step, names, then) {
-  try {
-    for (const name of names) {
-      await yieldToPage();
-      step(name);
-    }
-    await yieldToPage();
-    then();
-  } catch (error) {
-    fail(error);
-  } finally {
-    step.destroy();
-    then.destroy();
-  }
-}
-const yieldToPage = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve)));
-// Fired when every Python script has finished: too late for one that never attached, or
-// never began its steps.
-addEventListener("py:all-done", () => starting ?? fail(new Error("Python stopped before the page was ready")));
+// Fired when every Python script on the page has finished: too late for one that never
+// attached, or never began its steps. (A worker's failure comes through python_link.mjs.)
+if (!pythonWorker) addEventListener("py:all-done", () => starting ?? fail(new Error("Python stopped before the page was ready")));
 
 // The site's files the browser loaded itself (its modules and style) are checked too, from
 // the browser's cache: a module whose bytes are not the build's fails the start even when
@@ -211,7 +202,18 @@ async function startPython() {
   document.head.append(...links);
   await Promise.all(loaded);
   await checkLoaded();
-  return import(`./${files.pyscript}`);
+  const { hooks } = await import(`./${files.pyscript}`);
+  if (pythonWorker) {
+    linkPython(hooks, {
+      data: pageText,
+      attach: (page) => window.shipyardBoot.attach(page), // where Python's Page arrives, either way
+      fail: (message) => fail(new Error(message)),
+      fresh: () => keepSnapshot(names, site),
+      restored: () => performance.mark(marks.restored),
+      heard: () => guard.touch(),
+      progress: (detail) => dispatchEvent(new CustomEvent("py:progress", { detail })), // as PyScript's own
+    });
+  }
 }
 (early ? predictable : Promise.resolve()).then(startPython).catch((error) => fail(error));
 
@@ -221,7 +223,7 @@ window.shipyard = {
   predict: async (inputs) => (await predicting).predict(inputs),
   predictCsv: async (text) => (await predicting).predictCsv(text),
   session, // the onnxruntime-web InferenceSession, for embedders that call the model directly
-  memory: async () => (await python).page.memory().toJs({ dict_converter: Object.fromEntries }),
+  memory: async () => (await python).page.memory(),
   kept: () => siteCache.written(), // what the page fetched so far is in the browser's cache
 };
 

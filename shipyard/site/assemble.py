@@ -28,17 +28,16 @@ from shipyard.site.gpu import gpu_check, ort_asset
 from shipyard.site.layout import (
     ENTRY,
     FETCHED,
-    INTERPRETER,
     LATER,
     PAGE,
     PYSCRIPT,
     PYSCRIPT_CONFIG,
     PYSCRIPT_FILES,
     RUNTIME_PACKAGE,
-    SNAPSHOT_INTERPRETER,
     STYLE,
     USER_MODULE_FILE,
     glue,
+    interpreter,
     module_preloads,
     python_modules,
     site_files,
@@ -70,6 +69,7 @@ def write_site(
     host_files: Mapping[str, bytes] | None = None,
     gpu: bool = False,
     full_stdlib: bool = False,
+    python_on_page: bool = False,
 ) -> None:
     """Write the whole site for `model` (what writes its files) and `app` to `output`, replacing a
     previous build.
@@ -83,6 +83,8 @@ def write_site(
     `gpu`: ship onnxruntime-web's WebGPU build, which the page uses when its outputs agree
     with the wasm backend's (templates/backend.mjs).
     `full_stdlib`: ship the whole standard library, not only what the site imports (see `stdlib`).
+    `python_on_page`: run Python on the page's thread, where user code may use the page
+    (`js.document`), rather than in a worker (templates/python_worker.mjs).
     """
     _check_replaceable(output)
     try:
@@ -91,7 +93,8 @@ def write_site(
     except OSError as error:
         raise OutputError(f"cannot create a folder here ({os_reason(error)})", file=output) from None
     try:
-        _assemble(model, app, staging, python, packages, snapshot, threads, max_file_size, gpu, full_stdlib)
+        options = (threads, max_file_size, gpu, full_stdlib, not python_on_page)
+        _assemble(model, app, staging, python, packages, snapshot, *options)
         for name, content in (host_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(content)
@@ -113,16 +116,18 @@ def _assemble(
     max_file_size: int | None,
     gpu: bool,
     full_stdlib: bool,
+    worker: bool,
 ) -> None:
+    own_interpreter = interpreter(snapshot, worker)
     config = PYSCRIPT_CONFIG | {
-        "interpreter": INTERPRETER[snapshot],
+        "interpreter": f"./{own_interpreter}" if own_interpreter else "./pyodide/pyodide.mjs",
         "packages": [RUNTIME_PACKAGE, *packages.load],
     }
     if python is not None:  # PyScript writes it where Python imports it from
         (site / FILES.user_code).write_bytes(python)
         config = config | {"files": {f"./{FILES.user_code}": USER_MODULE_FILE}}
-    restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    for name in (STYLE, ENTRY, *glue(), *restored, FILES.worker):
+    own = (own_interpreter,) if own_interpreter else ()
+    for name in (STYLE, ENTRY, *glue(), *own, FILES.worker):
         (site / name).write_bytes(template(name))
     _write_web_app(site, app)
     site_model = model(site)
@@ -150,8 +155,10 @@ def _assemble(
     remote = packages.remote_notice()
     session = site_model.session()
     checked = gpu_check() if gpu else None
-    preloads, later = module_preloads(), python_modules(snapshot)
-    context = page_context(app, config, preloads, remote, threads, snapshot, session, files, checked, later)
+    preloads, later = module_preloads(), python_modules(own_interpreter)
+    context = page_context(
+        app, config, preloads, remote, threads, snapshot, session, files, checked, later, python_worker=worker
+    )
     (site / PAGE).write_text(render_page(context), encoding="utf-8")
 
 

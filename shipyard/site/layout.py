@@ -15,18 +15,17 @@ TEMPLATES = resources.files("shipyard_templates")
 PAGE = "index.html"
 STYLE = "style.css"
 ENTRY = "shipyard.js"  # the page's own JS starts here; a folder holding it holds a site
-SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot
+SNAPSHOT_INTERPRETER = "interpreter.mjs"  # restores Pyodide from its start-up snapshot, on the page
+WORKER_INTERPRETER = "python_worker.mjs"  # starts Pyodide in a worker, off the page's thread
 RESCUE = "rescue.js"  # inlined into the page: it names a broken module of the page's own
 QUANTIZED = "quantized.json"  # what a --quantize site's model was made from (see model/quantize)
 # A static import of another of the page's modules, as they spell one: `import { x } from "./x.mjs";`
 _IMPORT = re.compile(r'^import\b[^;]*?\bfrom\s*"\./([\w-]+\.mjs)"', re.MULTILINE)
 
-# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), restored
-# from its start-up snapshot by interpreter.mjs unless the site is built without one, and
+# PyScript's config: the local Pyodide (without it PyScript loads one from a CDN), and
 # packages loaded straight from the site's lock, with no micropip and no package index.
 # `packages` names the runtime and the app's requirements; Pyodide adds their `depends`.
 PYSCRIPT_CONFIG: dict[str, object] = {"packages_cache": "passthrough"}
-INTERPRETER = {True: f"./{SNAPSHOT_INTERPRETER}", False: "./pyodide/pyodide.mjs"}
 # Where PyScript writes the app's module, so that Python imports it as USER_MODULE.
 USER_MODULE_FILE = f"./{USER_MODULE}.py"
 RUNTIME_PACKAGE = "shipyard-runtime"
@@ -71,14 +70,23 @@ def template(name: str) -> bytes:
     return own_file(TEMPLATES.joinpath(name))
 
 
+def interpreter(snapshot: bool, worker: bool) -> str | None:
+    """The module of the site's own that PyScript loads as its interpreter, if any: the
+    worker's, which starts Pyodide there, restored from its start-up snapshot if the site has
+    one, or, with Python on the page, the snapshot's; else PyScript loads Pyodide's own."""
+    if worker:
+        return WORKER_INTERPRETER
+    return SNAPSHOT_INTERPRETER if snapshot else None
+
+
 @functools.cache
 def glue() -> tuple[str, ...]:
     """The page's other JS modules: its brotli decoder's worker, and those it and the page's
-    entry points (`ENTRY`, and the snapshot's interpreter) import, directly or through one
+    entry points (`ENTRY`, and the interpreters) import, directly or through one
     another, read from the templates as the browser reads them, so that one missing from an
     installation is named rather than left out of the site. (The service worker, sw.js, and
     the inlined rescue.js are no modules.)"""
-    roots = (ENTRY, SNAPSHOT_INTERPRETER)
+    roots = (ENTRY, SNAPSHOT_INTERPRETER, WORKER_INTERPRETER)
     found = {FILES.unbrotli}
     todo = [*roots, FILES.unbrotli]
     while todo:
@@ -94,11 +102,12 @@ def module_preloads() -> tuple[str, ...]:
     return (FILES.ort, FILES.brotli, *glue())
 
 
-def python_modules(snapshot: bool) -> tuple[str, ...]:
-    """PyScript's and Pyodide's modules, and the snapshot's interpreter when the site has
-    one, which the page preloads as it imports PyScript (templates/shipyard.js): PyScript
-    asks for Pyodide's only after its own chunks. On a site that predicts before Python,
-    that is once `predict` works, so that they do not hold the session's start back."""
+def python_modules(interpreter: str | None) -> tuple[str, ...]:
+    """PyScript's and Pyodide's modules, and the site's `interpreter` module if it has one,
+    which the page preloads as it imports PyScript (templates/shipyard.js): PyScript asks for
+    Pyodide's only after its own chunks. On a site that predicts before Python, that is once
+    `predict` works, so that they do not hold the session's start back. (A worker loads its
+    own from the browser's cache: the page checks them there.)"""
     pyscript = tuple(f"pyscript/{name}" for name in PYSCRIPT_FILES)
-    restored = (SNAPSHOT_INTERPRETER,) if snapshot else ()
-    return ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript, *restored)
+    own = (interpreter,) if interpreter else ()
+    return ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", *pyscript, *own)

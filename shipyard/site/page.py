@@ -47,6 +47,7 @@ class PageContext:
     data: Markup  # the page's JSON block (see `names.page_data`), safe inside <script>
     names: Names  # the ids and attributes the page shares with the runtime and JS
     pyscript_config: str
+    python_worker: bool  # Python runs in a worker (PyScript's `worker` attribute), not on the page
     preloads: tuple[str, ...]  # the modules to fetch from the start (the page's JS preloads Python's)
     remote_packages: str | None  # a sentence naming what the site fetches from elsewhere, if anything
     style: str
@@ -66,9 +67,11 @@ def page_context(
     manifest: dict[str, Any] | None = None,
     gpu: dict[str, Any] | None = None,
     python_modules: tuple[str, ...] = (),
+    python_worker: bool = True,
 ) -> PageContext:
     plan = built_plan(app)
-    data = page_data(app.to_dict(), threads, snapshot, session, manifest, plan, gpu, python_modules)
+    built = (session, manifest, plan, gpu, python_modules)
+    data = page_data(app.to_dict(), threads, snapshot, *built, python_worker=python_worker)
     return PageContext(
         title=app.name,
         description=app.description,
@@ -79,6 +82,7 @@ def page_context(
         data=Markup(script_json(data)),
         names=NAMES,
         pyscript_config=json.dumps(pyscript_config, separators=(",", ":")),
+        python_worker=python_worker,
         preloads=preloads,
         remote_packages=remote_packages,
         style=STYLE,

@@ -29,6 +29,7 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "backend.mjs",
         "batch.mjs",
         "brotli",
+        "channel.mjs",
         "fastpath.mjs",
         "files.json",
         "files.mjs",
@@ -36,7 +37,6 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "icon-192.png",
         "icon-512.png",
         "index.html",
-        "interpreter.mjs",
         "model.onnx",
         "numbers.mjs",
         "ort",
@@ -45,10 +45,14 @@ def test_site_holds_page_model_runtime_pyodide_pyscript_and_the_cpu_wasm_ort(sit
         "pictures.mjs",
         "predict.mjs",
         "pyodide",
+        "pyodide_start.mjs",
         "pyscript",
+        "python_link.mjs",
+        "python_worker.mjs",
         "shipyard.js",
         "status.mjs",
         "stdlib.mjs",
+        "steps.mjs",
         "style.css",
         "sw.js",
         "unbrotli.mjs",
@@ -109,7 +113,8 @@ def test_page_shows_the_form_before_python_starts(site: Path) -> None:
     for key in ("MedInc", "HouseAge", "AveRooms", "Latitude"):
         assert f'name="{key}"' in html
     assert 'value="37.77"' in html and 'data-output="variable"' in html
-    assert '"interpreter":"./interpreter.mjs"' in html.replace("&#34;", '"')
+    assert '<script type="py" worker config="' in html  # Python runs off the page's thread
+    assert '"interpreter":"./python_worker.mjs"' in html.replace("&#34;", '"')
 
 
 def test_threads_are_opt_in_and_every_site_has_its_service_worker(site: Path, tmp_path: Path) -> None:
@@ -122,11 +127,22 @@ def test_threads_are_opt_in_and_every_site_has_its_service_worker(site: Path, tm
 
 
 def test_without_a_snapshot_pyscript_boots_pyodide_itself(tmp_path: Path) -> None:
-    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", tmp_path / "site", snapshot=False)
-    html = (tmp_path / "site" / "index.html").read_text().replace("&#34;", '"')
+    """On the page (the worker's interpreter is the site's own either way, without its snapshot)."""
+    site = tmp_path / "site"
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", site, snapshot=False, python_on_page=True)
+    html = (site / "index.html").read_text().replace("&#34;", '"')
     assert '"interpreter":"./pyodide/pyodide.mjs"' in html and "snapshot" not in html
-    assert not (tmp_path / "site" / "interpreter.mjs").exists()
-    assert not (tmp_path / "site" / "pyodide" / "snapshot.bin.gz").exists()
+    assert '<script type="py" config="' in html and not read_page_data(site)["pythonWorker"]
+    assert not (site / "interpreter.mjs").exists() and not (site / "python_worker.mjs").exists()
+    assert not (site / "pyodide" / "snapshot.bin.gz").exists()
+
+
+def test_python_on_page_ships_the_snapshots_interpreter_and_no_worker(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(HOUSING / "model.onnx", HOUSING / "metadata.yml", site, python_on_page=True)
+    html = (site / "index.html").read_text().replace("&#34;", '"')
+    assert '<script type="py" config="' in html and '"interpreter":"./interpreter.mjs"' in html
+    assert (site / "interpreter.mjs").exists() and not (site / "python_worker.mjs").exists()
 
 
 def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def page_files(site: Path) -> set[str]:
     page = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="\./([^"]+)"', page)
     data = read_page_data(site)
-    config = json.loads(html.unescape(re.search(r'<script type="py" config="([^"]+)"', page)[1]))
+    config = json.loads(html.unescape(re.search(r'<script type="py"(?: worker)? config="([^"]+)"', page)[1]))
     configured = [config["interpreter"], *config.get("files", {})]
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
     manifest = data["manifest"]

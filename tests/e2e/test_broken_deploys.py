@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, python_modules
+from shipyard.site.layout import ENTRY, FETCHED, PYSCRIPT_ENTRY, interpreter, python_modules
 from shipyard.verify.chromium import LOAD_TIMEOUT_MS, WAIT_PYTHON
 from shipyard_runtime.names import ATTRIBUTES, FILES, IDS
 from tests.support.faulty_host import FAULTS, case_path, faulty_host
@@ -56,7 +56,7 @@ SETTLED = """async () => {
   const settled = (promise) => Promise.race([promise.then(() => "ready", (e) => e.message), pending]);
   return { ready: await settled(window.shipyard.ready), python: await settled(window.shipyard.python) };
 }"""
-PYTHON_ONLY = frozenset(python_modules(snapshot=True))
+PYTHON_ONLY = frozenset(python_modules(interpreter(snapshot=True, worker=True)))
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ EXAMPLES = ROOT / "examples"
 def browser_loaded() -> tuple[str, ...]:
     """The files of a site with a snapshot (an example's) that the browser loads itself: its
     entry, style and modules, PyScript's entry among them."""
-    from shipyard.site.layout import ENTRY, STYLE, module_preloads, python_modules
+    from shipyard.site.layout import ENTRY, STYLE, interpreter, module_preloads, python_modules
 
-    return (ENTRY, STYLE, *module_preloads(), *python_modules(snapshot=True))
+    return (ENTRY, STYLE, *module_preloads(), *python_modules(interpreter(snapshot=True, worker=True)))
 
 
 def build_example(name: str, output: Path) -> Path:
