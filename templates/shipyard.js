@@ -190,12 +190,15 @@ const predicting = early ? predictable : running.then(({ paths: made }) => made)
 // Once the page runs and has set its marks (or has failed: what it checked is worth keeping too).
 running.then(() => setTimeout(pageStarted), pageStarted);
 // PyScript, and with it Pyodide's start: on an `early` site once `predict` works, never
-// after a failure. Python's start holds the page's thread in long tasks, which would hold
-// back the session's last steps and so `ready`, or a failure's message. Its fetched files
-// are on the way meanwhile; its modules are preloaded now, all at once (PyScript would ask
-// for Pyodide's only after its own), and not before: they too held the session back. They
-// are checked before PyScript starts: a broken one is named at once, not after Python's
-// start has held the page for seconds.
+// after a failure. On the page, Python's start holds the page's thread in long tasks, which
+// would hold back the session's last steps and so `ready`, or a failure's message; in a
+// worker, its modules and the files it asks for would still compete with the session's.
+// Its fetched files are on the way meanwhile; its modules are preloaded now, all at once
+// (PyScript would ask for Pyodide's only after its own), and not before: they too held the
+// session back. They are checked before PyScript starts: a broken one is named at once,
+// not after Python's start has run for seconds. In a worker, Python asks the page for its
+// files and hands it its `Page` through python_link.mjs, whose hook PyScript calls as it
+// makes the worker.
 async function startPython() {
   const links = pythonModules.map((path) => Object.assign(document.createElement("link"), { rel: "modulepreload", href: `./${path}` }));
   const loaded = links.map((link) => new Promise((resolve) => { link.onload = link.onerror = resolve; }));
